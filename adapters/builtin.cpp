@@ -1,0 +1,16 @@
+// The one place where each adapter folder registers its format.
+#include "adapters/adapter.h"
+#include "adapters/csv/csv_adapter.h"
+
+namespace gw {
+
+const AdapterRegistry& builtinAdapters() {
+    static const AdapterRegistry registry = [] {
+        AdapterRegistry r;
+        r.add("csv", &CsvAdapter::create);
+        return r;
+    }();
+    return registry;
+}
+
+}  // namespace gw

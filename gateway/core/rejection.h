@@ -1,0 +1,31 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "gateway/core/fault.h"
+#include "gateway/core/source_record.h"
+
+namespace gw {
+
+/// The pipeline stage at which a record was turned away.
+enum class Stage { Read, Map, Validate, Store };
+
+const char* stageName(Stage stage);
+
+/// Why one source record was quarantined instead of stored. The message never holds personal
+/// data in clear: identity codes are masked and personal fields are named, not quoted.
+struct Rejection {
+    Stage stage = Stage::Read;
+    std::string rule;   ///< rule id, e.g. "map.date" or "identity-code.control"
+    std::string field;  ///< the source or regional field at fault, empty when the whole record is
+    std::string message;
+    SourcePosition position;
+
+    static Rejection from(Stage stage, Fault fault, SourcePosition position);
+
+    /// Position, stage, rule, field and message: what every quarantine listing shows.
+    nlohmann::json toJson() const;
+};
+
+}  // namespace gw

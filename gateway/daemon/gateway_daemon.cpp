@@ -1,0 +1,170 @@
+#include "gateway/daemon/gateway_daemon.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Path.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/SplitterChannel.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
+
+#include <iostream>
+#include <thread>
+
+#include "gateway/core/errors.h"
+#include "gateway/core/masking_channel.h"
+#include "gateway/daemon/http_api.h"
+#include "gateway/daemon/transfer_runner.h"
+
+namespace gw {
+
+using Poco::Util::Option;
+
+void GatewayDaemon::defineOptions(Poco::Util::OptionSet& options) {
+    ServerApplication::defineOptions(options);
+    options.addOption(Option("help", "h", "show this help and exit").repeatable(false));
+    options.addOption(Option("config", "c", "read configuration from FILE (default: config/gateway.properties)")
+                          .argument("FILE")
+                          .repeatable(false));
+    options.addOption(Option("run-once", "", "run every configured source once, print a summary per "
+                                             "source and exit; non-zero if any transfer failed")
+                          .repeatable(false));
+}
+
+void GatewayDaemon::handleOption(const std::string& name, const std::string& value) {
+    ServerApplication::handleOption(name, value);
+    if (name == "help") {
+        helpRequested_ = true;
+        stopOptionsProcessing();
+    } else if (name == "config") {
+        configFile_ = value;
+    } else if (name == "run-once") {
+        runOnce_ = true;
+    }
+}
+
+void GatewayDaemon::initialize(Poco::Util::Application& self) {
+    if (helpRequested_) return;
+    if (configFile_.empty()) configFile_ = defaultDataDirectory() + "/config/gateway.properties";
+    configFile_ = Poco::Path(configFile_).makeAbsolute().toString();
+    loadConfiguration(configFile_);
+    ServerApplication::initialize(self);
+    settings_ = GatewaySettings::read(config(), Poco::Path(configFile_).parent().toString());
+    setUpLogging();
+}
+
+void GatewayDaemon::setUpLogging() {
+    Poco::AutoPtr<Poco::SplitterChannel> outputs(new Poco::SplitterChannel);
+    if (!settings_->logFile.empty()) {
+        Poco::File(Poco::Path(settings_->logFile).parent()).createDirectories();
+        Poco::AutoPtr<Poco::FileChannel> file(new Poco::FileChannel(settings_->logFile));
+        file->setProperty("rotation", "100 M");
+        file->setProperty("archive", "timestamp");
+        file->setProperty("purgeCount", "10");
+        outputs->addChannel(file);
+    }
+    if (!config().getBool("application.runAsDaemon", false)) {
+        outputs->addChannel(Poco::AutoPtr<Poco::Channel>(new Poco::ConsoleChannel(std::cerr)));
+    }
+    Poco::AutoPtr<Poco::PatternFormatter> pattern(
+        new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %q %s: %t"));
+    Poco::AutoPtr<Poco::Channel> formatted(new Poco::FormattingChannel(pattern, outputs));
+    Poco::AutoPtr<Poco::Channel> masked(new MaskingChannel(formatted));
+    Poco::Logger::root().setChannel(masked);
+    Poco::Logger::root().setLevel(settings_->logLevel);
+    // Loggers made before this point (the application's own) keep their old channel.
+    Poco::Logger::setChannel("", masked);
+    Poco::Logger::setLevel("", Poco::Logger::parseLevel(settings_->logLevel));
+}
+
+int GatewayDaemon::main(const std::vector<std::string>& args) {
+    if (helpRequested_) {
+        Poco::Util::HelpFormatter help(options());
+        help.setCommand(commandName());
+        help.setUsage("[--config FILE] [--run-once | --daemon [--pidfile FILE]]");
+        help.setHeader("The regional interoperability gateway for social-welfare records.");
+        help.format(std::cout);
+        return EXIT_OK;
+    }
+    if (!args.empty()) {
+        std::cerr << "gatewayd: unexpected argument '" << args.front() << "' (see --help)\n";
+        return EXIT_USAGE;
+    }
+    try {
+        return runOnce_ ? runOnce() : serve();
+    } catch (const ConfigError& e) {
+        logger().fatal(std::string("configuration error: ") + e.what());
+        return EXIT_CONFIG;
+    }
+}
+
+int GatewayDaemon::runOnce() {
+    auto store = openStore(settings_->storeBackend, settings_->storeConnection);
+    TransferRunner runner(*settings_, *store);
+    bool allSucceeded = true;
+    for (const auto& source : runner.sources()) {
+        TransferInfo transfer = runner.run(source);
+        allSucceeded &= transfer.state == "succeeded";
+        std::cout << "source " << source.name << ": transfer " << transfer.id << " " << transfer.state
+                  << ", read " << transfer.counts.read << ", stored " << transfer.counts.stored
+                  << ", unchanged " << transfer.counts.unchanged << ", rejected "
+                  << transfer.counts.rejected;
+        if (!transfer.error.empty()) std::cout << ", error: " << transfer.error;
+        std::cout << std::endl;
+    }
+    return allSucceeded ? EXIT_OK : EXIT_SOFTWARE;
+}
+
+int GatewayDaemon::serve() {
+    auto store = openStore(settings_->storeBackend, settings_->storeConnection);
+    TransferRunner runner(*settings_, *store);
+
+    std::atomic<bool> ready{false};
+    std::atomic<bool> stop{false};
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_->httpAddress, settings_->httpPort));
+    Poco::Net::HTTPServer server(new HttpApi(*store, ready), socket, new Poco::Net::HTTPServerParams);
+    server.start();
+    logger().information("gatewayd started: HTTP API on http://" + socket.address().toString() +
+                         ", store " + settings_->storeBackend + ":" + settings_->storeConnection);
+
+    // Until the scheduler exists, every source runs once at start.
+    std::thread transfers([&] {
+        for (const auto& source : runner.sources()) {
+            if (stop) break;
+            runner.run(source, &stop);
+        }
+    });
+    ready = true;
+    waitForTerminationRequest();
+
+    logger().information("stopping: no new requests; the running transfer commits what it has");
+    stop = true;
+    server.stop();
+    transfers.join();
+    logger().information("gatewayd stopped");
+    return EXIT_OK;
+}
+
+}  // namespace gw
+
+int main(int argc, char** argv) {
+    gw::GatewayDaemon daemon;
+    try {
+        return daemon.run(argc, argv);
+    } catch (const Poco::Util::OptionException& e) {
+        std::cerr << "gatewayd: " << e.displayText() << " (see --help)\n";
+        return Poco::Util::Application::EXIT_USAGE;
+    } catch (const gw::ConfigError& e) {
+        std::cerr << "gatewayd: configuration error: " << e.what() << "\n";
+        return Poco::Util::Application::EXIT_CONFIG;
+    } catch (const Poco::Exception& e) {
+        std::cerr << "gatewayd: " << e.displayText() << "\n";
+        return Poco::Util::Application::EXIT_CONFIG;
+    }
+}

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/core/fault.h"
+#include "gateway/core/source_record.h"
+#include "gateway/mapping/code_table.h"
+#include "gateway/mapping/transforms.h"
+
+namespace gw {
+
+/// A record in the regional schema, as a mapping made it, before provenance is added.
+struct RegionalRecord {
+    std::string entity;          ///< e.g. "service_episode"
+    std::string sourceRecordId;  ///< the source system's own id, part of the store key
+    nlohmann::json body;
+};
+
+/// What one source record became: its regional records, or the fault that stopped it.
+struct MappingResult {
+    std::vector<RegionalRecord> records;
+    std::optional<Fault> fault;
+    std::vector<std::string> warnings;
+};
+
+/// A declarative mapping (mappings/<municipality>.json): how one municipality's export is read
+/// and how each of its records becomes regional records.
+class Mapping {
+public:
+    /// Loads and checks a mapping file and its code tables; throws ConfigError naming the key
+    /// at fault. `mappingSchema` is schemas/mapping.schema.json.
+    static Mapping load(const std::string& path, const std::string& mappingSchema);
+
+    const std::string& name() const { return name_; }
+    const std::string& version() const { return version_; }
+    const std::string& file() const { return file_; }
+    const std::string& municipality() const { return municipality_; }
+    const std::string& sourceSystem() const { return sourceSystem_; }
+    /// The adapter's format name and options (the mapping's "input" object).
+    const std::string& format() const { return format_; }
+    const nlohmann::json& inputOptions() const { return inputOptions_; }
+
+    /// The regional entities each source record becomes.
+    std::vector<std::string> entityNames() const;
+
+    MappingResult apply(const SourceRecord& record) const;
+
+private:
+    struct FieldRule {
+        std::string target;                  // dotted path in the regional record
+        std::optional<std::string> column;   // source column, or
+        std::optional<nlohmann::json> constant;
+        std::vector<std::unique_ptr<Transform>> transforms;
+        bool personal = false;  // its value never appears in a message
+    };
+    struct EntityRule {
+        std::string entity;
+        std::vector<FieldRule> fields;
+    };
+
+    std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record,
+                              nlohmann::json& body, std::vector<std::string>& warnings) const;
+
+    std::string file_;
+    std::string name_;
+    std::string version_;
+    std::string municipality_;
+    std::string sourceSystem_;
+    std::string format_;
+    nlohmann::json inputOptions_;
+    std::string recordIdColumn_;
+    // Transforms hold references into this map, so it lives on the heap and never moves.
+    std::unique_ptr<std::map<std::string, CodeTable>> codeTables_;
+    std::vector<EntityRule> entities_;
+};
+
+}  // namespace gw

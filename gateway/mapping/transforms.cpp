@@ -1,0 +1,173 @@
+#include "gateway/mapping/transforms.h"
+
+#include <Poco/String.h>
+
+#include <algorithm>
+
+#include "gateway/core/calendar.h"
+#include "gateway/core/errors.h"
+
+namespace gw {
+namespace {
+
+class Trim : public Transform {
+public:
+    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+        value = Poco::trim(value.get<std::string>());
+        return std::nullopt;
+    }
+};
+
+class ChangeCase : public Transform {
+public:
+    explicit ChangeCase(bool upper) : upper_(upper) {}
+    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+        const auto& text = value.get_ref<const std::string&>();
+        value = upper_ ? Poco::toUpper(text) : Poco::toLower(text);
+        return std::nullopt;
+    }
+
+private:
+    bool upper_;
+};
+
+/// Parses a date written as d.m.yyyy (day and month padded or not) or yyyy-mm-dd into ISO 8601.
+class ParseDate : public Transform {
+public:
+    explicit ParseDate(std::string format) : format_(std::move(format)) {
+        if (format_ != "d.m.yyyy" && format_ != "yyyy-mm-dd") {
+            throw ConfigError("unknown date format '" + format_ + "' (use d.m.yyyy or yyyy-mm-dd)");
+        }
+    }
+
+    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+        const auto& text = value.get_ref<const std::string&>();
+        int day = 0, month = 0, year = 0;
+        bool parsed = format_ == "d.m.yyyy" ? parseFinnish(text, day, month, year)
+                                             : parseIso(text, day, month, year);
+        if (!parsed) return TransformFailure{"map.date", "not a date of the form " + format_};
+        if (!isRealDate(year, month, day)) return TransformFailure{"map.date", "no such day in the calendar"};
+        char iso[11];
+        std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
+        value = std::string(iso);
+        return std::nullopt;
+    }
+
+private:
+    // Reads 1 to maxDigits digits at text[at], advancing at.
+    static bool number(const std::string& text, std::size_t& at, std::size_t minDigits,
+                       std::size_t maxDigits, int& out) {
+        std::size_t start = at;
+        out = 0;
+        while (at < text.size() && at - start < maxDigits && text[at] >= '0' && text[at] <= '9') {
+            out = out * 10 + (text[at++] - '0');
+        }
+        return at - start >= minDigits;
+    }
+
+    static bool separator(const std::string& text, std::size_t& at, char c) {
+        if (at >= text.size() || text[at] != c) return false;
+        ++at;
+        return true;
+    }
+
+    static bool parseFinnish(const std::string& text, int& day, int& month, int& year) {
+        std::size_t at = 0;
+        return number(text, at, 1, 2, day) && separator(text, at, '.') &&
+               number(text, at, 1, 2, month) && separator(text, at, '.') &&
+               number(text, at, 4, 4, year) && at == text.size();
+    }
+
+    static bool parseIso(const std::string& text, int& day, int& month, int& year) {
+        std::size_t at = 0;
+        return number(text, at, 4, 4, year) && separator(text, at, '-') &&
+               number(text, at, 2, 2, month) && separator(text, at, '-') &&
+               number(text, at, 2, 2, day) && at == text.size();
+    }
+
+    std::string format_;
+};
+
+class Lookup : public Transform {
+public:
+    explicit Lookup(const CodeTable& table) : table_(table) {}
+
+    std::optional<TransformFailure> apply(nlohmann::json& value,
+                                          std::vector<std::string>& warnings) const override {
+        const auto& local = value.get_ref<const std::string&>();
+        if (auto regional = table_.find(local)) {
+            value = *regional;
+            return std::nullopt;
+        }
+        // Codes are not personal data: naming the value is what lets IT staff fix the table.
+        std::string problem = "code '" + local + "' is not in code table '" + table_.name() + "'";
+        if (table_.policy() == CodeTable::UnmappedPolicy::Reject) {
+            return TransformFailure{"map.code-unmapped", problem};
+        }
+        warnings.push_back(problem + ", mapped to '" + table_.unknownCode() + "'");
+        value = table_.unknownCode();
+        return std::nullopt;
+    }
+
+private:
+    const CodeTable& table_;
+};
+
+class ToBoolean : public Transform {
+public:
+    explicit ToBoolean(const nlohmann::json& spec) {
+        for (const char* key : {"true", "false"}) {
+            if (!spec.contains(key) || !spec[key].is_array()) {
+                throw ConfigError(std::string("boolean transform needs a list of '") + key + "' values");
+            }
+        }
+        trueValues_ = spec["true"].get<std::vector<std::string>>();
+        falseValues_ = spec["false"].get<std::vector<std::string>>();
+    }
+
+    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+        const auto& text = value.get_ref<const std::string&>();
+        auto contains = [&text](const std::vector<std::string>& list) {
+            return std::find(list.begin(), list.end(), text) != list.end();
+        };
+        if (contains(trueValues_)) {
+            value = true;
+        } else if (contains(falseValues_)) {
+            value = false;
+        } else {
+            return TransformFailure{"map.boolean", "not one of the values listed as true or false"};
+        }
+        return std::nullopt;
+    }
+    bool producesText() const override { return false; }
+
+private:
+    std::vector<std::string> trueValues_;
+    std::vector<std::string> falseValues_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transform> makeTransform(const nlohmann::json& spec,
+                                         const std::map<std::string, CodeTable>& codeTables) {
+    if (spec == "trim") return std::make_unique<Trim>();
+    if (spec == "upper") return std::make_unique<ChangeCase>(true);
+    if (spec == "lower") return std::make_unique<ChangeCase>(false);
+    if (spec.is_object() && spec.size() == 1) {
+        const std::string& name = spec.begin().key();
+        const nlohmann::json& argument = spec.begin().value();
+        if (name == "date" && argument.is_string()) return std::make_unique<ParseDate>(argument.get<std::string>());
+        if (name == "boolean") return std::make_unique<ToBoolean>(argument);
+        if (name == "lookup" && argument.is_string()) {
+            auto table = codeTables.find(argument.get<std::string>());
+            if (table == codeTables.end()) {
+                throw ConfigError("lookup names code table '" + argument.get<std::string>() +
+                                  "', which the mapping does not declare");
+            }
+            return std::make_unique<Lookup>(table->second);
+        }
+    }
+    throw ConfigError("unknown transform " + spec.dump());
+}
+
+}  // namespace gw

@@ -1,0 +1,114 @@
+#include "gateway/pipeline/pipeline.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/Logger.h>
+#include <Poco/SHA2Engine.h>
+
+#include <algorithm>
+
+#include "adapters/adapter.h"
+#include "gateway/core/errors.h"
+
+namespace gw {
+namespace {
+
+std::string contentHash(const nlohmann::json& body) {
+    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
+    sha256.update(body.dump());
+    return Poco::DigestEngine::digestToHex(sha256.digest());
+}
+
+}  // namespace
+
+nlohmann::json TransferCounts::toJson() const {
+    return {{"read", read}, {"stored", stored}, {"unchanged", unchanged}, {"rejected", rejected}};
+}
+
+Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator)
+    : mapping_(mapping), validator_(validator) {
+    auto formats = builtinAdapters().formats();
+    if (std::find(formats.begin(), formats.end(), mapping.format()) == formats.end()) {
+        throw ConfigError(mapping.file() + ": unknown input format '" + mapping.format() + "'");
+    }
+    for (const auto& entity : mapping.entityNames()) {
+        if (!validator.knows(entity)) {
+            throw ConfigError(mapping.file() + ": no regional schema for entity '" + entity + "'");
+        }
+    }
+}
+
+TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
+                             std::int64_t transferId, RecordSink& sink,
+                             const std::atomic<bool>* stop) const {
+    auto& log = Poco::Logger::get("gateway.pipeline");
+    TransferResult result;
+    auto adapter = builtinAdapters().create(mapping_.format(), input, inputName, mapping_.inputOptions());
+    SourceRecord source;
+    auto reject = [&](Stage stage, Fault fault) {
+        Rejection rejection = Rejection::from(stage, std::move(fault), source.position);
+        if (log.debug()) {
+            log.debug(inputName + " record " + std::to_string(source.position.record) +
+                      " quarantined by " + rejection.rule + ": " + rejection.message);
+        }
+        sink.quarantine(rejection, source);
+        ++result.counts.rejected;
+    };
+
+    try {
+        while (adapter->next(source)) {
+            ++result.counts.read;
+            if (source.error) {
+                reject(Stage::Read, Fault{source.error->rule, "", source.error->message});
+            } else if (MappingResult mapped = mapping_.apply(source); mapped.fault) {
+                reject(Stage::Map, std::move(*mapped.fault));
+            } else {
+                // Provenance first: what is validated is the record exactly as it will be stored.
+                for (auto& record : mapped.records) {
+                    addProvenance(record, source.position, transferId, mapped.warnings);
+                }
+                if (std::optional<Fault> invalid = firstFault(mapped.records)) {
+                    reject(Stage::Validate, std::move(*invalid));
+                } else if (sink.write(mapped.records) == RecordSink::Outcome::Stored) {
+                    ++result.counts.stored;
+                } else {
+                    ++result.counts.unchanged;
+                }
+            }
+            if (stop && stop->load()) {
+                result.interrupted = true;
+                break;
+            }
+        }
+    } catch (const InputError& e) {
+        result.error = e.what();
+    }
+    sink.commit();
+    return result;
+}
+
+std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& records) const {
+    for (const auto& record : records) {
+        if (auto fault = validator_.validate(record)) return fault;
+    }
+    return std::nullopt;
+}
+
+void Pipeline::addProvenance(RegionalRecord& record, const SourcePosition& position,
+                             std::int64_t transferId, const std::vector<std::string>& warnings) const {
+    // The hash covers the content alone, so an unchanged record delivered again hashes the same.
+    std::string hash = contentHash(record.body);
+    nlohmann::json provenance{{"sourceMunicipality", mapping_.municipality()},
+                              {"sourceSystem", mapping_.sourceSystem()},
+                              {"sourceRecordId", record.sourceRecordId},
+                              {"input", position.input},
+                              {"record", position.record},
+                              {"transferId", transferId},
+                              {"mapping", mapping_.name()},
+                              {"mappingVersion", mapping_.version()},
+                              {"contentHash", hash}};
+    if (position.line != 0) provenance["line"] = position.line;
+    if (!warnings.empty()) provenance["warnings"] = warnings;
+    record.body["provenance"] = std::move(provenance);
+}
+
+}  // namespace gw

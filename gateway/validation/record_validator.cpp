@@ -1,0 +1,54 @@
+#include "gateway/validation/record_validator.h"
+
+#include <Poco/DirectoryIterator.h>
+#include <Poco/Exception.h>
+#include <Poco/Path.h>
+
+#include <algorithm>
+
+#include "gateway/core/errors.h"
+#include "gateway/validation/rules.h"
+
+namespace gw {
+namespace {
+
+constexpr std::string_view kSchemaSuffix = ".schema.json";
+
+}  // namespace
+
+RecordValidator::RecordValidator(const std::string& schemaDirectory) {
+    try {
+        for (Poco::DirectoryIterator it(schemaDirectory), end; it != end; ++it) {
+            std::string file = it.name();
+            if (file.size() <= kSchemaSuffix.size() ||
+                file.compare(file.size() - kSchemaSuffix.size(), kSchemaSuffix.size(), kSchemaSuffix) != 0 ||
+                file == "common.schema.json") {
+                continue;
+            }
+            std::string entity = file.substr(0, file.size() - kSchemaSuffix.size());
+            std::replace(entity.begin(), entity.end(), '-', '_');
+            schemas_.emplace(entity, SchemaValidator(it.path().toString()));
+        }
+    } catch (const Poco::Exception& e) {
+        throw ConfigError("cannot read the schema folder " + schemaDirectory + ": " + e.displayText());
+    }
+    if (schemas_.empty()) throw ConfigError("no entity schemas in " + schemaDirectory);
+}
+
+std::optional<Fault> RecordValidator::validate(const RegionalRecord& record) const {
+    auto schema = schemas_.find(record.entity);
+    if (schema == schemas_.end()) {
+        return Fault{"schema.entity", "entity", "no regional schema for entity '" + record.entity + "'"};
+    }
+    auto violations = schema->second.validate(record.body);
+    if (!violations.empty()) {
+        return Fault{"schema", violations.front().path, violations.front().message};
+    }
+    for (const Rule& rule : regionalRules()) {
+        if (rule.entity != "*" && rule.entity != record.entity) continue;
+        if (auto fault = rule.check(record.body)) return fault;
+    }
+    return std::nullopt;
+}
+
+}  // namespace gw

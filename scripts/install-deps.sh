@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the gateway needs to build, run and test.
+# Idempotent: does nothing when every package is already installed.
+# Usage: scripts/install-deps.sh [--test]   (--test adds what only the tests need)
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++ pkg-config python3
+    libpoco-dev libxml2-dev nlohmann-json3-dev libboost-dev libvalijson-dev
+    libcsv-dev libsqlite3-dev libpq-dev sqlite3
+)
+if [[ "${1:-}" == "--test" ]]; then
+    packages+=(libgtest-dev libgmock-dev clang-format)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
