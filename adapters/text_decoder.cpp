@@ -66,6 +66,12 @@ TextDecoder::TextDecoder(const std::string& encoding) {
 
 void TextDecoder::loadCharacterMap(const Poco::TextEncoding::CharacterMap& map) {
     std::copy(std::begin(map), std::end(map), codePoints_.begin());
+    // C1 control characters never belong in an export: a byte decoding to one means the file is in
+    // another encoding than configured (Windows-1252 read as ISO-8859-1) or a byte that
+    // Windows-1252 leaves undefined.
+    for (int& codePoint : codePoints_) {
+        if (codePoint >= 0x80 && codePoint <= 0x9F) codePoint = -1;
+    }
 }
 
 std::string_view TextDecoder::decode(std::string_view bytes, bool& invalid) {

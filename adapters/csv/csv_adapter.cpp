@@ -41,7 +41,7 @@ CsvAdapter::Options CsvAdapter::Options::fromJson(const nlohmann::json& options)
         result.encoding = options["encoding"].get<std::string>();
     }
     if (options.contains("maxRecordBytes")) {
-        if (!options["maxRecordBytes"].is_number_unsigned() || options["maxRecordBytes"] == 0) {
+        if (!options["maxRecordBytes"].is_number_integer() || options["maxRecordBytes"].get<long long>() <= 0) {
             throw ConfigError("csv option 'maxRecordBytes' must be a positive integer");
         }
         result.maxRecordBytes = options["maxRecordBytes"].get<std::size_t>();
@@ -148,9 +148,10 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
         failRow("read.syntax", "malformed quoting on line " + std::to_string(line_) + ": " +
                                    csv_strerror(csv_error(&parser_)));
         skipToLineEnd_ = !endsLine;
-    } else if (csv_get_buffer_size(&parser_) > options_.maxRecordBytes) {
-        failRow("read.record-too-large",
-                "the row is longer than " + std::to_string(options_.maxRecordBytes) + " bytes");
+    } else if (row_.bytes + parser_.entry_pos > options_.maxRecordBytes) {
+        // A row still growing past the limit: drop it now rather than buffer all of it.
+        ReadError error = tooLarge();
+        failRow(error.rule.c_str(), error.message);
         skipToLineEnd_ = !endsLine;
     }
     if (endsLine) ++line_;
@@ -161,6 +162,11 @@ void CsvAdapter::failRow(const char* rule, const std::string& message) {
     parsed_.push_back(std::move(row_));
     row_ = Row{};
     resetParser();
+}
+
+ReadError CsvAdapter::tooLarge() const {
+    return {"read.record-too-large",
+            "the row is longer than " + std::to_string(options_.maxRecordBytes) + " bytes"};
 }
 
 void CsvAdapter::finishInput() {
@@ -180,10 +186,15 @@ void CsvAdapter::finishInput() {
 void CsvAdapter::onField(void* data, std::size_t length, void* self) {
     auto* adapter = static_cast<CsvAdapter*>(self);
     adapter->row_.fields.emplace_back(data ? static_cast<const char*>(data) : "", data ? length : 0);
+    adapter->row_.bytes += length;
 }
 
 void CsvAdapter::onRowEnd(int, void* self) {
     auto* adapter = static_cast<CsvAdapter*>(self);
+    if (adapter->row_.bytes > adapter->options_.maxRecordBytes) {
+        adapter->row_.fields.clear();
+        if (!adapter->row_.error) adapter->row_.error = adapter->tooLarge();
+    }
     adapter->parsed_.push_back(std::move(adapter->row_));
     adapter->row_ = Row{};
     // Another row may begin on this same line (old files that end rows with CR alone).

@@ -40,6 +40,7 @@ private:
     struct Row {
         std::uint64_t line = 0;
         std::vector<std::string> fields;
+        std::size_t bytes = 0;
         std::optional<ReadError> error;
     };
 
@@ -48,6 +49,7 @@ private:
     void finishInput();
     void resetParser();
     void failRow(const char* rule, const std::string& message);
+    ReadError tooLarge() const;
     static void onField(void* data, std::size_t length, void* self);
     static void onRowEnd(int terminator, void* self);
 

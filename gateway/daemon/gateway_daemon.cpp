@@ -12,7 +12,6 @@
 #include <Poco/SplitterChannel.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
-#include <Poco/Util/OptionException.h>
 
 #include <iostream>
 #include <thread>
@@ -157,9 +156,6 @@ int main(int argc, char** argv) {
     gw::GatewayDaemon daemon;
     try {
         return daemon.run(argc, argv);
-    } catch (const Poco::Util::OptionException& e) {
-        std::cerr << "gatewayd: " << e.displayText() << " (see --help)\n";
-        return Poco::Util::Application::EXIT_USAGE;
     } catch (const gw::ConfigError& e) {
         std::cerr << "gatewayd: configuration error: " << e.what() << "\n";
         return Poco::Util::Application::EXIT_CONFIG;

@@ -1,0 +1,94 @@
+#include "process.h"
+
+#include <Poco/File.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Path.h>
+#include <Poco/PipeStream.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/TemporaryFile.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace gw::test {
+
+ProcessResult runProcess(const std::string& program, const std::vector<std::string>& arguments) {
+    Poco::Pipe outPipe, errPipe;
+    Poco::ProcessHandle handle = Poco::Process::launch(program, arguments, nullptr, &outPipe, &errPipe);
+    Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
+    ProcessResult result;
+    // Both streams are drained at once so that neither pipe can fill up and block the child.
+    std::thread errReader([&] { Poco::StreamCopier::copyToString(errStream, result.err); });
+    Poco::StreamCopier::copyToString(outStream, result.out);
+    errReader.join();
+    result.exitCode = handle.wait();
+    return result;
+}
+
+GatewayWorkspace::GatewayWorkspace(const std::string& sourceFile, std::map<std::string, std::string> extra)
+    : folder_(Poco::TemporaryFile::tempName()) {
+    Poco::File(folder_).createDirectories();
+    const std::string root = GATEWAY_SOURCE_DIR;
+    std::map<std::string, std::string> config = {
+        {"store.backend", "sqlite"},
+        {"store.connection", "var/gateway.db"},
+        {"http.address", "127.0.0.1"},
+        {"http.port", "0"},
+        {"logging.file", "var/log/gatewayd.log"},
+        {"logging.level", "debug"},
+        {"schemas.directory", root + "/schemas/v1"},
+        {"schemas.mapping", root + "/schemas/mapping.schema.json"},
+        {"sources", "nokia-episodes"},
+        {"source.nokia-episodes.kind", "file"},
+        {"source.nokia-episodes.mapping", root + "/mappings/nokia.json"},
+        {"source.nokia-episodes.path", sourceFile}};
+    for (auto& [key, value] : extra) config[key] = value;
+    std::ofstream file(configFile());
+    for (const auto& [key, value] : config) file << key << " = " << value << "\n";
+}
+
+GatewayWorkspace::~GatewayWorkspace() {
+    try {
+        Poco::File(folder_).remove(true);
+    } catch (...) {
+    }
+}
+
+unsigned short freeLoopbackPort() {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    return socket.address().port();
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+std::vector<ExpectedReject> expectedRejects(const std::string& sampleFolder) {
+    std::ifstream file(sampleFolder + "/expected-rejects.csv");
+    std::string row;
+    std::getline(file, row);  // header
+    std::vector<ExpectedReject> rejects;
+    while (std::getline(file, row)) {
+        std::istringstream fields(row);
+        std::string line, record, rule;
+        std::getline(fields, line, ';');
+        std::getline(fields, record, ';');
+        std::getline(fields, rule, ';');
+        rejects.push_back({std::stol(line), std::stol(record), rule});
+    }
+    return rejects;
+}
+
+long sampleRows(const std::string& csvFile) {
+    std::ifstream file(csvFile, std::ios::binary);
+    long lines = 0;
+    std::string row;
+    while (std::getline(file, row)) ++lines;
+    return lines - 1;
+}
+
+}  // namespace gw::test

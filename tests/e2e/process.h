@@ -1,0 +1,59 @@
+#pragma once
+
+#include <Poco/Process.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace gw::test {
+
+/// What a finished child process left behind.
+struct ProcessResult {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Runs a program to its end, capturing both output streams.
+ProcessResult runProcess(const std::string& program, const std::vector<std::string>& arguments);
+
+/// A temporary folder with a gatewayd configuration for one source, pointing at the bundled
+/// mappings and schemas; removed at the end of the test.
+class GatewayWorkspace {
+public:
+    /// `extra` adds or overrides configuration keys.
+    explicit GatewayWorkspace(const std::string& sourceFile, std::map<std::string, std::string> extra = {});
+    ~GatewayWorkspace();
+
+    const std::string& folder() const { return folder_; }
+    std::string configFile() const { return folder_ + "/gateway.properties"; }
+    std::string database() const { return folder_ + "/var/gateway.db"; }
+    std::string logFile() const { return folder_ + "/var/log/gatewayd.log"; }
+
+private:
+    std::string folder_;
+};
+
+/// A TCP port on loopback that nothing listens on right now.
+unsigned short freeLoopbackPort();
+
+/// The whole content of a file.
+std::string readFile(const std::string& path);
+
+/// The deliberately dirty records the sample generator wrote for an export: line, record, rule.
+struct ExpectedReject {
+    long line;
+    long record;
+    std::string rule;
+    bool operator<(const ExpectedReject& o) const { return record < o.record; }
+    bool operator==(const ExpectedReject& o) const {
+        return line == o.line && record == o.record && rule == o.rule;
+    }
+};
+std::vector<ExpectedReject> expectedRejects(const std::string& sampleFolder);
+
+/// The number of data rows of a sample export (every row is one physical line after the header).
+long sampleRows(const std::string& csvFile);
+
+}  // namespace gw::test

@@ -1,0 +1,155 @@
+#include "gateway/mapping/mapping.h"
+
+#include <Poco/File.h>
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "gateway/core/errors.h"
+
+namespace gw {
+namespace {
+
+const std::string kMappingSchema = std::string(GATEWAY_SOURCE_DIR) + "/schemas/mapping.schema.json";
+
+/// A mapping file and its code table in a temporary folder.
+class MappingTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        Poco::File(folder_.path()).createDirectories();
+        write("services.csv", "local;regional\nKTT;rehabilitative_work_activity\nSK;social_rehabilitation\n");
+    }
+
+    void write(const std::string& name, const std::string& text) {
+        std::ofstream(folder_.path() + "/" + name) << text;
+    }
+
+    Mapping load(nlohmann::json fields, const std::string& unmapped = "reject") {
+        nlohmann::json spec = {
+            {"mapping", "test"},
+            {"version", "7"},
+            {"municipality", "536"},
+            {"sourceSystem", "effica"},
+            {"input", {{"format", "csv"}}},
+            {"recordId", {{"column", "ID"}}},
+            {"codeTables",
+             {{"services", {{"file", "services.csv"}, {"unmapped", unmapped}, {"unknownCode", "other"}}}}},
+            {"entities", {{{"entity", "service_episode"}, {"fields", std::move(fields)}}}}};
+        write("mapping.json", spec.dump(2));
+        return Mapping::load(folder_.path() + "/mapping.json", kMappingSchema);
+    }
+
+    static SourceRecord record(std::vector<std::pair<std::string, std::string>> fields) {
+        SourceRecord r;
+        r.position = {"export.csv", 2, 1};
+        r.fields = std::move(fields);
+        return r;
+    }
+
+    Poco::TemporaryFile folder_;
+};
+
+TEST_F(MappingTest, BuildsANestedRegionalRecord) {
+    Mapping mapping = load({{"episodeId", {{"column", "ID"}}},
+                            {"client.identityCode", {{"column", "HETU"}, {"transform", {"trim", "upper"}}}},
+                            {"organiserMunicipality", {{"constant", "536"}}},
+                            {"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}},
+                            {"goalsSet", {{"column", "T"}, {"transform", {{{"boolean", {{"true", {"K"}}, {"false", {"E"}}}}}}}}}});
+    auto result = mapping.apply(record({{"ID", "7"}, {"HETU", " 131052-308t "}, {"ALKU", "1.2.2021"}, {"T", "E"}}));
+    ASSERT_FALSE(result.fault) << result.fault->message;
+    ASSERT_EQ(result.records.size(), 1u);
+    const auto& body = result.records[0].body;
+    EXPECT_EQ(result.records[0].sourceRecordId, "7");
+    EXPECT_EQ(body["entity"], "service_episode");
+    EXPECT_EQ(body["client"]["identityCode"], "131052-308T");
+    EXPECT_EQ(body["organiserMunicipality"], "536");
+    EXPECT_EQ(body["startDate"], "2021-02-01");
+    EXPECT_EQ(body["goalsSet"], false);
+}
+
+TEST_F(MappingTest, AnEmptyFieldStaysOutOfTheRecord) {
+    Mapping mapping = load({{"endDate", {{"column", "LOPPU"}, {"transform", {"trim", {{"date", "d.m.yyyy"}}}}}}});
+    auto result = mapping.apply(record({{"ID", "1"}, {"LOPPU", "  "}}));
+    ASSERT_FALSE(result.fault);
+    EXPECT_FALSE(result.records[0].body.contains("endDate"));
+}
+
+TEST_F(MappingTest, AnImpossibleDateIsAFaultOfItsColumn) {
+    Mapping mapping = load({{"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
+    for (const char* bad : {"31.02.2021", "1.13.2021", "2021-01-01", "1.1.21", "x"}) {
+        auto result = mapping.apply(record({{"ID", "1"}, {"ALKU", bad}}));
+        ASSERT_TRUE(result.fault) << bad;
+        EXPECT_EQ(result.fault->rule, "map.date");
+        EXPECT_EQ(result.fault->field, "ALKU");
+        EXPECT_TRUE(result.records.empty());
+    }
+}
+
+TEST_F(MappingTest, UnmappedCodesFollowTheTablePolicy) {
+    nlohmann::json fields = {{"serviceType", {{"column", "P"}, {"transform", {{{"lookup", "services"}}}}}}};
+    auto rejected = load(fields, "reject").apply(record({{"ID", "1"}, {"P", "XX"}}));
+    ASSERT_TRUE(rejected.fault);
+    EXPECT_EQ(rejected.fault->rule, "map.code-unmapped");
+    EXPECT_NE(rejected.fault->message.find("'XX'"), std::string::npos) << "IT staff need the code";
+
+    auto kept = load(fields, "unknown").apply(record({{"ID", "1"}, {"P", "XX"}}));
+    ASSERT_FALSE(kept.fault);
+    EXPECT_EQ(kept.records[0].body["serviceType"], "other");
+    ASSERT_EQ(kept.warnings.size(), 1u);
+}
+
+TEST_F(MappingTest, APersonalValueNeverAppearsInAFault) {
+    Mapping mapping = load({{"startDate", {{"column", "NIMI"}, {"personal", true}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
+    auto result = mapping.apply(record({{"ID", "1"}, {"NIMI", "Matti Meikäläinen"}}));
+    ASSERT_TRUE(result.fault);
+    EXPECT_EQ(result.fault->message.find("Matti"), std::string::npos);
+}
+
+TEST_F(MappingTest, AnIdentityCodeInAnotherColumnIsMaskedInAFault) {
+    Mapping mapping = load({{"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
+    auto result = mapping.apply(record({{"ID", "1"}, {"ALKU", "131052-308T"}}));
+    ASSERT_TRUE(result.fault);
+    EXPECT_EQ(result.fault->message.find("308T"), std::string::npos);
+    EXPECT_NE(result.fault->message.find("131052-****"), std::string::npos);
+}
+
+TEST_F(MappingTest, ARecordWithoutItsIdIsRejected) {
+    Mapping mapping = load({{"episodeId", {{"column", "ID"}}}});
+    auto result = mapping.apply(record({{"ID", ""}}));
+    ASSERT_TRUE(result.fault);
+    EXPECT_EQ(result.fault->rule, "map.record-id");
+}
+
+TEST_F(MappingTest, AMissingColumnIsAFaultNamingIt) {
+    Mapping mapping = load({{"episodeId", {{"column", "JAKSO"}}}});
+    auto result = mapping.apply(record({{"ID", "1"}}));
+    ASSERT_TRUE(result.fault);
+    EXPECT_EQ(result.fault->rule, "map.column-missing");
+    EXPECT_EQ(result.fault->field, "JAKSO");
+}
+
+TEST_F(MappingTest, AMistakeInTheMappingFileNamesItsKey) {
+    try {
+        load({{"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "dd/mm/yy"}}}}}}});
+        FAIL() << "an unknown date format must not load";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("startDate"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(load({{"x", {{"colum", "A"}}}}), ConfigError);
+    EXPECT_THROW(load({{"x", {{"column", "A"}, {"transform", {{{"lookup", "nope"}}}}}}}), ConfigError);
+}
+
+TEST_F(MappingTest, NothingFollowsABooleanTransform) {
+    EXPECT_THROW(load({{"goalsSet", {{"column", "T"},
+                                     {"transform", {{{"boolean", {{"true", {"K"}}, {"false", {"E"}}}}}, "trim"}}}}}),
+                 ConfigError);
+}
+
+TEST_F(MappingTest, ADuplicateLocalCodeInATableIsAConfigurationError) {
+    write("services.csv", "local;regional\nKTT;a\nKTT;b\n");
+    EXPECT_THROW(load({{"x", {{"column", "A"}}}}), ConfigError);
+}
+
+}  // namespace
+}  // namespace gw
