@@ -14,7 +14,7 @@ namespace gw {
 
 /// Reads one export, in one format, record by record, with constant memory.
 class Adapter {
-public:
+  public:
     virtual ~Adapter() = default;
 
     /// Reads the next record into `record`; returns false at the end of the input. A record the
@@ -25,7 +25,7 @@ public:
 
 /// Creates adapters by format name ("csv", ...), each from the options a mapping file gives.
 class AdapterRegistry {
-public:
+  public:
     /// Makes an adapter over `input`, named `inputName` in positions. Throws ConfigError on bad
     /// options.
     using Factory = std::function<std::unique_ptr<Adapter>(
@@ -37,7 +37,7 @@ public:
                                     const nlohmann::json& options) const;
     std::vector<std::string> formats() const;
 
-private:
+  private:
     std::map<std::string, Factory> factories_;
 };
 

@@ -1,5 +1,4 @@
 #include "adapters/adapter.h"
-
 #include "gateway/core/errors.h"
 
 namespace gw {

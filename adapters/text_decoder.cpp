@@ -135,7 +135,8 @@ void TextDecoder::decodeUtf8(std::string_view bytes, bool& invalid) {
             continue;
         }
         if (i + length > bytes.size()) {
-            for (; i < bytes.size(); ++i) pending_[pendingLength_++] = static_cast<unsigned char>(bytes[i]);
+            for (; i < bytes.size(); ++i)
+                pending_[pendingLength_++] = static_cast<unsigned char>(bytes[i]);
             break;
         }
         const auto* sequence = reinterpret_cast<const unsigned char*>(bytes.data() + i);

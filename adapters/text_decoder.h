@@ -12,7 +12,7 @@ namespace gw {
 /// Turns the bytes of one configured text encoding into UTF-8, piece by piece, and tells which
 /// pieces held bytes that are invalid in that encoding (each becomes U+FFFD).
 class TextDecoder {
-public:
+  public:
     /// "utf-8" (a leading byte-order mark is dropped), "iso-8859-1" or "windows-1252".
     /// Throws ConfigError for any other name.
     explicit TextDecoder(const std::string& encoding);
@@ -25,7 +25,7 @@ public:
     /// Reports whether the input ended inside a UTF-8 sequence (an invalid ending).
     bool endsInsideSequence() const { return pendingLength_ != 0; }
 
-private:
+  private:
     void loadCharacterMap(const Poco::TextEncoding::CharacterMap& map);
     void decodeUtf8(std::string_view bytes, bool& invalid);
 

@@ -12,7 +12,9 @@ constexpr std::size_t kChunkSize = 64 * 1024;
 constexpr int kRowNotBegun = 0;
 
 // Fields are kept exactly as written: libcsv would otherwise trim spaces and tabs.
-int noSpaceCharacters(unsigned char) { return 0; }
+int noSpaceCharacters(unsigned char) {
+    return 0;
+}
 
 char singleCharacter(const nlohmann::json& options, const char* key, char fallback) {
     if (!options.contains(key)) return fallback;
@@ -37,11 +39,13 @@ CsvAdapter::Options CsvAdapter::Options::fromJson(const nlohmann::json& options)
     result.delimiter = singleCharacter(options, "delimiter", result.delimiter);
     result.quote = singleCharacter(options, "quote", result.quote);
     if (options.contains("encoding")) {
-        if (!options["encoding"].is_string()) throw ConfigError("csv option 'encoding' must be a string");
+        if (!options["encoding"].is_string())
+            throw ConfigError("csv option 'encoding' must be a string");
         result.encoding = options["encoding"].get<std::string>();
     }
     if (options.contains("maxRecordBytes")) {
-        if (!options["maxRecordBytes"].is_number_integer() || options["maxRecordBytes"].get<long long>() <= 0) {
+        if (!options["maxRecordBytes"].is_number_integer() ||
+            options["maxRecordBytes"].get<long long>() <= 0) {
             throw ConfigError("csv option 'maxRecordBytes' must be a positive integer");
         }
         result.maxRecordBytes = options["maxRecordBytes"].get<std::size_t>();
@@ -50,12 +54,17 @@ CsvAdapter::Options CsvAdapter::Options::fromJson(const nlohmann::json& options)
 }
 
 CsvAdapter::CsvAdapter(std::istream& input, std::string inputName, const Options& options)
-    : input_(input), inputName_(std::move(inputName)), options_(options), decoder_(options.encoding) {
+    : input_(input),
+      inputName_(std::move(inputName)),
+      options_(options),
+      decoder_(options.encoding) {
     resetParser();
     chunk_.reserve(kChunkSize);
 }
 
-CsvAdapter::~CsvAdapter() { csv_free(&parser_); }
+CsvAdapter::~CsvAdapter() {
+    csv_free(&parser_);
+}
 
 std::unique_ptr<Adapter> CsvAdapter::create(std::istream& input, const std::string& inputName,
                                             const nlohmann::json& options) {
@@ -97,10 +106,10 @@ bool CsvAdapter::next(SourceRecord& record) {
             record.fields.emplace_back(std::move(name), std::move(row.fields[i]));
         }
         if (!record.error && row.fields.size() != header.size()) {
-            record.error = ReadError{"read.field-count",
-                                     "expected " + std::to_string(header.size()) +
-                                         " fields as in the header, found " +
-                                         std::to_string(row.fields.size())};
+            record.error =
+                ReadError{"read.field-count", "expected " + std::to_string(header.size()) +
+                                                  " fields as in the header, found " +
+                                                  std::to_string(row.fields.size())};
         }
         return true;
     }
@@ -123,7 +132,8 @@ void CsvAdapter::parseMore() {
     std::size_t available = chunk_.size() - chunkPosition_;
     const void* newline = std::memchr(begin, '\n', available);
     std::size_t length =
-        newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - begin) + 1 : available;
+        newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - begin) + 1
+                : available;
     chunkPosition_ += length;
     parseSegment(std::string_view(begin, length), newline != nullptr);
 }
@@ -139,9 +149,9 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
     bool invalid = false;
     std::string_view text = decoder_.decode(segment, invalid);
     if (invalid) {
-        row_.error = ReadError{"read.encoding", "line " + std::to_string(line_) +
-                                                    " holds bytes that are not valid " +
-                                                    options_.encoding};
+        row_.error =
+            ReadError{"read.encoding", "line " + std::to_string(line_) +
+                                           " holds bytes that are not valid " + options_.encoding};
     }
     std::size_t parsed = csv_parse(&parser_, text.data(), text.size(), &onField, &onRowEnd, this);
     if (parsed != text.size()) {
@@ -175,8 +185,8 @@ void CsvAdapter::finishInput() {
         row_.error = ReadError{"read.encoding", "the input ends inside a multi-byte character"};
     }
     if (csv_fini(&parser_, &onField, &onRowEnd, this) != 0) {
-        failRow("read.syntax", "the input ends inside a quoted field opened on line " +
-                                   std::to_string(row_.line));
+        failRow("read.syntax",
+                "the input ends inside a quoted field opened on line " + std::to_string(row_.line));
     } else if (!row_.fields.empty() || row_.error) {
         parsed_.push_back(std::move(row_));
         row_ = Row{};
@@ -185,7 +195,8 @@ void CsvAdapter::finishInput() {
 
 void CsvAdapter::onField(void* data, std::size_t length, void* self) {
     auto* adapter = static_cast<CsvAdapter*>(self);
-    adapter->row_.fields.emplace_back(data ? static_cast<const char*>(data) : "", data ? length : 0);
+    adapter->row_.fields.emplace_back(data ? static_cast<const char*>(data) : "",
+                                      data ? length : 0);
     adapter->row_.bytes += length;
 }
 

@@ -15,7 +15,7 @@ namespace gw {
 /// Streams the rows of an RFC 4180 CSV export (header row first) as records, with libcsv doing
 /// the quoting rules and this class the encodings, line numbers and per-row errors.
 class CsvAdapter : public Adapter {
-public:
+  public:
     struct Options {
         char delimiter = ';';
         char quote = '"';
@@ -36,7 +36,7 @@ public:
 
     bool next(SourceRecord& record) override;
 
-private:
+  private:
     struct Row {
         std::uint64_t line = 0;
         std::vector<std::string> fields;

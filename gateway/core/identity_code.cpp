@@ -13,7 +13,9 @@ constexpr std::string_view kCenturySigns1800 = "+";
 constexpr std::string_view kCenturySigns1900 = "-YXWVU";
 constexpr std::string_view kCenturySigns2000 = "ABCDEF";
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 bool allDigits(std::string_view s) {
     for (char c : s) {
@@ -22,7 +24,9 @@ bool allDigits(std::string_view s) {
     return true;
 }
 
-int twoDigits(std::string_view s, std::size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
+int twoDigits(std::string_view s, std::size_t at) {
+    return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
 
 int centuryOf(char sign) {
     if (kCenturySigns1800.find(sign) != std::string_view::npos) return 1800;
@@ -36,28 +40,36 @@ bool looksLikeIdentityCode(std::string_view text, std::size_t at) {
     if (at + 11 > text.size()) return false;
     std::string_view candidate = text.substr(at, 11);
     return allDigits(candidate.substr(0, 6)) && centuryOf(candidate[6]) != 0 &&
-           allDigits(candidate.substr(7, 3)) && std::isalnum(static_cast<unsigned char>(candidate[10]));
+           allDigits(candidate.substr(7, 3)) &&
+           std::isalnum(static_cast<unsigned char>(candidate[10]));
 }
 
 }  // namespace
 
 const char* IdentityCodeCheck::rule() const {
     switch (fault) {
-        case IdentityCodeFault::None: return "";
-        case IdentityCodeFault::Format: return "identity-code.format";
-        case IdentityCodeFault::Date: return "identity-code.date";
-        case IdentityCodeFault::Control: return "identity-code.control";
+        case IdentityCodeFault::None:
+            return "";
+        case IdentityCodeFault::Format:
+            return "identity-code.format";
+        case IdentityCodeFault::Date:
+            return "identity-code.date";
+        case IdentityCodeFault::Control:
+            return "identity-code.control";
     }
     return "";
 }
 
 const char* IdentityCodeCheck::describe() const {
     switch (fault) {
-        case IdentityCodeFault::None: return "valid identity code";
+        case IdentityCodeFault::None:
+            return "valid identity code";
         case IdentityCodeFault::Format:
             return "identity code is not of the form DDMMYYCZZZQ with a known century sign";
-        case IdentityCodeFault::Date: return "identity code holds a date that does not exist";
-        case IdentityCodeFault::Control: return "identity code has a wrong control character";
+        case IdentityCodeFault::Date:
+            return "identity code holds a date that does not exist";
+        case IdentityCodeFault::Control:
+            return "identity code has a wrong control character";
     }
     return "";
 }
@@ -79,7 +91,8 @@ IdentityCodeCheck checkIdentityCode(std::string_view code) {
         check.fault = IdentityCodeFault::Date;
         return check;
     }
-    std::uint32_t number = std::stoul(std::string(code.substr(0, 6)) + std::string(code.substr(7, 3)));
+    std::uint32_t number =
+        std::stoul(std::string(code.substr(0, 6)) + std::string(code.substr(7, 3)));
     if (code[10] != kControlCharacters[number % 31]) {
         check.fault = IdentityCodeFault::Control;
         return check;

@@ -8,9 +8,13 @@ namespace gw {
 
 MaskingChannel::MaskingChannel(Poco::AutoPtr<Poco::Channel> next) : next_(std::move(next)) {}
 
-void MaskingChannel::open() { next_->open(); }
+void MaskingChannel::open() {
+    next_->open();
+}
 
-void MaskingChannel::close() { next_->close(); }
+void MaskingChannel::close() {
+    next_->close();
+}
 
 void MaskingChannel::log(const Poco::Message& message) {
     Poco::Message masked(message);

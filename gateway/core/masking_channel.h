@@ -8,14 +8,14 @@ namespace gw {
 /// A logging channel that masks every identity code in a message before passing it on, so that
 /// no code reaches a log file in clear even if a message was built carelessly.
 class MaskingChannel : public Poco::Channel {
-public:
+  public:
     explicit MaskingChannel(Poco::AutoPtr<Poco::Channel> next);
 
     void open() override;
     void close() override;
     void log(const Poco::Message& message) override;
 
-private:
+  private:
     Poco::AutoPtr<Poco::Channel> next_;
 };
 

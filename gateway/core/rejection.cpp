@@ -4,10 +4,14 @@ namespace gw {
 
 const char* stageName(Stage stage) {
     switch (stage) {
-        case Stage::Read: return "read";
-        case Stage::Map: return "map";
-        case Stage::Validate: return "validate";
-        case Stage::Store: return "store";
+        case Stage::Read:
+            return "read";
+        case Stage::Map:
+            return "map";
+        case Stage::Validate:
+            return "validate";
+        case Stage::Store:
+            return "store";
     }
     return "unknown";
 }

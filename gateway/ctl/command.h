@@ -9,7 +9,7 @@ namespace gw {
 
 /// One verb of gatewayctl (map, ...): its options, its arguments and what it does.
 class Command {
-public:
+  public:
     /// gatewayctl's exit codes, the same for every verb.
     enum ExitCode { kOk = 0, kRejected = 1, kUsage = 2 };
 

@@ -31,10 +31,10 @@ void printOverview(std::ostream& out) {
 
 /// Runs one Command with Poco's option handling.
 class GatewayCtl : public Poco::Util::Application {
-public:
+  public:
     explicit GatewayCtl(Command& command) : command_(command) { setUnixOptions(true); }
 
-protected:
+  protected:
     void defineOptions(Poco::Util::OptionSet& options) override {
         Application::defineOptions(options);
         options.addOption(Poco::Util::Option("help", "h", "show this help").repeatable(false));
@@ -68,7 +68,7 @@ protected:
         }
     }
 
-private:
+  private:
     Command& command_;
     bool helpRequested_ = false;
 };

@@ -15,8 +15,9 @@ namespace {
 
 /// Writes regional records to one stream and rejections to another, both as NDJSON.
 class NdjsonSink : public RecordSink {
-public:
-    NdjsonSink(std::ostream& records, std::ostream* rejects) : records_(records), rejects_(rejects) {}
+  public:
+    NdjsonSink(std::ostream& records, std::ostream* rejects)
+        : records_(records), rejects_(rejects) {}
 
     Outcome write(const std::vector<RegionalRecord>& records) override {
         for (const auto& record : records) records_ << record.body.dump() << '\n';
@@ -33,7 +34,7 @@ public:
         if (rejects_) rejects_->flush();
     }
 
-private:
+  private:
     std::ostream& records_;
     std::ostream* rejects_;
 };
@@ -42,10 +43,14 @@ private:
 
 void MapCommand::defineOptions(Poco::Util::OptionSet& options) {
     using Poco::Util::Option;
-    options.addOption(Option("mapping", "m", "the mapping file").argument("FILE").required(true).repeatable(false));
-    options.addOption(Option("rejects", "r", "write rejected records' positions and reasons here as NDJSON")
+    options.addOption(Option("mapping", "m", "the mapping file")
                           .argument("FILE")
+                          .required(true)
                           .repeatable(false));
+    options.addOption(
+        Option("rejects", "r", "write rejected records' positions and reasons here as NDJSON")
+            .argument("FILE")
+            .repeatable(false));
     options.addOption(Option("schemas", "s", "the schemas folder (default: the bundled schemas/)")
                           .argument("DIR")
                           .repeatable(false));
@@ -58,8 +63,10 @@ void MapCommand::handleOption(const std::string& name, const std::string& value)
 }
 
 int MapCommand::run(const std::vector<std::string>& arguments) {
-    if (arguments.size() != 1) throw ConfigError("map takes exactly one INPUT (a file, or - for stdin)");
-    std::string schemas = schemaDirectory_.empty() ? defaultDataDirectory() + "/schemas" : schemaDirectory_;
+    if (arguments.size() != 1)
+        throw ConfigError("map takes exactly one INPUT (a file, or - for stdin)");
+    std::string schemas =
+        schemaDirectory_.empty() ? defaultDataDirectory() + "/schemas" : schemaDirectory_;
     Mapping mapping = Mapping::load(mappingFile_, schemas + "/mapping.schema.json");
     RecordValidator validator(schemas + "/v1");
     Pipeline pipeline(mapping, validator);

@@ -7,9 +7,11 @@ namespace gw {
 /// `gatewayctl map`: runs one mapping over one export offline and prints the regional records
 /// as NDJSON, so that IT staff can try a mapping before any data is stored.
 class MapCommand : public Command {
-public:
+  public:
     std::string name() const override { return "map"; }
-    std::string usage() const override { return "map --mapping FILE [--rejects FILE] [--schemas DIR] INPUT|-"; }
+    std::string usage() const override {
+        return "map --mapping FILE [--rejects FILE] [--schemas DIR] INPUT|-";
+    }
     std::string summary() const override {
         return "Maps INPUT with the mapping file: regional records as NDJSON on stdout, rejects as "
                "NDJSON to the rejects file, a summary on stderr. Exit 0 when nothing was rejected, "
@@ -19,7 +21,7 @@ public:
     void handleOption(const std::string& name, const std::string& value) override;
     int run(const std::vector<std::string>& arguments) override;
 
-private:
+  private:
     std::string mappingFile_;
     std::string rejectsFile_;
     std::string schemaDirectory_;

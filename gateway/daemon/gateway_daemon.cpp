@@ -28,11 +28,13 @@ using Poco::Util::Option;
 void GatewayDaemon::defineOptions(Poco::Util::OptionSet& options) {
     ServerApplication::defineOptions(options);
     options.addOption(Option("help", "h", "show this help and exit").repeatable(false));
-    options.addOption(Option("config", "c", "read configuration from FILE (default: config/gateway.properties)")
-                          .argument("FILE")
-                          .repeatable(false));
-    options.addOption(Option("run-once", "", "run every configured source once, print a summary per "
-                                             "source and exit; non-zero if any transfer failed")
+    options.addOption(
+        Option("config", "c", "read configuration from FILE (default: config/gateway.properties)")
+            .argument("FILE")
+            .repeatable(false));
+    options.addOption(Option("run-once", "",
+                             "run every configured source once, print a summary per "
+                             "source and exit; non-zero if any transfer failed")
                           .repeatable(false));
 }
 
@@ -110,10 +112,10 @@ int GatewayDaemon::runOnce() {
     for (const auto& source : runner.sources()) {
         TransferInfo transfer = runner.run(source);
         allSucceeded &= transfer.state == "succeeded";
-        std::cout << "source " << source.name << ": transfer " << transfer.id << " " << transfer.state
-                  << ", read " << transfer.counts.read << ", stored " << transfer.counts.stored
-                  << ", unchanged " << transfer.counts.unchanged << ", rejected "
-                  << transfer.counts.rejected;
+        std::cout << "source " << source.name << ": transfer " << transfer.id << " "
+                  << transfer.state << ", read " << transfer.counts.read << ", stored "
+                  << transfer.counts.stored << ", unchanged " << transfer.counts.unchanged
+                  << ", rejected " << transfer.counts.rejected;
         if (!transfer.error.empty()) std::cout << ", error: " << transfer.error;
         std::cout << std::endl;
     }
@@ -126,8 +128,10 @@ int GatewayDaemon::serve() {
 
     std::atomic<bool> ready{false};
     std::atomic<bool> stop{false};
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_->httpAddress, settings_->httpPort));
-    Poco::Net::HTTPServer server(new HttpApi(*store, ready), socket, new Poco::Net::HTTPServerParams);
+    Poco::Net::ServerSocket socket(
+        Poco::Net::SocketAddress(settings_->httpAddress, settings_->httpPort));
+    Poco::Net::HTTPServer server(new HttpApi(*store, ready), socket,
+                                 new Poco::Net::HTTPServerParams);
     server.start();
     logger().information("gatewayd started: HTTP API on http://" + socket.address().toString() +
                          ", store " + settings_->storeBackend + ":" + settings_->storeConnection);

@@ -11,13 +11,13 @@ namespace gw {
 /// gatewayd: loads the configuration, opens the store, runs the configured sources and serves
 /// the HTTP API until SIGTERM or SIGINT; with --run-once, runs every source once and exits.
 class GatewayDaemon : public Poco::Util::ServerApplication {
-protected:
+  protected:
     void defineOptions(Poco::Util::OptionSet& options) override;
     void handleOption(const std::string& name, const std::string& value) override;
     void initialize(Poco::Util::Application& self) override;
     int main(const std::vector<std::string>& args) override;
 
-private:
+  private:
     void setUpLogging();
     int runOnce();
     int serve();

@@ -21,7 +21,9 @@ std::string required(const Poco::Util::AbstractConfiguration& config, const std:
 
 }  // namespace
 
-std::string defaultDataDirectory() { return GATEWAY_DATA_DIR; }
+std::string defaultDataDirectory() {
+    return GATEWAY_DATA_DIR;
+}
 
 GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& config,
                                       const std::string& configDirectory) {
@@ -32,22 +34,28 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     int port = config.getInt("http.port", 8780);
     if (port < 0 || port > 65535) throw ConfigError("http.port must be between 0 and 65535");
     s.httpPort = static_cast<unsigned short>(port);
-    s.logFile = config.hasProperty("logging.file") ? resolve(configDirectory, config.getString("logging.file")) : "";
+    s.logFile = config.hasProperty("logging.file")
+                    ? resolve(configDirectory, config.getString("logging.file"))
+                    : "";
     s.logLevel = config.getString("logging.level", "information");
     std::string data = defaultDataDirectory();
-    s.schemaDirectory = resolve(configDirectory, config.getString("schemas.directory", data + "/schemas/v1"));
-    s.mappingSchema = resolve(configDirectory,
-                              config.getString("schemas.mapping", data + "/schemas/mapping.schema.json"));
+    s.schemaDirectory =
+        resolve(configDirectory, config.getString("schemas.directory", data + "/schemas/v1"));
+    s.mappingSchema =
+        resolve(configDirectory,
+                config.getString("schemas.mapping", data + "/schemas/mapping.schema.json"));
 
-    Poco::StringTokenizer names(config.getString("sources", ""), ",",
-                                Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    Poco::StringTokenizer names(
+        config.getString("sources", ""), ",",
+        Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
     for (const auto& name : names) {
         std::string prefix = "source." + name + ".";
         SourceSettings source;
         source.name = name;
         source.kind = config.getString(prefix + "kind", "file");
         if (source.kind != "file") {
-            throw ConfigError("source '" + name + "': unknown kind '" + source.kind + "' (this build has: file)");
+            throw ConfigError("source '" + name + "': unknown kind '" + source.kind +
+                              "' (this build has: file)");
         }
         source.mapping = resolve(configDirectory, required(config, prefix + "mapping"));
         source.path = resolve(configDirectory, required(config, prefix + "path"));

@@ -16,7 +16,8 @@ using Poco::Net::HTTPResponse;
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
-void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const nlohmann::json& body) {
+void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+              const nlohmann::json& body) {
     std::string text = body.dump() + "\n";
     response.setStatus(status);
     response.setContentType("application/json");
@@ -24,13 +25,15 @@ void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, con
     response.send() << text;
 }
 
-void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& detail) {
-    sendJson(response, status, {{"error", HTTPResponse::getReasonForStatus(status)}, {"detail", detail}});
+void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+               const std::string& detail) {
+    sendJson(response, status,
+             {{"error", HTTPResponse::getReasonForStatus(status)}, {"detail", detail}});
 }
 
 /// Answers one request with a function of the request and response.
 class FunctionHandler : public Poco::Net::HTTPRequestHandler {
-public:
+  public:
     using Body = std::function<void(HTTPServerRequest&, HTTPServerResponse&)>;
     explicit FunctionHandler(Body body) : body_(std::move(body)) {}
 
@@ -40,12 +43,13 @@ public:
         } catch (const std::exception& e) {
             Poco::Logger::get("gateway.http").error(request.getURI() + ": " + e.what());
             if (!response.sent()) {
-                sendError(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "the request failed; see the log");
+                sendError(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                          "the request failed; see the log");
             }
         }
     }
 
-private:
+  private:
     Body body_;
 };
 
@@ -76,7 +80,8 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
     if (isGet && segments.size() == 2 && segments[0] == "v1" && segments[1] == "transfers") {
         return new FunctionHandler([this](auto&, auto& response) {
             nlohmann::json list = nlohmann::json::array();
-            for (const auto& transfer : store_.listTransfers(100)) list.push_back(transfer.toJson());
+            for (const auto& transfer : store_.listTransfers(100))
+                list.push_back(transfer.toJson());
             sendJson(response, HTTPResponse::HTTP_OK, {{"transfers", list}});
         });
     }

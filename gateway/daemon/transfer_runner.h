@@ -14,7 +14,7 @@ namespace gw {
 /// Runs transfers of the configured sources into the store: one input of one source, through its
 /// mapping, logged in the store's transfer log.
 class TransferRunner {
-public:
+  public:
     /// Loads every source's mapping up front, so that a bad mapping stops the daemon at start.
     TransferRunner(const GatewaySettings& settings, Store& store);
 
@@ -24,7 +24,7 @@ public:
     /// failing store: the transfer is then logged as failed with the reason.
     TransferInfo run(const SourceSettings& source, const std::atomic<bool>* stop = nullptr);
 
-private:
+  private:
     const GatewaySettings& settings_;
     Store& store_;
     RecordValidator validator_;

@@ -23,13 +23,12 @@ CodeTable CodeTable::load(const std::string& name, const std::string& path, Unma
         const std::string* regional = row.field("regional");
         if (row.error || !local || !regional) {
             throw ConfigError("code table '" + name + "': " + path + " line " +
-                              std::to_string(row.position.line) +
-                              " is not a 'local;regional' row");
+                              std::to_string(row.position.line) + " is not a 'local;regional' row");
         }
         if (!table.codes_.emplace(*local, *regional).second) {
             throw ConfigError("code table '" + name + "': " + path + " line " +
-                              std::to_string(row.position.line) + " repeats local code '" +
-                              *local + "'");
+                              std::to_string(row.position.line) + " repeats local code '" + *local +
+                              "'");
         }
     }
     return table;

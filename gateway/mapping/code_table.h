@@ -9,7 +9,7 @@ namespace gw {
 /// A municipality's local codes and the regional code each one maps to, read from a
 /// `local;regional` CSV file under mappings/codes/, with its policy for codes it does not know.
 class CodeTable {
-public:
+  public:
     enum class UnmappedPolicy { Reject, MapToUnknown };
 
     /// Loads `path`; throws ConfigError when the file is missing or malformed.
@@ -23,7 +23,7 @@ public:
     /// The regional code for a local one, if the table has it.
     std::optional<std::string> find(const std::string& localCode) const;
 
-private:
+  private:
     std::string name_;
     UnmappedPolicy policy_ = UnmappedPolicy::Reject;
     std::string unknownCode_;

@@ -19,7 +19,8 @@ std::string siblingPath(const std::string& file, const std::string& relative) {
 void setPath(nlohmann::json& body, const std::string& target, nlohmann::json value) {
     nlohmann::json* node = &body;
     std::size_t start = 0;
-    for (std::size_t dot = target.find('.'); dot != std::string::npos; dot = target.find('.', start)) {
+    for (std::size_t dot = target.find('.'); dot != std::string::npos;
+         dot = target.find('.', start)) {
         node = &(*node)[target.substr(start, dot - start)];
         start = dot + 1;
     }
@@ -94,7 +95,8 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
     MappingResult result;
     const std::string* id = record.field(recordIdColumn_);
     if (!id || id->empty()) {
-        result.fault = Fault{"map.record-id", recordIdColumn_, "the record has no source record id"};
+        result.fault =
+            Fault{"map.record-id", recordIdColumn_, "the record has no source record id"};
         return result;
     }
     for (const auto& entity : entities_) {

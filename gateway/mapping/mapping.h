@@ -31,7 +31,7 @@ struct MappingResult {
 /// A declarative mapping (mappings/<municipality>.json): how one municipality's export is read
 /// and how each of its records becomes regional records.
 class Mapping {
-public:
+  public:
     /// Loads and checks a mapping file and its code tables; throws ConfigError naming the key
     /// at fault. `mappingSchema` is schemas/mapping.schema.json.
     static Mapping load(const std::string& path, const std::string& mappingSchema);
@@ -50,10 +50,10 @@ public:
 
     MappingResult apply(const SourceRecord& record) const;
 
-private:
+  private:
     struct FieldRule {
-        std::string target;                  // dotted path in the regional record
-        std::optional<std::string> column;   // source column, or
+        std::string target;                 // dotted path in the regional record
+        std::optional<std::string> column;  // source column, or
         std::optional<nlohmann::json> constant;
         std::vector<std::unique_ptr<Transform>> transforms;
         bool personal = false;  // its value never appears in a message

@@ -1,5 +1,6 @@
 #include "gateway/mapping/transforms.h"
 
+#include <Poco/Format.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -11,49 +12,51 @@ namespace gw {
 namespace {
 
 class Trim : public Transform {
-public:
-    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+  public:
+    std::optional<TransformFailure> apply(nlohmann::json& value,
+                                          std::vector<std::string>&) const override {
         value = Poco::trim(value.get<std::string>());
         return std::nullopt;
     }
 };
 
 class ChangeCase : public Transform {
-public:
+  public:
     explicit ChangeCase(bool upper) : upper_(upper) {}
-    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value,
+                                          std::vector<std::string>&) const override {
         const auto& text = value.get_ref<const std::string&>();
         value = upper_ ? Poco::toUpper(text) : Poco::toLower(text);
         return std::nullopt;
     }
 
-private:
+  private:
     bool upper_;
 };
 
 /// Parses a date written as d.m.yyyy (day and month padded or not) or yyyy-mm-dd into ISO 8601.
 class ParseDate : public Transform {
-public:
+  public:
     explicit ParseDate(std::string format) : format_(std::move(format)) {
         if (format_ != "d.m.yyyy" && format_ != "yyyy-mm-dd") {
             throw ConfigError("unknown date format '" + format_ + "' (use d.m.yyyy or yyyy-mm-dd)");
         }
     }
 
-    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value,
+                                          std::vector<std::string>&) const override {
         const auto& text = value.get_ref<const std::string&>();
         int day = 0, month = 0, year = 0;
         bool parsed = format_ == "d.m.yyyy" ? parseFinnish(text, day, month, year)
-                                             : parseIso(text, day, month, year);
+                                            : parseIso(text, day, month, year);
         if (!parsed) return TransformFailure{"map.date", "not a date of the form " + format_};
-        if (!isRealDate(year, month, day)) return TransformFailure{"map.date", "no such day in the calendar"};
-        char iso[11];
-        std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
-        value = std::string(iso);
+        if (!isRealDate(year, month, day))
+            return TransformFailure{"map.date", "no such day in the calendar"};
+        value = Poco::format("%04d-%02d-%02d", year, month, day);
         return std::nullopt;
     }
 
-private:
+  private:
     // Reads 1 to maxDigits digits at text[at], advancing at.
     static bool number(const std::string& text, std::size_t& at, std::size_t minDigits,
                        std::size_t maxDigits, int& out) {
@@ -89,7 +92,7 @@ private:
 };
 
 class Lookup : public Transform {
-public:
+  public:
     explicit Lookup(const CodeTable& table) : table_(table) {}
 
     std::optional<TransformFailure> apply(nlohmann::json& value,
@@ -109,23 +112,25 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     const CodeTable& table_;
 };
 
 class ToBoolean : public Transform {
-public:
+  public:
     explicit ToBoolean(const nlohmann::json& spec) {
         for (const char* key : {"true", "false"}) {
             if (!spec.contains(key) || !spec[key].is_array()) {
-                throw ConfigError(std::string("boolean transform needs a list of '") + key + "' values");
+                throw ConfigError(std::string("boolean transform needs a list of '") + key +
+                                  "' values");
             }
         }
         trueValues_ = spec["true"].get<std::vector<std::string>>();
         falseValues_ = spec["false"].get<std::vector<std::string>>();
     }
 
-    std::optional<TransformFailure> apply(nlohmann::json& value, std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value,
+                                          std::vector<std::string>&) const override {
         const auto& text = value.get_ref<const std::string&>();
         auto contains = [&text](const std::vector<std::string>& list) {
             return std::find(list.begin(), list.end(), text) != list.end();
@@ -141,7 +146,7 @@ public:
     }
     bool producesText() const override { return false; }
 
-private:
+  private:
     std::vector<std::string> trueValues_;
     std::vector<std::string> falseValues_;
 };
@@ -156,7 +161,8 @@ std::unique_ptr<Transform> makeTransform(const nlohmann::json& spec,
     if (spec.is_object() && spec.size() == 1) {
         const std::string& name = spec.begin().key();
         const nlohmann::json& argument = spec.begin().value();
-        if (name == "date" && argument.is_string()) return std::make_unique<ParseDate>(argument.get<std::string>());
+        if (name == "date" && argument.is_string())
+            return std::make_unique<ParseDate>(argument.get<std::string>());
         if (name == "boolean") return std::make_unique<ToBoolean>(argument);
         if (name == "lookup" && argument.is_string()) {
             auto table = codeTables.find(argument.get<std::string>());

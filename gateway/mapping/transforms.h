@@ -18,7 +18,7 @@ struct TransformFailure {
 
 /// One step that turns a field's value towards its regional form (trim, date, lookup, ...).
 class Transform {
-public:
+  public:
     virtual ~Transform() = default;
     /// Rewrites `value` in place. `warnings` collects notes that keep the record (e.g. a code
     /// mapped to "unknown").

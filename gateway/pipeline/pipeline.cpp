@@ -42,7 +42,8 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
                              const std::atomic<bool>* stop) const {
     auto& log = Poco::Logger::get("gateway.pipeline");
     TransferResult result;
-    auto adapter = builtinAdapters().create(mapping_.format(), input, inputName, mapping_.inputOptions());
+    auto adapter =
+        builtinAdapters().create(mapping_.format(), input, inputName, mapping_.inputOptions());
     SourceRecord source;
     auto reject = [&](Stage stage, Fault fault) {
         Rejection rejection = Rejection::from(stage, std::move(fault), source.position);
@@ -94,7 +95,8 @@ std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& rec
 }
 
 void Pipeline::addProvenance(RegionalRecord& record, const SourcePosition& position,
-                             std::int64_t transferId, const std::vector<std::string>& warnings) const {
+                             std::int64_t transferId,
+                             const std::vector<std::string>& warnings) const {
     // The hash covers the content alone, so an unchanged record delivered again hashes the same.
     std::string hash = contentHash(record.body);
     nlohmann::json provenance{{"sourceMunicipality", mapping_.municipality()},

@@ -34,7 +34,7 @@ struct TransferResult {
 /// One municipality's path through the gateway: adapter, mapping, validation, sink. Stateless
 /// between runs; one instance may serve many inputs.
 class Pipeline {
-public:
+  public:
     /// Throws ConfigError when the mapping names an adapter or entity the gateway does not have.
     Pipeline(const Mapping& mapping, const RecordValidator& validator);
 
@@ -43,7 +43,7 @@ public:
     TransferResult run(std::istream& input, const std::string& inputName, std::int64_t transferId,
                        RecordSink& sink, const std::atomic<bool>* stop = nullptr) const;
 
-private:
+  private:
     std::optional<Fault> firstFault(const std::vector<RegionalRecord>& records) const;
     void addProvenance(RegionalRecord& record, const SourcePosition& position,
                        std::int64_t transferId, const std::vector<std::string>& warnings) const;

@@ -10,7 +10,7 @@ namespace gw {
 
 /// Where a pipeline puts what it made of each source record: the store, or stdout for a dry run.
 class RecordSink {
-public:
+  public:
     enum class Outcome { Stored, Unchanged };
 
     virtual ~RecordSink() = default;

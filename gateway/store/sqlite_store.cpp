@@ -17,7 +17,8 @@ namespace gw {
 namespace {
 
 std::string utcNow() {
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(),
+                                           Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
 }
 
 // Each entry is one schema version; a database remembers which it has in schema_migrations.
@@ -53,7 +54,7 @@ const std::vector<std::vector<std::string>>& migrations() {
 
 /// Writes one transfer's records in batched transactions with statements prepared once.
 class SqliteSink : public RecordSink {
-public:
+  public:
     SqliteSink(Poco::Data::Session session, std::int64_t transferId)
         : session_(std::move(session)),
           transferId_(transferId),
@@ -63,19 +64,21 @@ public:
         findHead_ << "SELECT version, content_hash FROM records"
                      " WHERE municipality = ? AND source_system = ? AND entity = ?"
                      " AND source_record_id = ? ORDER BY version DESC LIMIT 1",
-            use(key_.municipality), use(key_.sourceSystem), use(key_.entity), use(key_.sourceRecordId),
-            into(headVersion_), into(headHash_);
+            use(key_.municipality), use(key_.sourceSystem), use(key_.entity),
+            use(key_.sourceRecordId), into(headVersion_), into(headHash_);
         insertRecord_ << "INSERT INTO records (municipality, source_system, entity,"
                          " source_record_id, version, content_hash, transfer_id, body)"
                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            use(key_.municipality), use(key_.sourceSystem), use(key_.entity), use(key_.sourceRecordId),
-            use(headVersion_), use(headHash_), use(transferId_), use(body_);
-        insertRejection_ << "INSERT INTO quarantine (transfer_id, input, line, record_number, stage,"
-                            " rule, field, message, source_fields)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            use(key_.municipality), use(key_.sourceSystem), use(key_.entity),
+            use(key_.sourceRecordId), use(headVersion_), use(headHash_), use(transferId_),
+            use(body_);
+        insertRejection_
+            << "INSERT INTO quarantine (transfer_id, input, line, record_number, stage,"
+               " rule, field, message, source_fields)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             use(transferId_), use(rejection_.input), use(rejection_.line), use(rejection_.record),
-            use(rejection_.stage), use(rejection_.rule), use(rejection_.field), use(rejection_.message),
-            use(rejection_.sourceFields);
+            use(rejection_.stage), use(rejection_.rule), use(rejection_.field),
+            use(rejection_.message), use(rejection_.sourceFields);
         session_.begin();
     }
 
@@ -108,7 +111,7 @@ public:
         session_.begin();
     }
 
-private:
+  private:
     static constexpr int kBatchSize = 1000;
 
     // Stores a new version unless the newest stored one has the same content. True if stored.
@@ -189,7 +192,8 @@ void SqliteStore::migrate() {
         session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
         const auto& steps = migrations();
         for (int version = current + 1; version <= static_cast<int>(steps.size()); ++version) {
-            for (const auto& sql : steps[static_cast<std::size_t>(version - 1)]) session << sql, now;
+            for (const auto& sql : steps[static_cast<std::size_t>(version - 1)])
+                session << sql, now;
             std::string applied = utcNow();
             session << "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                 use(version), use(applied), now;
@@ -221,13 +225,14 @@ void SqliteStore::finishTransfer(std::int64_t id, const TransferResult& result) 
     std::string error = result.error.value_or("");
     auto count = [](std::uint64_t n) { return static_cast<Poco::Int64>(n); };
     Poco::Int64 read = count(result.counts.read), stored = count(result.counts.stored),
-                unchanged = count(result.counts.unchanged), rejected = count(result.counts.rejected);
+                unchanged = count(result.counts.unchanged),
+                rejected = count(result.counts.rejected);
     Poco::Int64 transferId = id;
     session << "UPDATE transfers SET state = ?, finished_at = ?, records_read = ?,"
                " records_stored = ?, records_unchanged = ?, records_rejected = ?, error = ?"
                " WHERE id = ?",
-        use(state), use(finished), use(read), use(stored), use(unchanged), use(rejected), use(error),
-        use(transferId), now;
+        use(state), use(finished), use(read), use(stored), use(unchanged), use(rejected),
+        use(error), use(transferId), now;
 }
 
 std::unique_ptr<RecordSink> SqliteStore::openSink(std::int64_t transferId) {
@@ -277,8 +282,12 @@ std::vector<TransferInfo> SqliteStore::queryTransfers(const std::string& where, 
 }
 
 nlohmann::json TransferInfo::toJson() const {
-    nlohmann::json j{{"id", id},           {"source", source},   {"municipality", municipality},
-                     {"input", input},     {"state", state},     {"startedAt", startedAt},
+    nlohmann::json j{{"id", id},
+                     {"source", source},
+                     {"municipality", municipality},
+                     {"input", input},
+                     {"state", state},
+                     {"startedAt", startedAt},
                      {"counts", counts.toJson()}};
     if (!finishedAt.empty()) j["finishedAt"] = finishedAt;
     if (!error.empty()) j["error"] = error;

@@ -10,7 +10,7 @@ namespace gw {
 
 /// The embedded store: one SQLite database file in WAL mode, through Poco::Data.
 class SqliteStore : public Store {
-public:
+  public:
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     explicit SqliteStore(std::string path);
 
@@ -25,7 +25,7 @@ public:
     /// between threads; each caller opens its own.
     Poco::Data::Session connect() const;
 
-private:
+  private:
     void migrate();
     std::vector<TransferInfo> queryTransfers(const std::string& where, std::int64_t id,
                                              std::size_t limit);

@@ -29,7 +29,7 @@ struct TransferInfo {
 
 /// Keeps regional records with their history, the quarantine, and the transfer log.
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     /// Logs the start of a transfer and returns its id.

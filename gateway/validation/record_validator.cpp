@@ -21,7 +21,8 @@ RecordValidator::RecordValidator(const std::string& schemaDirectory) {
         for (Poco::DirectoryIterator it(schemaDirectory), end; it != end; ++it) {
             std::string file = it.name();
             if (file.size() <= kSchemaSuffix.size() ||
-                file.compare(file.size() - kSchemaSuffix.size(), kSchemaSuffix.size(), kSchemaSuffix) != 0 ||
+                file.compare(file.size() - kSchemaSuffix.size(), kSchemaSuffix.size(),
+                             kSchemaSuffix) != 0 ||
                 file == "common.schema.json") {
                 continue;
             }
@@ -30,7 +31,8 @@ RecordValidator::RecordValidator(const std::string& schemaDirectory) {
             schemas_.emplace(entity, SchemaValidator(it.path().toString()));
         }
     } catch (const Poco::Exception& e) {
-        throw ConfigError("cannot read the schema folder " + schemaDirectory + ": " + e.displayText());
+        throw ConfigError("cannot read the schema folder " + schemaDirectory + ": " +
+                          e.displayText());
     }
     if (schemas_.empty()) throw ConfigError("no entity schemas in " + schemaDirectory);
 }
@@ -38,7 +40,8 @@ RecordValidator::RecordValidator(const std::string& schemaDirectory) {
 std::optional<Fault> RecordValidator::validate(const RegionalRecord& record) const {
     auto schema = schemas_.find(record.entity);
     if (schema == schemas_.end()) {
-        return Fault{"schema.entity", "entity", "no regional schema for entity '" + record.entity + "'"};
+        return Fault{"schema.entity", "entity",
+                     "no regional schema for entity '" + record.entity + "'"};
     }
     auto violations = schema->second.validate(record.body);
     if (!violations.empty()) {

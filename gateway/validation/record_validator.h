@@ -13,7 +13,7 @@ namespace gw {
 /// Decides whether a regional record may be stored: its entity's JSON Schema first, then the
 /// regional rule set.
 class RecordValidator {
-public:
+  public:
     /// Loads the entity schemas from `schemaDirectory` (schemas/v1): entity "service_episode" is
     /// service-episode.schema.json. Throws ConfigError.
     explicit RecordValidator(const std::string& schemaDirectory);
@@ -23,7 +23,7 @@ public:
     /// The first fault found, or nothing when the record is valid.
     std::optional<Fault> validate(const RegionalRecord& record) const;
 
-private:
+  private:
     std::map<std::string, SchemaValidator> schemas_;
 };
 

@@ -29,7 +29,8 @@ std::optional<Fault> checkEpisodeDates(const nlohmann::json& record) {
         return std::nullopt;
     }
     // Both are ISO 8601 dates (the schema checks that), so text order is date order.
-    if (end->get_ref<const std::string&>() >= start->get_ref<const std::string&>()) return std::nullopt;
+    if (end->get_ref<const std::string&>() >= start->get_ref<const std::string&>())
+        return std::nullopt;
     return Fault{"episode.end-before-start", "endDate",
                  "the episode ends (" + end->get<std::string>() + ") before it starts (" +
                      start->get<std::string>() + ")"};

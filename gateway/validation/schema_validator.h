@@ -20,7 +20,7 @@ struct SchemaViolation {
 /// Checks JSON documents against one JSON Schema (draft 7) file, resolving $refs to the files
 /// beside it. Thread-safe once built.
 class SchemaValidator {
-public:
+  public:
     /// Loads the schema; throws ConfigError when it cannot be read or is not a valid schema.
     explicit SchemaValidator(const std::string& schemaPath);
     ~SchemaValidator();
@@ -29,7 +29,7 @@ public:
     /// Every violation, the most specific first; empty when the document is valid.
     std::vector<SchemaViolation> validate(const nlohmann::json& document) const;
 
-private:
+  private:
     std::unique_ptr<valijson::Schema> schema_;
 };
 

@@ -17,19 +17,18 @@ TEST_P(IdentityCodeVectors, ChecksAsDocumented) {
     EXPECT_EQ(checkIdentityCode(GetParam().code).fault, GetParam().fault) << GetParam().code;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Domain, IdentityCodeVectors,
-    ::testing::Values(Vector{"131052-308T", IdentityCodeFault::None},
-                      Vector{"010594Y9021", IdentityCodeFault::None},
-                      Vector{"010594-9021", IdentityCodeFault::None},
-                      Vector{"100105A123H", IdentityCodeFault::None},
-                      Vector{"010123B002E", IdentityCodeFault::None},
-                      Vector{"311299-456X", IdentityCodeFault::None},
-                      Vector{"290200A234V", IdentityCodeFault::None},
-                      Vector{"131052-308U", IdentityCodeFault::Control},
-                      Vector{"290201A234?", IdentityCodeFault::Date},
-                      Vector{"131052G308T", IdentityCodeFault::Format},
-                      Vector{"131052-30T", IdentityCodeFault::Format}));
+INSTANTIATE_TEST_SUITE_P(Domain, IdentityCodeVectors,
+                         ::testing::Values(Vector{"131052-308T", IdentityCodeFault::None},
+                                           Vector{"010594Y9021", IdentityCodeFault::None},
+                                           Vector{"010594-9021", IdentityCodeFault::None},
+                                           Vector{"100105A123H", IdentityCodeFault::None},
+                                           Vector{"010123B002E", IdentityCodeFault::None},
+                                           Vector{"311299-456X", IdentityCodeFault::None},
+                                           Vector{"290200A234V", IdentityCodeFault::None},
+                                           Vector{"131052-308U", IdentityCodeFault::Control},
+                                           Vector{"290201A234?", IdentityCodeFault::Date},
+                                           Vector{"131052G308T", IdentityCodeFault::Format},
+                                           Vector{"131052-30T", IdentityCodeFault::Format}));
 
 TEST(IdentityCode, EveryCenturySignOfOneCenturyIsAccepted) {
     for (char sign : std::string("-YXWVU")) {

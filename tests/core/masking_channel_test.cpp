@@ -10,7 +10,7 @@ namespace gw {
 namespace {
 
 class RecordingChannel : public Poco::Channel {
-public:
+  public:
     void log(const Poco::Message& message) override { texts.push_back(message.getText()); }
     std::vector<std::string> texts;
 };

@@ -1,4 +1,5 @@
-// gatewayd as a daemon in the foreground: serves its API, runs its source, stops cleanly on SIGTERM.
+// gatewayd as a daemon in the foreground: serves its API, runs its source, stops cleanly on
+// SIGTERM.
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -26,7 +27,8 @@ struct HttpReply {
 HttpReply httpGet(unsigned short port, const std::string& path) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     session.setTimeout(Poco::Timespan(5, 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
     session.sendRequest(request);
     Poco::Net::HTTPResponse response;
     std::istream& body = session.receiveResponse(response);
@@ -53,10 +55,13 @@ bool eventually(Predicate done, std::chrono::seconds limit = 60s) {
 TEST(Daemon, ServesHealthAndTransfersAndStopsOnSigterm) {
     const std::string sample = std::string(GATEWAY_SOURCE_DIR) + "/samples/nokia/palvelujaksot.csv";
     unsigned short port = freeLoopbackPort();
-    GatewayWorkspace workspace(sample, {{"http.port", std::to_string(port)}, {"logging.level", "information"}});
-    Poco::ProcessHandle daemon = Poco::Process::launch(GATEWAYD_PATH, {"--config", workspace.configFile()});
+    GatewayWorkspace workspace(
+        sample, {{"http.port", std::to_string(port)}, {"logging.level", "information"}});
+    Poco::ProcessHandle daemon =
+        Poco::Process::launch(GATEWAYD_PATH, {"--config", workspace.configFile()});
 
-    ASSERT_TRUE(eventually([&] { return httpGet(port, "/readyz").status == 200; })) << "never became ready";
+    ASSERT_TRUE(eventually([&] { return httpGet(port, "/readyz").status == 200; }))
+        << "never became ready";
     EXPECT_EQ(httpGet(port, "/healthz").status, 200);
 
     nlohmann::json transfer;

@@ -15,12 +15,15 @@ const std::string kRoot = GATEWAY_SOURCE_DIR;
 const std::string kSampleFolder = kRoot + "/samples/nokia";
 const std::string kMapping = kRoot + "/mappings/nokia.json";
 
-long countLines(const std::string& text) { return static_cast<long>(std::count(text.begin(), text.end(), '\n')); }
+long countLines(const std::string& text) {
+    return static_cast<long>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(GatewayctlMap, PrintsRegionalRecordsAndWritesRejectsWithExit1) {
     Poco::TemporaryFile rejects;
-    ProcessResult run = runProcess(GATEWAYCTL_PATH, {"map", "--mapping", kMapping, "--rejects", rejects.path(),
-                                                     kSampleFolder + "/palvelujaksot.csv"});
+    ProcessResult run =
+        runProcess(GATEWAYCTL_PATH, {"map", "--mapping", kMapping, "--rejects", rejects.path(),
+                                     kSampleFolder + "/palvelujaksot.csv"});
     EXPECT_EQ(run.exitCode, 1) << run.err;
     auto expected = expectedRejects(kSampleFolder);
     const long rows = sampleRows(kSampleFolder + "/palvelujaksot.csv");
@@ -31,12 +34,15 @@ TEST(GatewayctlMap, PrintsRegionalRecordsAndWritesRejectsWithExit1) {
     std::vector<ExpectedReject> found;
     while (std::getline(rejectLines, line)) {
         auto reject = nlohmann::json::parse(line);
-        found.push_back({reject["position"]["line"].get<long>(), reject["position"]["record"].get<long>(),
+        found.push_back({reject["position"]["line"].get<long>(),
+                         reject["position"]["record"].get<long>(),
                          reject["rule"].get<std::string>()});
-        EXPECT_TRUE(reject.contains("stage") && reject.contains("field") && reject.contains("message"));
+        EXPECT_TRUE(reject.contains("stage") && reject.contains("field") &&
+                    reject.contains("message"));
     }
     EXPECT_EQ(found, expected);
-    EXPECT_NE(run.err.find("rejected " + std::to_string(expected.size())), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("rejected " + std::to_string(expected.size())), std::string::npos)
+        << run.err;
 
     auto first = nlohmann::json::parse(run.out.substr(0, run.out.find('\n')));
     EXPECT_EQ(first["entity"], "service_episode");
@@ -56,10 +62,15 @@ TEST(GatewayctlMap, ExitsZeroWhenNothingIsRejected) {
 }
 
 TEST(GatewayctlMap, UsageAndConfigurationErrorsExitTwo) {
-    EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"map", kSampleFolder + "/palvelujaksot.csv"}).exitCode, 2)
+    EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"map", kSampleFolder + "/palvelujaksot.csv"}).exitCode,
+              2)
         << "--mapping is required";
-    EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"map", "--mapping", "/nonexistent.json", "x.csv"}).exitCode, 2);
-    EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"map", "--mapping", kMapping, "/nonexistent.csv"}).exitCode, 2);
+    EXPECT_EQ(
+        runProcess(GATEWAYCTL_PATH, {"map", "--mapping", "/nonexistent.json", "x.csv"}).exitCode,
+        2);
+    EXPECT_EQ(
+        runProcess(GATEWAYCTL_PATH, {"map", "--mapping", kMapping, "/nonexistent.csv"}).exitCode,
+        2);
     EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"map", "--mapping", kMapping}).exitCode, 2);
     EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"frobnicate"}).exitCode, 2);
     EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {}).exitCode, 2);

@@ -15,7 +15,8 @@ namespace gw::test {
 
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& arguments) {
     Poco::Pipe outPipe, errPipe;
-    Poco::ProcessHandle handle = Poco::Process::launch(program, arguments, nullptr, &outPipe, &errPipe);
+    Poco::ProcessHandle handle =
+        Poco::Process::launch(program, arguments, nullptr, &outPipe, &errPipe);
     Poco::PipeInputStream outStream(outPipe), errStream(errPipe);
     ProcessResult result;
     // Both streams are drained at once so that neither pipe can fill up and block the child.
@@ -26,7 +27,8 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
     return result;
 }
 
-GatewayWorkspace::GatewayWorkspace(const std::string& sourceFile, std::map<std::string, std::string> extra)
+GatewayWorkspace::GatewayWorkspace(const std::string& sourceFile,
+                                   std::map<std::string, std::string> extra)
     : folder_(Poco::TemporaryFile::tempName()) {
     Poco::File(folder_).createDirectories();
     const std::string root = GATEWAY_SOURCE_DIR;

@@ -21,9 +21,10 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
 /// A temporary folder with a gatewayd configuration for one source, pointing at the bundled
 /// mappings and schemas; removed at the end of the test.
 class GatewayWorkspace {
-public:
+  public:
     /// `extra` adds or overrides configuration keys.
-    explicit GatewayWorkspace(const std::string& sourceFile, std::map<std::string, std::string> extra = {});
+    explicit GatewayWorkspace(const std::string& sourceFile,
+                              std::map<std::string, std::string> extra = {});
     ~GatewayWorkspace();
 
     const std::string& folder() const { return folder_; }
@@ -31,7 +32,7 @@ public:
     std::string database() const { return folder_ + "/var/gateway.db"; }
     std::string logFile() const { return folder_ + "/var/log/gatewayd.log"; }
 
-private:
+  private:
     std::string folder_;
 };
 

@@ -46,7 +46,8 @@ TEST(CsvAdapter, KeepsQuotedDelimitersQuotesAndLineBreaks) {
     EXPECT_EQ(values(read.records[0]), (Values{"x;y", "say \"hi\""}));
     EXPECT_EQ(values(read.records[1]), (Values{"two\r\nlines", "z"}));
     EXPECT_EQ(read.records[1].position.line, 3u);
-    EXPECT_EQ(read.records[2].position.line, 5u) << "a row after a multi-line field has its own line";
+    EXPECT_EQ(read.records[2].position.line, 5u)
+        << "a row after a multi-line field has its own line";
 }
 
 TEST(CsvAdapter, KeepsSpacesAroundUnquotedFields) {
@@ -115,7 +116,8 @@ TEST(CsvAdapter, ConvertsIso88591ToUtf8) {
 
 TEST(CsvAdapter, ConvertsWindows1252ToUtf8) {
     auto read = readAll("X\n\x80 \x96\n", {{"encoding", "windows-1252"}});
-    EXPECT_EQ(values(read.records[0]), (Values{"\xE2\x82\xAC \xE2\x80\x93"}));  // euro sign, en dash
+    EXPECT_EQ(values(read.records[0]),
+              (Values{"\xE2\x82\xAC \xE2\x80\x93"}));  // euro sign, en dash
 }
 
 TEST(CsvAdapter, InvalidBytesAreAnErrorOfTheirRow) {

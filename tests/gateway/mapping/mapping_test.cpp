@@ -15,10 +15,11 @@ const std::string kMappingSchema = std::string(GATEWAY_SOURCE_DIR) + "/schemas/m
 
 /// A mapping file and its code table in a temporary folder.
 class MappingTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         Poco::File(folder_.path()).createDirectories();
-        write("services.csv", "local;regional\nKTT;rehabilitative_work_activity\nSK;social_rehabilitation\n");
+        write("services.csv",
+              "local;regional\nKTT;rehabilitative_work_activity\nSK;social_rehabilitation\n");
     }
 
     void write(const std::string& name, const std::string& text) {
@@ -34,7 +35,8 @@ protected:
             {"input", {{"format", "csv"}}},
             {"recordId", {{"column", "ID"}}},
             {"codeTables",
-             {{"services", {{"file", "services.csv"}, {"unmapped", unmapped}, {"unknownCode", "other"}}}}},
+             {{"services",
+               {{"file", "services.csv"}, {"unmapped", unmapped}, {"unknownCode", "other"}}}}},
             {"entities", {{{"entity", "service_episode"}, {"fields", std::move(fields)}}}}};
         write("mapping.json", spec.dump(2));
         return Mapping::load(folder_.path() + "/mapping.json", kMappingSchema);
@@ -51,12 +53,15 @@ protected:
 };
 
 TEST_F(MappingTest, BuildsANestedRegionalRecord) {
-    Mapping mapping = load({{"episodeId", {{"column", "ID"}}},
-                            {"client.identityCode", {{"column", "HETU"}, {"transform", {"trim", "upper"}}}},
-                            {"organiserMunicipality", {{"constant", "536"}}},
-                            {"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}},
-                            {"goalsSet", {{"column", "T"}, {"transform", {{{"boolean", {{"true", {"K"}}, {"false", {"E"}}}}}}}}}});
-    auto result = mapping.apply(record({{"ID", "7"}, {"HETU", " 131052-308t "}, {"ALKU", "1.2.2021"}, {"T", "E"}}));
+    Mapping mapping = load(
+        {{"episodeId", {{"column", "ID"}}},
+         {"client.identityCode", {{"column", "HETU"}, {"transform", {"trim", "upper"}}}},
+         {"organiserMunicipality", {{"constant", "536"}}},
+         {"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}},
+         {"goalsSet",
+          {{"column", "T"}, {"transform", {{{"boolean", {{"true", {"K"}}, {"false", {"E"}}}}}}}}}});
+    auto result = mapping.apply(
+        record({{"ID", "7"}, {"HETU", " 131052-308t "}, {"ALKU", "1.2.2021"}, {"T", "E"}}));
     ASSERT_FALSE(result.fault) << result.fault->message;
     ASSERT_EQ(result.records.size(), 1u);
     const auto& body = result.records[0].body;
@@ -69,14 +74,16 @@ TEST_F(MappingTest, BuildsANestedRegionalRecord) {
 }
 
 TEST_F(MappingTest, AnEmptyFieldStaysOutOfTheRecord) {
-    Mapping mapping = load({{"endDate", {{"column", "LOPPU"}, {"transform", {"trim", {{"date", "d.m.yyyy"}}}}}}});
+    Mapping mapping =
+        load({{"endDate", {{"column", "LOPPU"}, {"transform", {"trim", {{"date", "d.m.yyyy"}}}}}}});
     auto result = mapping.apply(record({{"ID", "1"}, {"LOPPU", "  "}}));
     ASSERT_FALSE(result.fault);
     EXPECT_FALSE(result.records[0].body.contains("endDate"));
 }
 
 TEST_F(MappingTest, AnImpossibleDateIsAFaultOfItsColumn) {
-    Mapping mapping = load({{"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
+    Mapping mapping =
+        load({{"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
     for (const char* bad : {"31.02.2021", "1.13.2021", "2021-01-01", "1.1.21", "x"}) {
         auto result = mapping.apply(record({{"ID", "1"}, {"ALKU", bad}}));
         ASSERT_TRUE(result.fault) << bad;
@@ -87,7 +94,8 @@ TEST_F(MappingTest, AnImpossibleDateIsAFaultOfItsColumn) {
 }
 
 TEST_F(MappingTest, UnmappedCodesFollowTheTablePolicy) {
-    nlohmann::json fields = {{"serviceType", {{"column", "P"}, {"transform", {{{"lookup", "services"}}}}}}};
+    nlohmann::json fields = {
+        {"serviceType", {{"column", "P"}, {"transform", {{{"lookup", "services"}}}}}}};
     auto rejected = load(fields, "reject").apply(record({{"ID", "1"}, {"P", "XX"}}));
     ASSERT_TRUE(rejected.fault);
     EXPECT_EQ(rejected.fault->rule, "map.code-unmapped");
@@ -100,14 +108,17 @@ TEST_F(MappingTest, UnmappedCodesFollowTheTablePolicy) {
 }
 
 TEST_F(MappingTest, APersonalValueNeverAppearsInAFault) {
-    Mapping mapping = load({{"startDate", {{"column", "NIMI"}, {"personal", true}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
+    Mapping mapping =
+        load({{"startDate",
+               {{"column", "NIMI"}, {"personal", true}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
     auto result = mapping.apply(record({{"ID", "1"}, {"NIMI", "Matti Meikäläinen"}}));
     ASSERT_TRUE(result.fault);
     EXPECT_EQ(result.fault->message.find("Matti"), std::string::npos);
 }
 
 TEST_F(MappingTest, AnIdentityCodeInAnotherColumnIsMaskedInAFault) {
-    Mapping mapping = load({{"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
+    Mapping mapping =
+        load({{"startDate", {{"column", "ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}}});
     auto result = mapping.apply(record({{"ID", "1"}, {"ALKU", "131052-308T"}}));
     ASSERT_TRUE(result.fault);
     EXPECT_EQ(result.fault->message.find("308T"), std::string::npos);
@@ -137,13 +148,16 @@ TEST_F(MappingTest, AMistakeInTheMappingFileNamesItsKey) {
         EXPECT_NE(std::string(e.what()).find("startDate"), std::string::npos) << e.what();
     }
     EXPECT_THROW(load({{"x", {{"colum", "A"}}}}), ConfigError);
-    EXPECT_THROW(load({{"x", {{"column", "A"}, {"transform", {{{"lookup", "nope"}}}}}}}), ConfigError);
+    EXPECT_THROW(load({{"x", {{"column", "A"}, {"transform", {{{"lookup", "nope"}}}}}}}),
+                 ConfigError);
 }
 
 TEST_F(MappingTest, NothingFollowsABooleanTransform) {
-    EXPECT_THROW(load({{"goalsSet", {{"column", "T"},
-                                     {"transform", {{{"boolean", {{"true", {"K"}}, {"false", {"E"}}}}}, "trim"}}}}}),
-                 ConfigError);
+    EXPECT_THROW(
+        load({{"goalsSet",
+               {{"column", "T"},
+                {"transform", {{{"boolean", {{"true", {"K"}}, {"false", {"E"}}}}}, "trim"}}}}}),
+        ConfigError);
 }
 
 TEST_F(MappingTest, ADuplicateLocalCodeInATableIsAConfigurationError) {

@@ -13,14 +13,16 @@ namespace gw {
 namespace {
 
 RegionalRecord episode(const std::string& id, const std::string& serviceType) {
-    nlohmann::json body = {{"entity", "service_episode"}, {"episodeId", id}, {"serviceType", serviceType}};
+    nlohmann::json body = {
+        {"entity", "service_episode"}, {"episodeId", id}, {"serviceType", serviceType}};
     std::string hash = std::to_string(std::hash<std::string>()(body.dump()));
-    body["provenance"] = {{"sourceMunicipality", "536"}, {"sourceSystem", "effica"}, {"contentHash", hash}};
+    body["provenance"] = {
+        {"sourceMunicipality", "536"}, {"sourceSystem", "effica"}, {"contentHash", hash}};
     return {"service_episode", id, body};
 }
 
 class SqliteStoreTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { Poco::File(folder_.path()).createDirectories(); }
 
     std::string database() const { return folder_.path() + "/store/gateway.db"; }
@@ -54,7 +56,8 @@ TEST_F(SqliteStoreTest, StoresNewRecordsAndNothingTwice) {
     }
     EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 3);
     EXPECT_EQ(count("SELECT MAX(version) FROM records WHERE source_record_id = 'E2'"), 2);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM records WHERE source_record_id = 'E2' AND version = 1"), 1)
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records WHERE source_record_id = 'E2' AND version = 1"),
+              1)
         << "the old version stays in history";
 }
 
@@ -74,7 +77,8 @@ TEST_F(SqliteStoreTest, QuarantinesWithPositionRuleAndSourceFields) {
     {
         auto sink = store_->openSink(id);
         SourceRecord source{{"a.csv", 41, 40}, {{"ALKUPVM", "31.02.2021"}}, std::nullopt};
-        sink->quarantine(Rejection{Stage::Map, "map.date", "ALKUPVM", "no such day", source.position}, source);
+        sink->quarantine(
+            Rejection{Stage::Map, "map.date", "ALKUPVM", "no such day", source.position}, source);
         sink->commit();
     }
     EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE line = 41 AND record_number = 40 AND "

@@ -9,7 +9,7 @@ namespace gw {
 namespace {
 
 class RecordValidatorTest : public ::testing::Test {
-protected:
+  protected:
     static RegionalRecord episode() {
         nlohmann::json body = {
             {"entity", "service_episode"},
@@ -24,9 +24,16 @@ protected:
             {"goalsSet", true},
             {"feedbackWritten", false},
             {"provenance",
-             {{"sourceMunicipality", "536"}, {"sourceSystem", "effica"}, {"sourceRecordId", "E1"},
-              {"input", "x.csv"}, {"line", 2}, {"record", 1}, {"transferId", 1}, {"mapping", "nokia"},
-              {"mappingVersion", "1"}, {"contentHash", std::string(64, 'a')}}}};
+             {{"sourceMunicipality", "536"},
+              {"sourceSystem", "effica"},
+              {"sourceRecordId", "E1"},
+              {"input", "x.csv"},
+              {"line", 2},
+              {"record", 1},
+              {"transferId", 1},
+              {"mapping", "nokia"},
+              {"mappingVersion", "1"},
+              {"contentHash", std::string(64, 'a')}}}};
         return {"service_episode", "E1", body};
     }
 
@@ -71,7 +78,8 @@ TEST_F(RecordValidatorTest, AnEpisodeMayNotEndBeforeItStarts) {
     auto fault = validateWith([](auto& b) { b["endDate"] = "2021-02-28"; });
     ASSERT_TRUE(fault);
     EXPECT_EQ(fault->rule, "episode.end-before-start");
-    EXPECT_FALSE(validateWith([](auto& b) { b["endDate"] = "2021-03-01"; })) << "one-day episodes are fine";
+    EXPECT_FALSE(validateWith([](auto& b) { b["endDate"] = "2021-03-01"; }))
+        << "one-day episodes are fine";
 }
 
 TEST_F(RecordValidatorTest, SchemaViolationsNameTheField) {
