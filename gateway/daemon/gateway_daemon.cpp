@@ -82,6 +82,7 @@ void GatewayDaemon::setUpLogging() {
     // Loggers made before this point (the application's own) keep their old channel.
     Poco::Logger::setChannel("", masked);
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(settings_->logLevel));
+    setLogger(Poco::Logger::get("gatewayd"));
 }
 
 int GatewayDaemon::main(const std::vector<std::string>& args) {
