@@ -1,8 +1,21 @@
 #pragma once
 
+#include <optional>
+#include <string>
+
 namespace gw {
 
 /// Whether day.month.year names a day of the Gregorian calendar.
 bool isRealDate(int year, int month, int day);
+
+/// Days since 1970-01-01 of an ISO 8601 date (yyyy-mm-dd); nothing when it is not one.
+std::optional<long> dayNumber(const std::string& isoDate);
+
+/// The ISO date `months` months after `isoDate`, the day clamped to the month's end
+/// (2021-08-31 plus 6 months is 2022-02-28). Nothing when `isoDate` is not a date.
+std::optional<std::string> addMonths(const std::string& isoDate, int months);
+
+/// Today's date in UTC, ISO 8601.
+std::string todayIso();
 
 }  // namespace gw

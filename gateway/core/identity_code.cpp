@@ -101,6 +101,22 @@ IdentityCodeCheck checkIdentityCode(std::string_view code) {
     return check;
 }
 
+std::string canonicalIdentityCode(std::string_view code) {
+    std::string canonical(code);
+    switch (centuryOf(code[6])) {
+        case 1800:
+            canonical[6] = '+';
+            break;
+        case 1900:
+            canonical[6] = '-';
+            break;
+        default:
+            canonical[6] = 'A';
+            break;
+    }
+    return canonical;
+}
+
 std::string maskIdentityCode(std::string_view code) {
     if (code.size() < 7) return "****";
     return std::string(code.substr(0, 7)) + "****";

@@ -22,6 +22,10 @@ struct IdentityCodeCheck {
 /// Checks format, century sign (including those in force from 2023), date and control character.
 IdentityCodeCheck checkIdentityCode(std::string_view code);
 
+/// One spelling for each person: the century sign replaced by the oldest sign of its century
+/// ('+', '-' or 'A'), so 010594Y9021 and 010594-9021 are the same. Only for valid codes.
+std::string canonicalIdentityCode(std::string_view code);
+
 /// The form an identity code may take in a log line or a message: "131052-****".
 std::string maskIdentityCode(std::string_view code);
 

@@ -51,6 +51,11 @@ void MapCommand::defineOptions(Poco::Util::OptionSet& options) {
         Option("rejects", "r", "write rejected records' positions and reasons here as NDJSON")
             .argument("FILE")
             .repeatable(false));
+    options.addOption(
+        Option("link-temporary-codes", "",
+               "link temporary and test identity codes (900-999) across sources, as the "
+               "bundled demo does; never for production data")
+            .repeatable(false));
     options.addOption(Option("schemas", "s", "the schemas folder (default: the bundled schemas/)")
                           .argument("DIR")
                           .repeatable(false));
@@ -60,6 +65,7 @@ void MapCommand::handleOption(const std::string& name, const std::string& value)
     if (name == "mapping") mappingFile_ = value;
     if (name == "rejects") rejectsFile_ = value;
     if (name == "schemas") schemaDirectory_ = value;
+    if (name == "link-temporary-codes") linkTemporaryCodes_ = true;
 }
 
 int MapCommand::run(const std::vector<std::string>& arguments) {
@@ -69,7 +75,8 @@ int MapCommand::run(const std::vector<std::string>& arguments) {
         schemaDirectory_.empty() ? defaultDataDirectory() + "/schemas" : schemaDirectory_;
     Mapping mapping = Mapping::load(mappingFile_, schemas + "/mapping.schema.json");
     RecordValidator validator(schemas + "/v1");
-    Pipeline pipeline(mapping, validator);
+    ClientIdentity clients(linkTemporaryCodes_);
+    Pipeline pipeline(mapping, validator, clients);
 
     const std::string& input = arguments.front();
     std::ifstream file;

@@ -10,7 +10,8 @@ class MapCommand : public Command {
   public:
     std::string name() const override { return "map"; }
     std::string usage() const override {
-        return "map --mapping FILE [--rejects FILE] [--schemas DIR] INPUT|-";
+        return "map --mapping FILE [--rejects FILE] [--schemas DIR] [--link-temporary-codes] "
+               "INPUT|-";
     }
     std::string summary() const override {
         return "Maps INPUT with the mapping file: regional records as NDJSON on stdout, rejects as "
@@ -25,6 +26,7 @@ class MapCommand : public Command {
     std::string mappingFile_;
     std::string rejectsFile_;
     std::string schemaDirectory_;
+    bool linkTemporaryCodes_ = false;
 };
 
 }  // namespace gw

@@ -45,6 +45,8 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         resolve(configDirectory,
                 config.getString("schemas.mapping", data + "/schemas/mapping.schema.json"));
 
+    s.linkTemporaryIdentityCodes = config.getBool("identity.linkTemporaryCodes", false);
+
     Poco::StringTokenizer names(
         config.getString("sources", ""), ",",
         Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);

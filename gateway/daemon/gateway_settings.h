@@ -26,6 +26,7 @@ struct GatewaySettings {
     std::string logLevel;
     std::string schemaDirectory;
     std::string mappingSchema;
+    bool linkTemporaryIdentityCodes = false;
     std::vector<SourceSettings> sources;
 
     /// Reads the settings; throws ConfigError naming a missing or bad key.

@@ -10,10 +10,14 @@
 namespace gw {
 
 TransferRunner::TransferRunner(const GatewaySettings& settings, Store& store)
-    : settings_(settings), store_(store), validator_(settings.schemaDirectory) {
+    : settings_(settings),
+      store_(store),
+      validator_(settings.schemaDirectory),
+      clients_(settings.linkTemporaryIdentityCodes) {
     for (const auto& source : settings.sources) {
         Mapping mapping = Mapping::load(source.mapping, settings.mappingSchema);
-        Pipeline check(mapping, validator_);  // throws ConfigError for unknown formats and entities
+        Pipeline check(mapping, validator_,
+                       clients_);  // throws ConfigError for unknown formats and entities
         mappings_.emplace(source.name, std::move(mapping));
     }
 }
@@ -33,7 +37,7 @@ TransferInfo TransferRunner::run(const SourceSettings& source, const std::atomic
             result.error = "cannot open " + source.path;
         } else {
             auto sink = store_.openSink(id);
-            result = Pipeline(mapping, validator_).run(input, inputName, id, *sink, stop);
+            result = Pipeline(mapping, validator_, clients_).run(input, inputName, id, *sink, stop);
         }
     } catch (const std::exception& e) {
         // The sink rolled back its open batch; the counts no longer describe what is stored.

@@ -6,6 +6,7 @@
 
 #include "gateway/daemon/gateway_settings.h"
 #include "gateway/mapping/mapping.h"
+#include "gateway/pipeline/client_identity.h"
 #include "gateway/store/store.h"
 #include "gateway/validation/record_validator.h"
 
@@ -28,6 +29,7 @@ class TransferRunner {
     const GatewaySettings& settings_;
     Store& store_;
     RecordValidator validator_;
+    ClientIdentity clients_;
     std::map<std::string, Mapping> mappings_;  // by source name
 };
 

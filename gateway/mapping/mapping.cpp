@@ -2,6 +2,8 @@
 
 #include <Poco/Path.h>
 
+#include <algorithm>
+
 #include "gateway/core/errors.h"
 #include "gateway/core/identity_code.h"
 #include "gateway/validation/schema_validator.h"
@@ -15,22 +17,65 @@ std::string siblingPath(const std::string& file, const std::string& relative) {
     return Poco::Path(file).makeParent().resolve(path).toString();
 }
 
-// Sets body[a][b][c] for target "a.b.c", creating objects on the way.
+// Sets the value at a dotted target, creating objects on the way and arrays for numeric steps:
+// "client.identityCode", "goals.0.text".
 void setPath(nlohmann::json& body, const std::string& target, nlohmann::json value) {
     nlohmann::json* node = &body;
     std::size_t start = 0;
-    for (std::size_t dot = target.find('.'); dot != std::string::npos;
-         dot = target.find('.', start)) {
-        node = &(*node)[target.substr(start, dot - start)];
+    for (;;) {
+        std::size_t dot = target.find('.', start);
+        std::string step =
+            target.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        bool index = !step.empty() && step.find_first_not_of("0123456789") == std::string::npos;
+        nlohmann::json& next = index ? (*node)[std::stoul(step)] : (*node)[step];
+        if (dot == std::string::npos) {
+            next = std::move(value);
+            return;
+        }
+        node = &next;
         start = dot + 1;
     }
-    (*node)[target.substr(start)] = std::move(value);
+}
+
+// Reads a mapping file and the files it extends, the extending file's keys winning (RFC 7386
+// merge). Code-table paths are made absolute first, each against the file that names it.
+nlohmann::json readMerged(const std::string& path, int depth = 0) {
+    if (depth > 4) throw ConfigError(path + ": 'extends' nests deeper than 4 files");
+    nlohmann::json spec = readJsonFile(path);
+    if (!spec.is_object()) throw ConfigError(path + ": a mapping file is a JSON object");
+    if (spec.contains("codeTables") && spec["codeTables"].is_object()) {
+        for (auto& table : spec["codeTables"]) {
+            if (table.is_object() && table.contains("file") && table["file"].is_string()) {
+                table["file"] = siblingPath(path, table["file"].get<std::string>());
+            }
+        }
+    }
+    if (!spec.contains("extends")) return spec;
+    if (!spec["extends"].is_string()) throw ConfigError(path + ": 'extends' names one file");
+    nlohmann::json merged =
+        readMerged(siblingPath(path, spec["extends"].get<std::string>()), depth + 1);
+    spec.erase("extends");
+    merged.merge_patch(spec);
+    return merged;
+}
+
+// "${municipality}" in a string constant stands for the mapping's municipality code.
+nlohmann::json expandConstant(nlohmann::json constant, const std::string& municipality) {
+    if (constant.is_string()) {
+        std::string text = constant.get<std::string>();
+        for (std::size_t at = text.find("${municipality}"); at != std::string::npos;
+             at = text.find("${municipality}", at)) {
+            text.replace(at, 15, municipality);
+        }
+        constant = text;
+    }
+    return constant;
 }
 
 }  // namespace
 
 Mapping Mapping::load(const std::string& path, const std::string& mappingSchema) {
-    nlohmann::json spec = readJsonFile(path);
+    nlohmann::json spec = readMerged(path);
     auto violations = SchemaValidator(mappingSchema).validate(spec);
     if (!violations.empty()) {
         const auto& first = violations.front();
@@ -53,19 +98,27 @@ Mapping Mapping::load(const std::string& path, const std::string& mappingSchema)
         auto policy = table.value("unmapped", "reject") == "reject"
                           ? CodeTable::UnmappedPolicy::Reject
                           : CodeTable::UnmappedPolicy::MapToUnknown;
-        mapping.codeTables_->emplace(
-            name, CodeTable::load(name, siblingPath(path, table["file"].get<std::string>()), policy,
-                                  table.value("unknownCode", "")));
+        mapping.codeTables_->emplace(name, CodeTable::load(name, table["file"].get<std::string>(),
+                                                           policy, table.value("unknownCode", "")));
     }
 
     for (const auto& entitySpec : spec["entities"]) {
         EntityRule entity;
         entity.entity = entitySpec["entity"].get<std::string>();
+        if (entitySpec.contains("when")) {
+            entity.whenColumn = entitySpec["when"]["column"].get<std::string>();
+            entity.whenIn = entitySpec["when"]["in"].get<std::vector<std::string>>();
+        }
+        if (entitySpec.contains("recordId")) {
+            entity.recordIdColumn = entitySpec["recordId"]["column"].get<std::string>();
+        }
         for (const auto& [target, fieldSpec] : entitySpec["fields"].items()) {
             FieldRule field;
             field.target = target;
             if (fieldSpec.contains("column")) field.column = fieldSpec["column"].get<std::string>();
-            if (fieldSpec.contains("constant")) field.constant = fieldSpec["constant"];
+            if (fieldSpec.contains("constant")) {
+                field.constant = expandConstant(fieldSpec["constant"], mapping.municipality_);
+            }
             field.personal = fieldSpec.value("personal", false);
             try {
                 const nlohmann::json steps = fieldSpec.value("transform", nlohmann::json::array());
@@ -93,13 +146,22 @@ std::vector<std::string> Mapping::entityNames() const {
 
 MappingResult Mapping::apply(const SourceRecord& record) const {
     MappingResult result;
-    const std::string* id = record.field(recordIdColumn_);
-    if (!id || id->empty()) {
-        result.fault =
-            Fault{"map.record-id", recordIdColumn_, "the record has no source record id"};
-        return result;
-    }
     for (const auto& entity : entities_) {
+        if (entity.whenColumn) {
+            const std::string* kind = record.field(*entity.whenColumn);
+            if (!kind || std::find(entity.whenIn.begin(), entity.whenIn.end(), *kind) ==
+                             entity.whenIn.end()) {
+                continue;
+            }
+        }
+        const std::string& idColumn = entity.recordIdColumn.value_or(recordIdColumn_);
+        const std::string* id = record.field(idColumn);
+        if (!id || id->empty()) {
+            result.fault = Fault{"map.record-id", idColumn,
+                                 "the record has no source record id for '" + entity.entity + "'"};
+            result.records.clear();
+            return result;
+        }
         RegionalRecord regional{entity.entity, *id, nlohmann::json{{"entity", entity.entity}}};
         for (const auto& field : entity.fields) {
             if (auto fault = fill(field, record, regional.body, result.warnings)) {
@@ -109,6 +171,10 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
             }
         }
         result.records.push_back(std::move(regional));
+    }
+    if (result.records.empty()) {
+        result.fault =
+            Fault{"map.no-entity", "", "no entity of the mapping applies to this record"};
     }
     return result;
 }

@@ -60,6 +60,11 @@ class Mapping {
     };
     struct EntityRule {
         std::string entity;
+        // The entity applies only to records whose whenColumn holds one of whenIn (record types).
+        std::optional<std::string> whenColumn;
+        std::vector<std::string> whenIn;
+        // The column with the entity's own source record id, when not the mapping's.
+        std::optional<std::string> recordIdColumn;
         std::vector<FieldRule> fields;
     };
 

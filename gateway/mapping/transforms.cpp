@@ -91,6 +91,26 @@ class ParseDate : public Transform {
     std::string format_;
 };
 
+class ToInteger : public Transform {
+  public:
+    std::optional<TransformFailure> apply(nlohmann::json& value,
+                                          std::vector<std::string>&) const override {
+        const auto& text = value.get_ref<const std::string&>();
+        long long number = 0;
+        std::size_t used = 0;
+        try {
+            number = std::stoll(text, &used, 10);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || used != text.size())
+            return TransformFailure{"map.integer", "not a whole number"};
+        value = number;
+        return std::nullopt;
+    }
+    bool producesText() const override { return false; }
+};
+
 class Lookup : public Transform {
   public:
     explicit Lookup(const CodeTable& table) : table_(table) {}
@@ -158,6 +178,7 @@ std::unique_ptr<Transform> makeTransform(const nlohmann::json& spec,
     if (spec == "trim") return std::make_unique<Trim>();
     if (spec == "upper") return std::make_unique<ChangeCase>(true);
     if (spec == "lower") return std::make_unique<ChangeCase>(false);
+    if (spec == "integer") return std::make_unique<ToInteger>();
     if (spec.is_object() && spec.size() == 1) {
         const std::string& name = spec.begin().key();
         const nlohmann::json& argument = spec.begin().value();

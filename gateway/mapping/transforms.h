@@ -28,7 +28,8 @@ class Transform {
     virtual bool producesText() const { return true; }
 };
 
-/// Builds a transform from its mapping-file form: "trim", "upper", "lower", {"date": FORMAT},
+/// Builds a transform from its mapping-file form: "trim", "upper", "lower", "integer",
+/// {"date": FORMAT},
 /// {"lookup": TABLE}, {"boolean": {"true": [...], "false": [...]}}. Throws ConfigError.
 std::unique_ptr<Transform> makeTransform(const nlohmann::json& spec,
                                          const std::map<std::string, CodeTable>& codeTables);

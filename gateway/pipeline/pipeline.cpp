@@ -24,8 +24,9 @@ nlohmann::json TransferCounts::toJson() const {
     return {{"read", read}, {"stored", stored}, {"unchanged", unchanged}, {"rejected", rejected}};
 }
 
-Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator)
-    : mapping_(mapping), validator_(validator) {
+Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator,
+                   const ClientIdentity& clients)
+    : mapping_(mapping), validator_(validator), clients_(clients) {
     auto formats = builtinAdapters().formats();
     if (std::find(formats.begin(), formats.end(), mapping.format()) == formats.end()) {
         throw ConfigError(mapping.file() + ": unknown input format '" + mapping.format() + "'");
@@ -63,9 +64,9 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
             } else if (MappingResult mapped = mapping_.apply(source); mapped.fault) {
                 reject(Stage::Map, std::move(*mapped.fault));
             } else {
-                // Provenance first: what is validated is the record exactly as it will be stored.
+                // Enriched first: what is validated is the record exactly as it will be stored.
                 for (auto& record : mapped.records) {
-                    addProvenance(record, source.position, transferId, mapped.warnings);
+                    enrich(record, source.position, transferId, mapped.warnings);
                 }
                 if (std::optional<Fault> invalid = firstFault(mapped.records)) {
                     reject(Stage::Validate, std::move(*invalid));
@@ -89,14 +90,14 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
 
 std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& records) const {
     for (const auto& record : records) {
-        if (auto fault = validator_.validate(record)) return fault;
+        if (auto fault = validator_.validate(record, records)) return fault;
     }
     return std::nullopt;
 }
 
-void Pipeline::addProvenance(RegionalRecord& record, const SourcePosition& position,
-                             std::int64_t transferId,
-                             const std::vector<std::string>& warnings) const {
+void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
+                      std::int64_t transferId, const std::vector<std::string>& warnings) const {
+    clients_.assign(record, mapping_.municipality(), mapping_.sourceSystem());
     // The hash covers the content alone, so an unchanged record delivered again hashes the same.
     std::string hash = contentHash(record.body);
     nlohmann::json provenance{{"sourceMunicipality", mapping_.municipality()},

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gateway/mapping/mapping.h"
+#include "gateway/pipeline/client_identity.h"
 #include "gateway/pipeline/record_sink.h"
 #include "gateway/validation/record_validator.h"
 
@@ -36,7 +37,8 @@ struct TransferResult {
 class Pipeline {
   public:
     /// Throws ConfigError when the mapping names an adapter or entity the gateway does not have.
-    Pipeline(const Mapping& mapping, const RecordValidator& validator);
+    Pipeline(const Mapping& mapping, const RecordValidator& validator,
+             const ClientIdentity& clients);
 
     /// Reads `input` to its end (or until `stop` becomes true), sending every record to `sink`
     /// as stored or quarantined, and commits. Sink failures propagate as exceptions.
@@ -45,11 +47,12 @@ class Pipeline {
 
   private:
     std::optional<Fault> firstFault(const std::vector<RegionalRecord>& records) const;
-    void addProvenance(RegionalRecord& record, const SourcePosition& position,
-                       std::int64_t transferId, const std::vector<std::string>& warnings) const;
+    void enrich(RegionalRecord& record, const SourcePosition& position, std::int64_t transferId,
+                const std::vector<std::string>& warnings) const;
 
     const Mapping& mapping_;
     const RecordValidator& validator_;
+    const ClientIdentity& clients_;
 };
 
 }  // namespace gw

@@ -281,6 +281,23 @@ std::vector<TransferInfo> SqliteStore::queryTransfers(const std::string& where, 
     return transfers;
 }
 
+void SqliteStore::scanCurrent(const std::string& entity,
+                              const std::function<void(const nlohmann::json& record)>& visit) {
+    auto session = connect();
+    std::string entityName = entity;
+    std::string body;
+    Poco::Data::Statement select(session);
+    select << "SELECT body FROM records r WHERE entity = ? AND version = (SELECT MAX(version)"
+              " FROM records n WHERE n.municipality = r.municipality"
+              " AND n.source_system = r.source_system AND n.entity = r.entity"
+              " AND n.source_record_id = r.source_record_id) ORDER BY seq",
+        use(entityName), into(body), range(0, 1);
+    while (!select.done()) {
+        if (select.execute() == 0) break;
+        visit(nlohmann::json::parse(body));
+    }
+}
+
 nlohmann::json TransferInfo::toJson() const {
     nlohmann::json j{{"id", id},
                      {"source", source},

@@ -20,6 +20,8 @@ class SqliteStore : public Store {
     std::unique_ptr<RecordSink> openSink(std::int64_t transferId) override;
     std::vector<TransferInfo> listTransfers(std::size_t limit) override;
     std::optional<TransferInfo> findTransfer(std::int64_t id) override;
+    void scanCurrent(const std::string& entity,
+                     const std::function<void(const nlohmann::json& record)>& visit) override;
 
     /// A new connection to the database, configured for this store. Sessions are not shared
     /// between threads; each caller opens its own.

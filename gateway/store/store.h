@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -43,6 +44,11 @@ class Store {
     /// The newest transfers first.
     virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
+
+    /// Calls `visit` with the current (newest) version of every stored record of `entity`, one at
+    /// a time, so that reports never hold the whole store in memory.
+    virtual void scanCurrent(const std::string& entity,
+                             const std::function<void(const nlohmann::json& record)>& visit) = 0;
 };
 
 /// Opens the store of a backend ("sqlite") at `connection` (for SQLite, the database file) and

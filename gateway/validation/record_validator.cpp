@@ -37,19 +37,20 @@ RecordValidator::RecordValidator(const std::string& schemaDirectory) {
     if (schemas_.empty()) throw ConfigError("no entity schemas in " + schemaDirectory);
 }
 
-std::optional<Fault> RecordValidator::validate(const RegionalRecord& record) const {
+std::optional<Fault> RecordValidator::validate(const RegionalRecord& record,
+                                               const std::vector<RegionalRecord>& group) const {
     auto schema = schemas_.find(record.entity);
     if (schema == schemas_.end()) {
         return Fault{"schema.entity", "entity",
                      "no regional schema for entity '" + record.entity + "'"};
     }
+    for (const Rule& rule : regionalRules()) {
+        if (rule.entity != "*" && rule.entity != record.entity) continue;
+        if (auto fault = rule.check(record.body, group)) return fault;
+    }
     auto violations = schema->second.validate(record.body);
     if (!violations.empty()) {
         return Fault{"schema", violations.front().path, violations.front().message};
-    }
-    for (const Rule& rule : regionalRules()) {
-        if (rule.entity != "*" && rule.entity != record.entity) continue;
-        if (auto fault = rule.check(record.body)) return fault;
     }
     return std::nullopt;
 }

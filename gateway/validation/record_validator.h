@@ -10,8 +10,9 @@
 
 namespace gw {
 
-/// Decides whether a regional record may be stored: its entity's JSON Schema first, then the
-/// regional rule set.
+/// Decides whether a regional record may be stored: the regional rule set first (its ids are the
+/// more precise: a malformed identity code is identity-code.format, not a pattern failure), then
+/// the entity's JSON Schema.
 class RecordValidator {
   public:
     /// Loads the entity schemas from `schemaDirectory` (schemas/v1): entity "service_episode" is
@@ -20,8 +21,10 @@ class RecordValidator {
 
     bool knows(const std::string& entity) const { return schemas_.count(entity) != 0; }
 
-    /// The first fault found, or nothing when the record is valid.
-    std::optional<Fault> validate(const RegionalRecord& record) const;
+    /// The first fault found, or nothing when the record is valid. `group` holds every record made
+    /// from the same source record, `record` included.
+    std::optional<Fault> validate(const RegionalRecord& record,
+                                  const std::vector<RegionalRecord>& group) const;
 
   private:
     std::map<std::string, SchemaValidator> schemas_;

@@ -5,35 +5,83 @@
 namespace gw {
 namespace {
 
-const nlohmann::json* find(const nlohmann::json& record, const char* object, const char* key) {
-    auto outer = record.find(object);
-    if (outer == record.end() || !outer->is_object()) return nullptr;
-    auto inner = outer->find(key);
-    return inner == outer->end() ? nullptr : &*inner;
+using Group = std::vector<RegionalRecord>;
+
+// The text at record[key] or record[object][key]; nullptr when absent or not text.
+const std::string* text(const nlohmann::json& record, const char* key,
+                        const char* object = nullptr) {
+    const nlohmann::json* node = &record;
+    if (object) {
+        auto outer = record.find(object);
+        if (outer == record.end() || !outer->is_object()) return nullptr;
+        node = &*outer;
+    }
+    auto value = node->find(key);
+    if (value == node->end() || !value->is_string()) return nullptr;
+    return &value->get_ref<const std::string&>();
 }
 
-std::optional<Fault> checkClientIdentityCode(const nlohmann::json& record) {
-    const nlohmann::json* code = find(record, "client", "identityCode");
-    if (!code || !code->is_string()) return std::nullopt;  // the schema says whether it is required
-    const auto& text = code->get_ref<const std::string&>();
-    IdentityCodeCheck check = checkIdentityCode(text);
+// Dates are ISO 8601 (the schema checks the form), so text order is date order.
+std::optional<Fault> notBefore(const nlohmann::json& record, const char* rule, const char* earlier,
+                               const char* later, const char* what) {
+    const std::string* first = text(record, earlier);
+    const std::string* second = text(record, later);
+    if (!first || !second || *second >= *first) return std::nullopt;
+    return Fault{
+        rule, later,
+        std::string(what) + ": " + later + " " + *second + " is before " + earlier + " " + *first};
+}
+
+std::optional<Fault> checkClientIdentityCode(const nlohmann::json& record, const Group&) {
+    const std::string* code = text(record, "identityCode", "client");
+    if (!code) return std::nullopt;  // the schema says whether it is required
+    IdentityCodeCheck check = checkIdentityCode(*code);
     if (check.valid()) return std::nullopt;
     return Fault{check.rule(), "client.identityCode",
-                 maskIdentityCode(text) + ": " + check.describe()};
+                 maskIdentityCode(*code) + ": " + check.describe()};
 }
 
-std::optional<Fault> checkEpisodeDates(const nlohmann::json& record) {
-    auto start = record.find("startDate");
-    auto end = record.find("endDate");
-    if (start == record.end() || end == record.end() || !start->is_string() || !end->is_string()) {
-        return std::nullopt;
+std::optional<Fault> checkEpisodeDates(const nlohmann::json& record, const Group&) {
+    return notBefore(record, "episode.end-before-start", "startDate", "endDate",
+                     "the episode ends before it starts");
+}
+
+std::optional<Fault> checkPlacementDates(const nlohmann::json& record, const Group&) {
+    return notBefore(record, "placement.end-before-start", "startDate", "endDate",
+                     "the placement ends before it starts");
+}
+
+std::optional<Fault> checkPlacementInsideEpisode(const nlohmann::json& placement,
+                                                 const Group& group) {
+    const std::string* episodeId = text(placement, "episodeId");
+    const std::string* start = text(placement, "startDate");
+    if (!episodeId || !start) return std::nullopt;
+    for (const auto& other : group) {
+        const std::string* otherId = text(other.body, "episodeId");
+        if (other.entity != "service_episode" || !otherId || *otherId != *episodeId) continue;
+        const std::string* episodeStart = text(other.body, "startDate");
+        const std::string* episodeEnd = text(other.body, "endDate");
+        const std::string* end = text(placement, "endDate");
+        if (episodeStart && *start < *episodeStart) {
+            return Fault{
+                "placement.outside-episode", "startDate",
+                "the placement starts " + *start + ", before its episode starts " + *episodeStart};
+        }
+        if (episodeEnd && (!end || *end > *episodeEnd)) {
+            return Fault{"placement.outside-episode", "endDate",
+                         "the placement goes on after its episode ends " + *episodeEnd};
+        }
     }
-    // Both are ISO 8601 dates (the schema checks that), so text order is date order.
-    if (end->get_ref<const std::string&>() >= start->get_ref<const std::string&>())
-        return std::nullopt;
-    return Fault{"episode.end-before-start", "endDate",
-                 "the episode ends (" + end->get<std::string>() + ") before it starts (" +
-                     start->get<std::string>() + ")"};
+    return std::nullopt;
+}
+
+std::optional<Fault> checkPlanReviewDates(const nlohmann::json& record, const Group&) {
+    if (auto fault = notBefore(record, "plan.review-dates", "drawnUpDate", "lastReviewDate",
+                               "the plan was reviewed before it was drawn up")) {
+        return fault;
+    }
+    return notBefore(record, "plan.review-dates", "drawnUpDate", "nextReviewDate",
+                     "the next review is due before the plan was drawn up");
 }
 
 }  // namespace
@@ -41,11 +89,22 @@ std::optional<Fault> checkEpisodeDates(const nlohmann::json& record) {
 const std::vector<Rule>& regionalRules() {
     static const std::vector<Rule> rules = {
         {"identity-code", "*",
-         "the client's identity code has a valid form, date and control character "
-         "(rejections cite identity-code.format, identity-code.date or identity-code.control)",
+         "the client's identity code has a valid form and century sign, a real date, an individual "
+         "number "
+         "from 002 and the right control character (rejections cite identity-code.format, "
+         "identity-code.date or identity-code.control)",
          &checkClientIdentityCode},
         {"episode.end-before-start", "service_episode",
          "a service episode does not end before it starts", &checkEpisodeDates},
+        {"placement.end-before-start", "work_placement",
+         "a work placement does not end before it starts", &checkPlacementDates},
+        {"placement.outside-episode", "work_placement",
+         "a work placement lies inside its service episode, when the episode comes in the same "
+         "source record",
+         &checkPlacementInsideEpisode},
+        {"plan.review-dates", "client_plan",
+         "a client plan is neither reviewed nor due for review before it was drawn up",
+         &checkPlanReviewDates},
     };
     return rules;
 }

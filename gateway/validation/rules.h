@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/core/fault.h"
+#include "gateway/mapping/mapping.h"
 
 namespace gw {
 
@@ -15,11 +16,13 @@ struct Rule {
     std::string id;
     std::string entity;  ///< the entity it applies to, or "*" for every entity
     std::string description;
-    /// Returns a fault when the record breaks the rule.
-    std::optional<Fault> (*check)(const nlohmann::json& record);
+    /// Returns a fault when `record` breaks the rule. `group` holds every regional record made
+    /// from the same source record (a row with an episode and its placement), `record` included.
+    std::optional<Fault> (*check)(const nlohmann::json& record,
+                                  const std::vector<RegionalRecord>& group);
 };
 
-/// The regional rule set, in the order rules are applied. Documented in docs/architecture.md.
+/// The regional rule set, in the order rules are applied. Documented in docs/data-model.md.
 const std::vector<Rule>& regionalRules();
 
 }  // namespace gw

@@ -53,10 +53,10 @@ bool eventually(Predicate done, std::chrono::seconds limit = 60s) {
 }
 
 TEST(Daemon, ServesHealthAndTransfersAndStopsOnSigterm) {
-    const std::string sample = std::string(GATEWAY_SOURCE_DIR) + "/samples/nokia/palvelujaksot.csv";
+    const std::string sample = sampleExport("nokia");
     unsigned short port = freeLoopbackPort();
     GatewayWorkspace workspace(
-        sample, {{"http.port", std::to_string(port)}, {"logging.level", "information"}});
+        {"nokia"}, {{"http.port", std::to_string(port)}, {"logging.level", "information"}});
     Poco::ProcessHandle daemon =
         Poco::Process::launch(GATEWAYD_PATH, {"--config", workspace.configFile()});
 

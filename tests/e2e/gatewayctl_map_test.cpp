@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "process.h"
 
@@ -14,20 +16,29 @@ namespace {
 const std::string kRoot = GATEWAY_SOURCE_DIR;
 const std::string kSampleFolder = kRoot + "/samples/nokia";
 const std::string kMapping = kRoot + "/mappings/nokia.json";
+const std::string kLink = "--link-temporary-codes";
 
-long countLines(const std::string& text) {
-    return static_cast<long>(std::count(text.begin(), text.end(), '\n'));
+// The source lines that the NDJSON records on stdout came from.
+std::set<long> sourceLines(const std::string& ndjson) {
+    std::set<long> lines;
+    std::istringstream records(ndjson);
+    for (std::string line; std::getline(records, line);) {
+        lines.insert(nlohmann::json::parse(line)["provenance"]["line"].get<long>());
+    }
+    return lines;
 }
 
 TEST(GatewayctlMap, PrintsRegionalRecordsAndWritesRejectsWithExit1) {
     Poco::TemporaryFile rejects;
     ProcessResult run =
-        runProcess(GATEWAYCTL_PATH, {"map", "--mapping", kMapping, "--rejects", rejects.path(),
-                                     kSampleFolder + "/palvelujaksot.csv"});
+        runProcess(GATEWAYCTL_PATH, {"map", kLink, "--mapping", kMapping, "--rejects",
+                                     rejects.path(), kSampleFolder + "/asiakastiedot.csv"});
     EXPECT_EQ(run.exitCode, 1) << run.err;
     auto expected = expectedRejects(kSampleFolder);
-    const long rows = sampleRows(kSampleFolder + "/palvelujaksot.csv");
-    EXPECT_EQ(countLines(run.out), rows - static_cast<long>(expected.size()));
+    const long rows = sampleRows(kSampleFolder + "/asiakastiedot.csv");
+    EXPECT_EQ(static_cast<long>(sourceLines(run.out).size()),
+              rows - static_cast<long>(expected.size()))
+        << "every row but the rejected ones makes regional records";
 
     std::ifstream rejectLines(rejects.path());
     std::string line;
@@ -45,24 +56,26 @@ TEST(GatewayctlMap, PrintsRegionalRecordsAndWritesRejectsWithExit1) {
         << run.err;
 
     auto first = nlohmann::json::parse(run.out.substr(0, run.out.find('\n')));
-    EXPECT_EQ(first["entity"], "service_episode");
+    EXPECT_EQ(first["entity"], "client") << "each row names its client first";
+    EXPECT_TRUE(first["client"].contains("clientId"));
     EXPECT_EQ(first["provenance"]["mapping"], "nokia");
 }
 
 TEST(GatewayctlMap, ExitsZeroWhenNothingIsRejected) {
     Poco::TemporaryFile input;
-    std::ifstream sample(kSampleFolder + "/palvelujaksot.csv");
+    std::ifstream sample(kSampleFolder + "/asiakastiedot.csv");
     std::ofstream clean(input.path());
     std::string line;
     for (int i = 0; i < 10 && std::getline(sample, line); ++i) clean << line << "\n";
     clean.close();
-    ProcessResult run = runProcess(GATEWAYCTL_PATH, {"map", "--mapping", kMapping, input.path()});
+    ProcessResult run =
+        runProcess(GATEWAYCTL_PATH, {"map", kLink, "--mapping", kMapping, input.path()});
     EXPECT_EQ(run.exitCode, 0) << run.err;
-    EXPECT_EQ(countLines(run.out), 9);
+    EXPECT_EQ(sourceLines(run.out).size(), 9u);
 }
 
 TEST(GatewayctlMap, UsageAndConfigurationErrorsExitTwo) {
-    EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"map", kSampleFolder + "/palvelujaksot.csv"}).exitCode,
+    EXPECT_EQ(runProcess(GATEWAYCTL_PATH, {"map", kSampleFolder + "/asiakastiedot.csv"}).exitCode,
               2)
         << "--mapping is required";
     EXPECT_EQ(

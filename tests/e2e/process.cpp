@@ -27,7 +27,11 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
     return result;
 }
 
-GatewayWorkspace::GatewayWorkspace(const std::string& sourceFile,
+std::string sampleExport(const std::string& municipality) {
+    return std::string(GATEWAY_SOURCE_DIR) + "/samples/" + municipality + "/asiakastiedot.csv";
+}
+
+GatewayWorkspace::GatewayWorkspace(const std::vector<std::string>& municipalities,
                                    std::map<std::string, std::string> extra)
     : folder_(Poco::TemporaryFile::tempName()) {
     Poco::File(folder_).createDirectories();
@@ -41,10 +45,16 @@ GatewayWorkspace::GatewayWorkspace(const std::string& sourceFile,
         {"logging.level", "debug"},
         {"schemas.directory", root + "/schemas/v1"},
         {"schemas.mapping", root + "/schemas/mapping.schema.json"},
-        {"sources", "nokia-episodes"},
-        {"source.nokia-episodes.kind", "file"},
-        {"source.nokia-episodes.mapping", root + "/mappings/nokia.json"},
-        {"source.nokia-episodes.path", sourceFile}};
+        {"identity.linkTemporaryCodes", "true"}};
+    std::string names;
+    for (const auto& municipality : municipalities) {
+        names += (names.empty() ? "" : ",") + municipality;
+        config["source." + municipality + ".kind"] = "file";
+        config["source." + municipality + ".mapping"] =
+            root + "/mappings/" + municipality + ".json";
+        config["source." + municipality + ".path"] = sampleExport(municipality);
+    }
+    config["sources"] = names;
     for (auto& [key, value] : extra) config[key] = value;
     std::ofstream file(configFile());
     for (const auto& [key, value] : config) file << key << " = " << value << "\n";
@@ -91,6 +101,12 @@ long sampleRows(const std::string& csvFile) {
     std::string row;
     while (std::getline(file, row)) ++lines;
     return lines - 1;
+}
+
+const std::vector<std::string>& surveyMunicipalities() {
+    static const std::vector<std::string> names = {
+        "ikaalinen", "tampere", "hameenkyro", "nokia", "mantta-vilppula", "parkano", "kihnio"};
+    return names;
 }
 
 }  // namespace gw::test

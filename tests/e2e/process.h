@@ -18,12 +18,15 @@ struct ProcessResult {
 /// Runs a program to its end, capturing both output streams.
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& arguments);
 
-/// A temporary folder with a gatewayd configuration for one source, pointing at the bundled
-/// mappings and schemas; removed at the end of the test.
+/// The bundled sample export of a municipality (samples/<name>/asiakastiedot.csv).
+std::string sampleExport(const std::string& municipality);
+
+/// A temporary folder with a gatewayd configuration whose sources are the bundled samples of the
+/// named municipalities, through their bundled mappings; removed at the end of the test.
 class GatewayWorkspace {
   public:
     /// `extra` adds or overrides configuration keys.
-    explicit GatewayWorkspace(const std::string& sourceFile,
+    explicit GatewayWorkspace(const std::vector<std::string>& municipalities,
                               std::map<std::string, std::string> extra = {});
     ~GatewayWorkspace();
 
@@ -56,5 +59,11 @@ std::vector<ExpectedReject> expectedRejects(const std::string& sampleFolder);
 
 /// The number of data rows of a sample export (every row is one physical line after the header).
 long sampleRows(const std::string& csvFile);
+
+/// The municipalities of the 2021 survey, whose samples reproduce its placement table.
+const std::vector<std::string>& surveyMunicipalities();
+
+/// The municipalities of the 2021 survey, whose samples reproduce its placement table.
+const std::vector<std::string>& surveyMunicipalities();
 
 }  // namespace gw::test

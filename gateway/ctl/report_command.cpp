@@ -1,0 +1,75 @@
+#include "gateway/ctl/report_command.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Path.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <iostream>
+
+#include "gateway/core/calendar.h"
+#include "gateway/core/errors.h"
+#include "gateway/daemon/gateway_settings.h"
+#include "gateway/reports/report.h"
+
+namespace gw {
+
+std::string ReportCommand::summary() const {
+    std::string text =
+        "Computes a report from the store that the gatewayd configuration FILE names:";
+    for (const auto& report : allReports())
+        text += " " + report->name() + " (" + report->description() + ");";
+    return text + " a table, or one JSON object per row with --json.";
+}
+
+void ReportCommand::defineOptions(Poco::Util::OptionSet& options) {
+    using Poco::Util::Option;
+    options.addOption(Option("config", "c", "the gatewayd configuration file")
+                          .argument("FILE")
+                          .required(true)
+                          .repeatable(false));
+    options.addOption(
+        Option("as-of", "",
+               "the reference date for active episodes and overdue reviews (default: today)")
+            .argument("DATE")
+            .repeatable(false));
+    options.addOption(Option("json", "", "print JSON instead of a table").repeatable(false));
+}
+
+void ReportCommand::handleOption(const std::string& name, const std::string& value) {
+    if (name == "config") configFile_ = value;
+    if (name == "as-of") asOf_ = value;
+    if (name == "json") json_ = true;
+}
+
+int ReportCommand::run(const std::vector<std::string>& arguments) {
+    if (arguments.size() != 1) throw ConfigError("report takes one report name");
+    const Report* report = nullptr;
+    for (const auto& candidate : allReports()) {
+        if (candidate->name() == arguments.front()) report = candidate.get();
+    }
+    if (!report) throw ConfigError("no report named '" + arguments.front() + "'");
+    ReportContext context{"", asOf_.empty() ? todayIso() : asOf_};
+    if (!dayNumber(context.asOf)) throw ConfigError("--as-of takes a date as yyyy-mm-dd");
+
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
+    try {
+        config = new Poco::Util::PropertyFileConfiguration(configFile_);
+    } catch (const Poco::Exception& e) {
+        throw ConfigError("cannot read " + configFile_ + ": " + e.displayText());
+    }
+    GatewaySettings settings =
+        GatewaySettings::read(*config, Poco::Path(configFile_).makeAbsolute().parent().toString());
+    context.codeDirectory = settings.schemaDirectory + "/codes";
+    auto store = openStore(settings.storeBackend, settings.storeConnection);
+
+    nlohmann::json rows = report->compute(*store, context);
+    if (json_) {
+        std::cout << rows.dump(2) << std::endl;
+    } else {
+        report->print(rows, context, std::cout);
+    }
+    return kOk;
+}
+
+}  // namespace gw

@@ -1,0 +1,39 @@
+#include "gateway/pipeline/client_identity.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include "gateway/core/identity_code.h"
+
+namespace gw {
+namespace {
+
+std::string clientIdOf(const std::string& scope) {
+    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
+    sha256.update(scope);
+    return "c-" + Poco::DigestEngine::digestToHex(sha256.digest()).substr(0, 32);
+}
+
+}  // namespace
+
+void ClientIdentity::assign(RegionalRecord& record, const std::string& municipality,
+                            const std::string& sourceSystem) const {
+    auto client = record.body.find("client");
+    if (client == record.body.end() || !client->is_object()) return;
+    auto code = client->find("identityCode");
+    if (code == client->end() || !code->is_string()) return;
+    IdentityCodeCheck check = checkIdentityCode(code->get_ref<const std::string&>());
+    if (!check.valid()) return;
+
+    std::string person = canonicalIdentityCode(code->get_ref<const std::string&>());
+    bool ownId = check.temporary && !linkTemporaryCodes_;
+    std::string id = ownId ? clientIdOf("fi-temporary-identity-code:" + municipality + ":" +
+                                        sourceSystem + ":" + person)
+                           : clientIdOf("fi-identity-code:" + person);
+    (*client)["clientId"] = id;
+    (*client)["temporaryIdentityCode"] = check.temporary;
+    // A client record stands for the person, whichever row of the export mentioned them.
+    if (record.entity == "client") record.sourceRecordId = id;
+}
+
+}  // namespace gw
