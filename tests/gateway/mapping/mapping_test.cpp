@@ -160,6 +160,91 @@ TEST_F(MappingTest, NothingFollowsABooleanTransform) {
         ConfigError);
 }
 
+TEST_F(MappingTest, ARecordTypeColumnDecidesWhichEntitiesARowBecomes) {
+    nlohmann::json spec = {{"mapping", "test"},
+                           {"version", "1"},
+                           {"municipality", "837"},
+                           {"sourceSystem", "effica"},
+                           {"input", {{"format", "csv"}}},
+                           {"recordId", {{"column", "ID"}}},
+                           {"entities",
+                            {{{"entity", "service_episode"},
+                              {"when", {{"column", "TYPE"}, {"in", {"EPISODE", "PLACEMENT"}}}},
+                              {"recordId", {{"column", "EPISODE"}}},
+                              {"fields",
+                               {{"episodeId", {{"column", "EPISODE"}}},
+                                {"organiserMunicipality", {{"constant", "${municipality}"}}}}}},
+                             {{"entity", "work_placement"},
+                              {"when", {{"column", "TYPE"}, {"in", {"PLACEMENT"}}}},
+                              {"fields", {{"placementId", {{"column", "ID"}}}}}}}}};
+    write("typed.json", spec.dump());
+    Mapping mapping = Mapping::load(folder_.path() + "/typed.json", kMappingSchema);
+
+    auto both = mapping.apply(record({{"ID", "R7"}, {"TYPE", "PLACEMENT"}, {"EPISODE", "E1"}}));
+    ASSERT_FALSE(both.fault);
+    ASSERT_EQ(both.records.size(), 2u);
+    EXPECT_EQ(both.records[0].entity, "service_episode");
+    EXPECT_EQ(both.records[0].sourceRecordId, "E1") << "the episode is keyed by its own id";
+    EXPECT_EQ(both.records[0].body["organiserMunicipality"], "837");
+    EXPECT_EQ(both.records[1].sourceRecordId, "R7");
+
+    auto episodeOnly =
+        mapping.apply(record({{"ID", "R8"}, {"TYPE", "EPISODE"}, {"EPISODE", "E2"}}));
+    ASSERT_EQ(episodeOnly.records.size(), 1u);
+
+    auto unknown = mapping.apply(record({{"ID", "R9"}, {"TYPE", "INVOICE"}, {"EPISODE", "E3"}}));
+    ASSERT_TRUE(unknown.fault);
+    EXPECT_EQ(unknown.fault->rule, "map.no-entity");
+}
+
+TEST_F(MappingTest, NumberedStepsBuildArraysAndIntegersAreNumbers) {
+    Mapping mapping =
+        load({{"goals.0.text", {{"column", "G1"}}},
+              {"goals.1.text", {{"column", "G2"}}},
+              {"reviewIntervalMonths", {{"column", "KK"}, {"transform", {"integer"}}}}});
+    auto result = mapping.apply(record({{"ID", "1"}, {"G1", "a"}, {"G2", "b"}, {"KK", "12"}}));
+    ASSERT_FALSE(result.fault);
+    EXPECT_EQ(result.records[0].body["goals"],
+              nlohmann::json::parse(R"([{"text":"a"},{"text":"b"}])"));
+    EXPECT_EQ(result.records[0].body["reviewIntervalMonths"], 12);
+
+    auto bad = mapping.apply(record({{"ID", "1"}, {"G1", "a"}, {"G2", ""}, {"KK", "12 kk"}}));
+    ASSERT_TRUE(bad.fault);
+    EXPECT_EQ(bad.fault->rule, "map.integer");
+}
+
+TEST_F(MappingTest, AMunicipalityExtendsASharedBaseAndOverridesOnlyWhatDiffers) {
+    Poco::File(folder_.path() + "/base").createDirectories();
+    write("base/system.json",
+          nlohmann::json({{"version", "3"},
+                          {"sourceSystem", "effica"},
+                          {"input", {{"format", "csv"}}},
+                          {"recordId", {{"column", "ID"}}},
+                          {"codeTables", {{"services", {{"file", "../services.csv"}}}}},
+                          {"entities",
+                           {{{"entity", "service_episode"},
+                             {"fields",
+                              {{"organiserMunicipality", {{"constant", "${municipality}"}}},
+                               {"serviceType",
+                                {{"column", "P"}, {"transform", {{{"lookup", "services"}}}}}}}}}}}})
+              .dump());
+    write("local-services.csv", "local;regional\nKUTO;rehabilitative_work_activity\n");
+    write("tampere.json",
+          nlohmann::json({{"extends", "base/system.json"},
+                          {"mapping", "tampere"},
+                          {"municipality", "837"},
+                          {"codeTables", {{"services", {{"file", "local-services.csv"}}}}}})
+              .dump());
+    Mapping mapping = Mapping::load(folder_.path() + "/tampere.json", kMappingSchema);
+    EXPECT_EQ(mapping.name(), "tampere");
+    EXPECT_EQ(mapping.version(), "3");
+    auto result = mapping.apply(record({{"ID", "1"}, {"P", "KUTO"}}));
+    ASSERT_FALSE(result.fault) << result.fault->message;
+    EXPECT_EQ(result.records[0].body["organiserMunicipality"], "837");
+    EXPECT_EQ(result.records[0].body["serviceType"], "rehabilitative_work_activity")
+        << "the municipality's own code table, found beside its own file";
+}
+
 TEST_F(MappingTest, ADuplicateLocalCodeInATableIsAConfigurationError) {
     write("services.csv", "local;regional\nKTT;a\nKTT;b\n");
     EXPECT_THROW(load({{"x", {{"column", "A"}}}}), ConfigError);

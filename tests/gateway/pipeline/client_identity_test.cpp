@@ -1,0 +1,65 @@
+#include "gateway/pipeline/client_identity.h"
+
+#include <gtest/gtest.h>
+
+namespace gw {
+namespace {
+
+RegionalRecord withCode(const std::string& entity, const std::string& code) {
+    return {entity, "row-1", {{"entity", entity}, {"client", {{"identityCode", code}}}}};
+}
+
+std::string idOf(const ClientIdentity& identity, const std::string& code,
+                 const std::string& municipality, const std::string& system = "effica") {
+    RegionalRecord record = withCode("service_episode", code);
+    identity.assign(record, municipality, system);
+    return record.body["client"].value("clientId", "");
+}
+
+TEST(ClientIdentity, OnePersonHasOneIdInEveryMunicipalityWhateverTheCenturySign) {
+    ClientIdentity production(false);
+    std::string nokia = idOf(production, "131052-308T", "536");
+    EXPECT_EQ(nokia.size(), 34u);
+    EXPECT_EQ(nokia.rfind("c-", 0), 0u);
+    EXPECT_EQ(idOf(production, "131052-308T", "837", "pro-consona"), nokia);
+    EXPECT_EQ(idOf(production, "131052Y308T", "536"), idOf(production, "131052-308T", "837"))
+        << "the signs of one century are equal in meaning";
+    EXPECT_NE(idOf(production, "100105A123H", "536"), nokia);
+}
+
+TEST(ClientIdentity, TemporaryCodesAreFlaggedAndNeverMergedAcrossSources) {
+    ClientIdentity production(false);
+    RegionalRecord record = withCode("work_placement", "010594Y9021");
+    production.assign(record, "536", "effica");
+    EXPECT_EQ(record.body["client"]["temporaryIdentityCode"], true);
+    EXPECT_NE(idOf(production, "010594Y9021", "536"), idOf(production, "010594Y9021", "837"));
+    EXPECT_NE(idOf(production, "010594Y9021", "536", "effica"),
+              idOf(production, "010594Y9021", "536", "pro-consona"));
+    EXPECT_EQ(idOf(production, "010594Y9021", "536"), idOf(production, "010594Y9021", "536"))
+        << "within one source the same temporary code is the same client";
+
+    ClientIdentity demo(true);
+    EXPECT_EQ(idOf(demo, "010594Y9021", "536"), idOf(demo, "010594Y9021", "837"));
+    EXPECT_NE(idOf(demo, "010594Y9021", "536"), idOf(production, "010594Y9021", "536"));
+}
+
+TEST(ClientIdentity, AnInvalidCodeGetsNoIdAndIsLeftForTheRules) {
+    ClientIdentity production(false);
+    RegionalRecord record = withCode("service_episode", "131052-308U");
+    production.assign(record, "536", "effica");
+    EXPECT_FALSE(record.body["client"].contains("clientId"));
+    EXPECT_FALSE(record.body["client"].contains("temporaryIdentityCode"));
+}
+
+TEST(ClientIdentity, AClientRecordIsKeyedByItsRegionalId) {
+    ClientIdentity production(false);
+    RegionalRecord client = withCode("client", "131052-308T");
+    production.assign(client, "536", "effica");
+    EXPECT_EQ(client.sourceRecordId, client.body["client"]["clientId"]);
+    RegionalRecord episode = withCode("service_episode", "131052-308T");
+    production.assign(episode, "536", "effica");
+    EXPECT_EQ(episode.sourceRecordId, "row-1");
+}
+
+}  // namespace
+}  // namespace gw

@@ -1,0 +1,115 @@
+#include "gateway/reports/services_report.h"
+
+#include <Poco/File.h>
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include "gateway/reports/placements_report.h"
+#include "gateway/store/sqlite_store.h"
+
+namespace gw {
+namespace {
+
+class ReportsTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        Poco::File(folder_.path()).createDirectories();
+        store_ = std::make_unique<SqliteStore>(folder_.path() + "/gateway.db");
+        transfer_ = store_->beginTransfer("test", "536", "x.csv");
+        sink_ = store_->openSink(transfer_);
+    }
+
+    void add(const std::string& entity, const std::string& id, nlohmann::json body) {
+        body["provenance"] = {
+            {"sourceMunicipality", body.value("organiserMunicipality", "536")},
+            {"sourceSystem", "effica"},
+            {"contentHash", std::to_string(std::hash<std::string>()(body.dump()))}};
+        sink_->write({{entity, id, body}});
+    }
+
+    void episode(const std::string& id, const std::string& start, const std::string& end,
+                 bool goals, bool feedback, const std::string& referral) {
+        nlohmann::json body = {{"organiserMunicipality", "536"},
+                               {"serviceType", "social_rehabilitation"},
+                               {"startDate", start},
+                               {"goalsSet", goals},
+                               {"feedbackWritten", feedback},
+                               {"referralSource", referral},
+                               {"producer", {{"type", "own_production"}}}};
+        if (!end.empty()) body["endDate"] = end;
+        add("service_episode", id, body);
+    }
+
+    nlohmann::json compute(const Report& report) {
+        sink_->commit();
+        return report.compute(
+            *store_, {std::string(GATEWAY_SOURCE_DIR) + "/schemas/v1/codes", "2022-12-31"});
+    }
+
+    Poco::TemporaryFile folder_;
+    std::unique_ptr<SqliteStore> store_;
+    std::int64_t transfer_ = 0;
+    std::unique_ptr<RecordSink> sink_;
+};
+
+TEST_F(ReportsTest, ServicesCountsActiveEpisodesMediansSharesAndOverduePlans) {
+    episode("E1", "2022-01-01", "", true, false, "kela");            // active, 364 days so far
+    episode("E2", "2021-01-01", "2021-01-31", true, true, "kela");   // ended, 30 days, feedback
+    episode("E3", "2020-01-01", "2020-01-11", false, false, "typ");  // ended, 10 days, no feedback
+    episode("E4", "2023-06-01", "", true, false, "typ");  // not started by the reference date
+    add("client_plan", "S1",
+        {{"organiserMunicipality", "536"},
+         {"serviceType", "social_rehabilitation"},
+         {"drawnUpDate", "2021-01-01"},
+         {"nextReviewDate", "2022-06-01"}});  // overdue
+    add("client_plan", "S2",
+        {{"organiserMunicipality", "536"},
+         {"serviceType", "social_rehabilitation"},
+         {"drawnUpDate", "2022-01-01"},
+         {"lastReviewDate", "2022-07-01"},
+         {"reviewIntervalMonths", 12}});  // due 2023-07-01
+    add("client_plan", "S3",
+        {{"organiserMunicipality", "536"},
+         {"serviceType", "social_rehabilitation"},
+         {"drawnUpDate", "2022-01-01"},
+         {"reviewIntervalMonths", 6}});  // due 2022-07-01
+
+    auto rows = compute(ServicesReport());
+    ASSERT_EQ(rows.size(), 1u);
+    const auto& row = rows[0];
+    EXPECT_EQ(row["municipality"], "536");
+    EXPECT_EQ(row["episodes"], 4);
+    EXPECT_EQ(row["activeEpisodes"], 1);
+    EXPECT_EQ(row["medianEpisodeDays"], 30.0) << "median of 364, 30 and 10";
+    EXPECT_DOUBLE_EQ(row["goalsSetShare"].get<double>(), 0.75);
+    EXPECT_DOUBLE_EQ(row["feedbackWrittenShare"].get<double>(), 0.5) << "of the two ended episodes";
+    EXPECT_EQ(row["plansOverdueForReview"], 2);
+    EXPECT_EQ(row["referralSources"]["kela"], 2);
+    EXPECT_EQ(row["referralSources"]["typ"], 2);
+    EXPECT_EQ(row["producerTypes"]["own_production"], 4);
+}
+
+TEST_F(ReportsTest, PlacementsCountDistinctClientsOfTheCurrentVersions) {
+    auto placement = [&](const std::string& id, const std::string& client,
+                         const std::string& type) {
+        add("work_placement", id,
+            {{"organiserMunicipality", "536"},
+             {"placementType", type},
+             {"client", {{"clientId", client}}}});
+    };
+    placement("P1", "c-1", "open_work_activity");
+    placement("P2", "c-1", "open_work_activity");  // the same client twice counts once
+    placement("P3", "c-2", "open_work_activity");
+    placement("P4", "c-3", "paid_work");
+    placement("P4", "c-3", "work_trial");  // a new version replaces the old one
+
+    auto rows = compute(PlacementsReport());
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0]["open_work_activity"], 2);
+    EXPECT_EQ(rows[0]["paid_work"], 0);
+    EXPECT_EQ(rows[0]["work_trial"], 1);
+    EXPECT_EQ(rows[0]["subcontracting_work"], 0) << "every placement type has a cell";
+}
+
+}  // namespace
+}  // namespace gw
