@@ -15,12 +15,16 @@ namespace gw {
 /// Reads one export, in one format, record by record, with constant memory.
 class Adapter {
   public:
+    /// Receives each record in turn; returns false to stop reading.
+    using RecordHandler = std::function<bool(SourceRecord& record)>;
+
     virtual ~Adapter() = default;
 
-    /// Reads the next record into `record`; returns false at the end of the input. A record the
-    /// adapter could not read comes back with `record.error` set, and the next call goes on after
-    /// it. Throws InputError when nothing further can be read.
-    virtual bool next(SourceRecord& record) = 0;
+    /// Hands every record of the input to `handler`, in order, until the end or until the handler
+    /// returns false. A record the adapter could not read comes with `record.error` set, and the
+    /// adapter goes on after it. Throws InputError when nothing further can be read; every record
+    /// before that point has been handed over.
+    virtual void read(const RecordHandler& handler) = 0;
 };
 
 /// Creates adapters by format name ("csv", ...), each from the options a mapping file gives.

@@ -10,7 +10,9 @@ packages=(
     libcsv-dev libsqlite3-dev libpq-dev sqlite3
 )
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(libgtest-dev libgmock-dev clang-format)
+    packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils)
+    # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
+    command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()

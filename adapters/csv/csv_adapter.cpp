@@ -8,8 +8,9 @@ namespace gw {
 namespace {
 
 constexpr std::size_t kChunkSize = 64 * 1024;
-// libcsv's parser state before the first character of a row (ROW_NOT_BEGUN in libcsv.c).
+// libcsv's parser states (libcsv.c): before the first character of a row, and inside a field.
 constexpr int kRowNotBegun = 0;
+constexpr int kFieldBegun = 2;
 
 // Fields are kept exactly as written: libcsv would otherwise trim spaces and tabs.
 int noSpaceCharacters(unsigned char) {
@@ -79,6 +80,13 @@ void CsvAdapter::resetParser() {
     csv_set_delim(&parser_, static_cast<unsigned char>(options_.delimiter));
     csv_set_quote(&parser_, static_cast<unsigned char>(options_.quote));
     csv_set_space_func(&parser_, &noSpaceCharacters);
+}
+
+void CsvAdapter::read(const RecordHandler& handler) {
+    SourceRecord record;
+    while (next(record)) {
+        if (!handler(record)) return;
+    }
 }
 
 bool CsvAdapter::next(SourceRecord& record) {
@@ -154,6 +162,16 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
                                            " holds bytes that are not valid " + options_.encoding};
     }
     std::size_t parsed = csv_parse(&parser_, text.data(), text.size(), &onField, &onRowEnd, this);
+    // A quote inside an unquoted field (37°36'37.8"N) is taken as a literal character, as most
+    // readers do; text after a closing quote stays an error.
+    while (parsed < text.size() && parser_.pstate == kFieldBegun && !parser_.quoted &&
+           text[parsed] == options_.quote) {
+        csv_set_opts(&parser_, CSV_STRICT_FINI);
+        parsed += csv_parse(&parser_, text.data() + parsed, 1, &onField, &onRowEnd, this);
+        csv_set_opts(&parser_, CSV_STRICT | CSV_STRICT_FINI);
+        parsed += csv_parse(&parser_, text.data() + parsed, text.size() - parsed, &onField,
+                            &onRowEnd, this);
+    }
     if (parsed != text.size()) {
         failRow("read.syntax", "malformed quoting on line " + std::to_string(line_) + ": " +
                                    csv_strerror(csv_error(&parser_)));

@@ -34,7 +34,11 @@ class CsvAdapter : public Adapter {
     static std::unique_ptr<Adapter> create(std::istream& input, const std::string& inputName,
                                            const nlohmann::json& options);
 
-    bool next(SourceRecord& record) override;
+    void read(const RecordHandler& handler) override;
+
+    /// Reads the next record into `record`; false at the end of the input. For callers that pull
+    /// rows one at a time (code tables).
+    bool next(SourceRecord& record);
 
   private:
     struct Row {

@@ -13,6 +13,7 @@
 #include "gateway/core/errors.h"
 #include "gateway/core/masking_channel.h"
 #include "gateway/ctl/map_command.h"
+#include "gateway/ctl/parse_command.h"
 #include "gateway/ctl/report_command.h"
 
 namespace gw {
@@ -21,6 +22,7 @@ namespace {
 std::vector<std::unique_ptr<Command>> allCommands() {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(std::make_unique<MapCommand>());
+    commands.push_back(std::make_unique<ParseCommand>());
     commands.push_back(std::make_unique<ReportCommand>());
     return commands;
 }

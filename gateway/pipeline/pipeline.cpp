@@ -45,8 +45,7 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     TransferResult result;
     auto adapter =
         builtinAdapters().create(mapping_.format(), input, inputName, mapping_.inputOptions());
-    SourceRecord source;
-    auto reject = [&](Stage stage, Fault fault) {
+    auto reject = [&](Stage stage, Fault fault, const SourceRecord& source) {
         Rejection rejection = Rejection::from(stage, std::move(fault), source.position);
         if (log.debug()) {
             log.debug(inputName + " record " + std::to_string(source.position.record) +
@@ -57,19 +56,19 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     };
 
     try {
-        while (adapter->next(source)) {
+        adapter->read([&](SourceRecord& source) {
             ++result.counts.read;
             if (source.error) {
-                reject(Stage::Read, Fault{source.error->rule, "", source.error->message});
+                reject(Stage::Read, Fault{source.error->rule, "", source.error->message}, source);
             } else if (MappingResult mapped = mapping_.apply(source); mapped.fault) {
-                reject(Stage::Map, std::move(*mapped.fault));
+                reject(Stage::Map, std::move(*mapped.fault), source);
             } else {
                 // Enriched first: what is validated is the record exactly as it will be stored.
                 for (auto& record : mapped.records) {
                     enrich(record, source.position, transferId, mapped.warnings);
                 }
                 if (std::optional<Fault> invalid = firstFault(mapped.records)) {
-                    reject(Stage::Validate, std::move(*invalid));
+                    reject(Stage::Validate, std::move(*invalid), source);
                 } else if (sink.write(mapped.records) == RecordSink::Outcome::Stored) {
                     ++result.counts.stored;
                 } else {
@@ -78,9 +77,10 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
             }
             if (stop && stop->load()) {
                 result.interrupted = true;
-                break;
+                return false;
             }
-        }
+            return true;
+        });
     } catch (const InputError& e) {
         result.error = e.what();
     }

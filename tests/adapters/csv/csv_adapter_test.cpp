@@ -17,8 +17,10 @@ Read readAll(const std::string& text, nlohmann::json options = nlohmann::json::o
     std::istringstream input(text);
     auto adapter = CsvAdapter::create(input, "export.csv", options);
     Read result;
-    SourceRecord record;
-    while (adapter->next(record)) result.records.push_back(record);
+    adapter->read([&](SourceRecord& record) {
+        result.records.push_back(record);
+        return true;
+    });
     return result;
 }
 
