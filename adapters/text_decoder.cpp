@@ -6,6 +6,8 @@
 #include <Poco/Windows1252Encoding.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include "gateway/core/errors.h"
@@ -48,6 +50,32 @@ bool wellFormed(const unsigned char* s, std::size_t n) {
     return true;
 }
 
+// Whether bytes are well-formed UTF-8 that ends on a character boundary. ASCII runs are checked
+// eight bytes at a time.
+bool wholeValidUtf8(std::string_view bytes) {
+    const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+    std::size_t n = bytes.size();
+    std::size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            std::uint64_t word;
+            std::memcpy(&word, s + i, 8);
+            if ((word & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = sequenceLength(s[i]);
+        if (length == 0 || i + length > n || !wellFormed(s + i, length)) return false;
+        i += length;
+    }
+    return true;
+}
+
 }  // namespace
 
 TextDecoder::TextDecoder(const std::string& encoding) {
@@ -75,8 +103,10 @@ void TextDecoder::loadCharacterMap(const Poco::TextEncoding::CharacterMap& map) 
 }
 
 std::string_view TextDecoder::decode(std::string_view bytes, bool& invalid) {
-    out_.clear();
     invalid = false;
+    // The common case, well-formed UTF-8 with nothing cut off, needs no copy.
+    if (utf8_ && !atStart_ && pendingLength_ == 0 && wholeValidUtf8(bytes)) return bytes;
+    out_.clear();
     if (utf8_) {
         decodeUtf8(bytes, invalid);
     } else {

@@ -17,7 +17,8 @@ class TextDecoder {
     /// Throws ConfigError for any other name.
     explicit TextDecoder(const std::string& encoding);
 
-    /// Decodes the next piece of input. The view stays valid until the next call. `invalid` is set
+    /// Decodes the next piece of input. The view (into `bytes` itself, or into the decoder) stays
+    /// valid until the next call while `bytes` does. `invalid` is set
     /// when the piece held an invalid byte. A UTF-8 sequence cut at the end of a piece is
     /// completed by the next one.
     std::string_view decode(std::string_view bytes, bool& invalid);

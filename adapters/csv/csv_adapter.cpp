@@ -1,6 +1,7 @@
 #include "adapters/csv/csv_adapter.h"
 
 #include <cstring>
+#include <vector>
 
 #include "gateway/core/errors.h"
 
@@ -60,7 +61,7 @@ CsvAdapter::CsvAdapter(std::istream& input, std::string inputName, const Options
       options_(options),
       decoder_(options.encoding) {
     resetParser();
-    chunk_.reserve(kChunkSize);
+    record_.position.input = inputName_;
 }
 
 CsvAdapter::~CsvAdapter() {
@@ -83,67 +84,28 @@ void CsvAdapter::resetParser() {
 }
 
 void CsvAdapter::read(const RecordHandler& handler) {
-    SourceRecord record;
-    while (next(record)) {
-        if (!handler(record)) return;
-    }
-}
-
-bool CsvAdapter::next(SourceRecord& record) {
-    for (;;) {
-        while (parsed_.empty() && !inputDone_) parseMore();
-        if (parsed_.empty()) return false;
-        Row row = std::move(parsed_.front());
-        parsed_.pop_front();
-
-        if (!header_) {
-            if (row.error) {
-                throw InputError(inputName_ + " line " + std::to_string(row.line) +
-                                 ": the header row cannot be read: " + row.error->message);
-            }
-            header_ = std::move(row.fields);
-            continue;
-        }
-
-        record.position = SourcePosition{inputName_, row.line, ++recordCount_};
-        record.fields.clear();
-        record.error = std::move(row.error);
-        const auto& header = *header_;
-        for (std::size_t i = 0; i < row.fields.size(); ++i) {
-            std::string name = i < header.size() ? header[i] : "#" + std::to_string(i + 1);
-            record.fields.emplace_back(std::move(name), std::move(row.fields[i]));
-        }
-        if (!record.error && row.fields.size() != header.size()) {
-            record.error =
-                ReadError{"read.field-count", "expected " + std::to_string(header.size()) +
-                                                  " fields as in the header, found " +
-                                                  std::to_string(row.fields.size())};
-        }
-        return true;
-    }
-}
-
-void CsvAdapter::parseMore() {
-    if (chunkPosition_ == chunk_.size()) {
-        chunk_.resize(kChunkSize);
-        input_.read(chunk_.data(), static_cast<std::streamsize>(kChunkSize));
-        chunk_.resize(static_cast<std::size_t>(input_.gcount()));
-        chunkPosition_ = 0;
-        if (chunk_.empty()) {
+    handler_ = &handler;
+    std::vector<char> chunk(kChunkSize);
+    while (!stopped_) {
+        input_.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        auto got = static_cast<std::size_t>(input_.gcount());
+        if (got == 0) {
             if (input_.bad()) throw InputError(inputName_ + ": read error");
             finishInput();
             return;
         }
+        // Feed the parser one line (or the part of it in this chunk) at a time, to know line
+        // numbers.
+        for (std::size_t at = 0; at < got && !stopped_;) {
+            const void* newline = std::memchr(chunk.data() + at, '\n', got - at);
+            std::size_t end =
+                newline
+                    ? static_cast<std::size_t>(static_cast<const char*>(newline) - chunk.data()) + 1
+                    : got;
+            parseSegment(std::string_view(chunk.data() + at, end - at), newline != nullptr);
+            at = end;
+        }
     }
-    // Feed the parser one line (or the part of it in this chunk) at a time, to know line numbers.
-    const char* begin = chunk_.data() + chunkPosition_;
-    std::size_t available = chunk_.size() - chunkPosition_;
-    const void* newline = std::memchr(begin, '\n', available);
-    std::size_t length =
-        newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - begin) + 1
-                : available;
-    chunkPosition_ += length;
-    parseSegment(std::string_view(begin, length), newline != nullptr);
 }
 
 void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
@@ -152,14 +114,18 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
         if (endsLine) ++line_;
         return;
     }
-    if (parser_.pstate == kRowNotBegun && row_.fields.empty() && !row_.error) row_.line = line_;
+    if (parser_.pstate == kRowNotBegun && count_ == 0 && !record_.error) rowLine_ = line_;
 
     bool invalid = false;
     std::string_view text = decoder_.decode(segment, invalid);
     if (invalid) {
-        row_.error =
+        record_.error =
             ReadError{"read.encoding", "line " + std::to_string(line_) +
                                            " holds bytes that are not valid " + options_.encoding};
+    }
+    if (endsLine && parser_.pstate == kRowNotBegun && splitPlainLine(text)) {
+        ++line_;
+        return;
     }
     std::size_t parsed = csv_parse(&parser_, text.data(), text.size(), &onField, &onRowEnd, this);
     // A quote inside an unquoted field (37°36'37.8"N) is taken as a literal character, as most
@@ -176,7 +142,7 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
         failRow("read.syntax", "malformed quoting on line " + std::to_string(line_) + ": " +
                                    csv_strerror(csv_error(&parser_)));
         skipToLineEnd_ = !endsLine;
-    } else if (row_.bytes + parser_.entry_pos > options_.maxRecordBytes) {
+    } else if (bytes_ + parser_.entry_pos > options_.maxRecordBytes) {
         // A row still growing past the limit: drop it now rather than buffer all of it.
         ReadError error = tooLarge();
         failRow(error.rule.c_str(), error.message);
@@ -185,10 +151,86 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
     if (endsLine) ++line_;
 }
 
+bool CsvAdapter::splitPlainLine(std::string_view line) {
+    std::size_t end = line.size() - 1;  // the '\n'
+    if (end > 0 && line[end - 1] == '\r') --end;
+    std::string_view content = line.substr(0, end);
+    // Anything with a quote or a lone CR needs libcsv's quoting rules.
+    if (content.find(options_.quote) != std::string_view::npos ||
+        content.find('\r') != std::string_view::npos) {
+        return false;
+    }
+    if (content.empty()) return true;  // a blank line is no row, as libcsv has it
+    if (content.size() > options_.maxRecordBytes) {
+        record_.error = tooLarge();
+    } else {
+        for (std::size_t start = 0;;) {
+            std::size_t delimiter = content.find(options_.delimiter, start);
+            std::size_t stop = delimiter == std::string_view::npos ? content.size() : delimiter;
+            addField(content.data() + start, stop - start);
+            if (delimiter == std::string_view::npos) break;
+            start = delimiter + 1;
+        }
+    }
+    endRow();
+    return true;
+}
+
+void CsvAdapter::addField(const char* text, std::size_t length) {
+    auto& fields = record_.fields;
+    if (count_ < fields.size()) {
+        fields[count_].second.assign(text, length);
+    } else {
+        fields.emplace_back(std::string(), std::string(text, length));
+    }
+    ++count_;
+    bytes_ += length;
+}
+
+// Hands the finished row to the handler (the first row becomes the header) and starts the next.
+void CsvAdapter::endRow() {
+    std::uint64_t line = rowLine_;
+    std::size_t count = count_;
+    count_ = 0;
+    bytes_ = 0;
+    // Another row may begin on this same line (old files that end rows with CR alone).
+    rowLine_ = line_;
+    if (stopped_) return;
+
+    auto& fields = record_.fields;
+    if (!header_) {
+        if (record_.error) {
+            throw InputError(inputName_ + " line " + std::to_string(line) +
+                             ": the header row cannot be read: " + record_.error->message);
+        }
+        header_.emplace();
+        for (std::size_t i = 0; i < count; ++i) header_->push_back(fields[i].second);
+        return;
+    }
+    if (record_.error && record_.error->rule == "read.record-too-large") count = 0;
+    fields.resize(count);
+    const auto& header = *header_;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i >= header.size()) {
+            fields[i].first = "#" + std::to_string(i + 1);
+        } else if (fields[i].first != header[i]) {  // usually the last row's names already
+            fields[i].first = header[i];
+        }
+    }
+    if (!record_.error && count != header.size()) {
+        record_.error = ReadError{"read.field-count", "expected " + std::to_string(header.size()) +
+                                                          " fields as in the header, found " +
+                                                          std::to_string(count)};
+    }
+    record_.position.line = line;
+    record_.position.record = ++recordCount_;
+    if (!(*handler_)(record_)) stopped_ = true;
+    record_.error.reset();
+}
+
 void CsvAdapter::failRow(const char* rule, const std::string& message) {
-    row_.error = ReadError{rule, message};
-    parsed_.push_back(std::move(row_));
-    row_ = Row{};
+    record_.error = ReadError{rule, message};
+    endRow();
     resetParser();
 }
 
@@ -198,36 +240,28 @@ ReadError CsvAdapter::tooLarge() const {
 }
 
 void CsvAdapter::finishInput() {
-    inputDone_ = true;
-    if (decoder_.endsInsideSequence() && !row_.error) {
-        row_.error = ReadError{"read.encoding", "the input ends inside a multi-byte character"};
+    if (decoder_.endsInsideSequence() && !record_.error) {
+        record_.error = ReadError{"read.encoding", "the input ends inside a multi-byte character"};
     }
     if (csv_fini(&parser_, &onField, &onRowEnd, this) != 0) {
         failRow("read.syntax",
-                "the input ends inside a quoted field opened on line " + std::to_string(row_.line));
-    } else if (!row_.fields.empty() || row_.error) {
-        parsed_.push_back(std::move(row_));
-        row_ = Row{};
+                "the input ends inside a quoted field opened on line " + std::to_string(rowLine_));
+    } else if (count_ != 0 || record_.error) {
+        endRow();
     }
 }
 
 void CsvAdapter::onField(void* data, std::size_t length, void* self) {
-    auto* adapter = static_cast<CsvAdapter*>(self);
-    adapter->row_.fields.emplace_back(data ? static_cast<const char*>(data) : "",
-                                      data ? length : 0);
-    adapter->row_.bytes += length;
+    static_cast<CsvAdapter*>(self)->addField(data ? static_cast<const char*>(data) : "",
+                                             data ? length : 0);
 }
 
 void CsvAdapter::onRowEnd(int, void* self) {
     auto* adapter = static_cast<CsvAdapter*>(self);
-    if (adapter->row_.bytes > adapter->options_.maxRecordBytes) {
-        adapter->row_.fields.clear();
-        if (!adapter->row_.error) adapter->row_.error = adapter->tooLarge();
+    if (adapter->bytes_ > adapter->options_.maxRecordBytes && !adapter->record_.error) {
+        adapter->record_.error = adapter->tooLarge();
     }
-    adapter->parsed_.push_back(std::move(adapter->row_));
-    adapter->row_ = Row{};
-    // Another row may begin on this same line (old files that end rows with CR alone).
-    adapter->row_.line = adapter->line_;
+    adapter->endRow();
 }
 
 }  // namespace gw

@@ -2,7 +2,6 @@
 
 #include <csv.h>
 
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,22 +35,15 @@ class CsvAdapter : public Adapter {
 
     void read(const RecordHandler& handler) override;
 
-    /// Reads the next record into `record`; false at the end of the input. For callers that pull
-    /// rows one at a time (code tables).
-    bool next(SourceRecord& record);
-
   private:
-    struct Row {
-        std::uint64_t line = 0;
-        std::vector<std::string> fields;
-        std::size_t bytes = 0;
-        std::optional<ReadError> error;
-    };
-
-    void parseMore();
     void parseSegment(std::string_view segment, bool endsLine);
+    // Splits a whole line without quotes or lone CRs at its delimiters, the one case that needs
+    // no quoting rules; false leaves the line to libcsv.
+    bool splitPlainLine(std::string_view line);
     void finishInput();
     void resetParser();
+    void addField(const char* text, std::size_t length);
+    void endRow();
     void failRow(const char* rule, const std::string& message);
     ReadError tooLarge() const;
     static void onField(void* data, std::size_t length, void* self);
@@ -62,15 +54,17 @@ class CsvAdapter : public Adapter {
     Options options_;
     TextDecoder decoder_;
     csv_parser parser_{};
-
-    std::string chunk_;
-    std::size_t chunkPosition_ = 0;
-    bool inputDone_ = false;
+    const RecordHandler* handler_ = nullptr;
+    bool stopped_ = false;        // the handler asked to stop
     bool skipToLineEnd_ = false;  // after a syntax error, the rest of that line is not a row
     std::uint64_t line_ = 1;      // the line being parsed
-    Row row_;                     // the row being parsed
-    std::deque<Row> parsed_;      // complete rows not yet handed out
 
+    // The row being parsed is built in place in record_: its first count_ fields are this row's
+    // (the strings beyond are kept for their buffers, so that steady reading allocates nothing).
+    SourceRecord record_;
+    std::size_t count_ = 0;
+    std::size_t bytes_ = 0;
+    std::uint64_t rowLine_ = 1;
     std::optional<std::vector<std::string>> header_;
     std::uint64_t recordCount_ = 0;
 };

@@ -17,8 +17,7 @@ CodeTable CodeTable::load(const std::string& name, const std::string& path, Unma
     table.unknownCode_ = std::move(unknownCode);
 
     CsvAdapter reader(file, path, CsvAdapter::Options{});
-    SourceRecord row;
-    while (reader.next(row)) {
+    reader.read([&](SourceRecord& row) {
         const std::string* local = row.field("local");
         const std::string* regional = row.field("regional");
         if (row.error || !local || !regional) {
@@ -30,7 +29,8 @@ CodeTable CodeTable::load(const std::string& name, const std::string& path, Unma
                               std::to_string(row.position.line) + " repeats local code '" + *local +
                               "'");
         }
-    }
+        return true;
+    });
     return table;
 }
 

@@ -13,8 +13,7 @@ CodeSet CodeSet::load(const std::string& codeDirectory, const std::string& name)
     if (!file) throw ConfigError("code set '" + name + "': cannot open " + path);
     CodeSet set;
     CsvAdapter reader(file, path, CsvAdapter::Options{});
-    SourceRecord row;
-    while (reader.next(row)) {
+    reader.read([&](SourceRecord& row) {
         auto field = [&](const char* column) -> std::string {
             const std::string* value = row.field(column);
             if (row.error || !value) {
@@ -25,7 +24,8 @@ CodeSet CodeSet::load(const std::string& codeDirectory, const std::string& name)
         };
         set.codes_.push_back({field("code"), field("fi"), field("en"), field("national_system"),
                               field("national_code")});
-    }
+        return true;
+    });
     return set;
 }
 

@@ -98,21 +98,21 @@ TEST_F(RunOnce, NoIdentityCodeOrNameAppearsInTheLogOrOnTheConsole) {
 
     std::ifstream sample(sampleExport("nokia"), std::ios::binary);
     CsvAdapter reader(sample, "sample", CsvAdapter::Options{});
-    SourceRecord row;
     long checked = 0;
-    while (reader.next(row)) {
+    reader.read([&](SourceRecord& row) {
         const std::string* code = row.field("HETU");
-        if (!code) continue;  // the deliberately short row
-        ASSERT_EQ(everything.find(*code), std::string::npos)
+        if (!code) return true;  // the deliberately short row
+        EXPECT_EQ(everything.find(*code), std::string::npos)
             << "the output shows " << code->substr(0, 7) << "****";
         for (const char* nameColumn : {"OMATYONTEKIJA", "OHJAAJA"}) {
             const std::string* name = row.field(nameColumn);
             if (name && !name->empty()) {
-                ASSERT_EQ(everything.find(*name), std::string::npos) << nameColumn;
+                EXPECT_EQ(everything.find(*name), std::string::npos) << nameColumn;
             }
         }
         ++checked;
-    }
+        return true;
+    });
     EXPECT_GE(checked, sampleRows(sampleExport("nokia")) - 1);
     EXPECT_TRUE(std::regex_search(log, std::regex("[0-9]{6}[-A-FU-Y]\\*\\*\\*\\*")))
         << "masked codes are shown";
