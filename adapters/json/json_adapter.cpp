@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "adapters/counting_buffer.h"
+#include "adapters/json/chunked_source.h"
 #include "gateway/core/errors.h"
 
 namespace gw {
@@ -30,12 +30,10 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
   public:
     RecordCollector(const JsonAdapter::Options& options,
                     const std::vector<std::string>& recordsPath, const std::string& inputName,
-                    CountingBuffer* counter, const Adapter::RecordHandler& handler)
-        : options_(options),
-          recordsPath_(recordsPath),
-          inputName_(inputName),
-          counter_(counter),
-          handler_(handler) {}
+                    ChunkedSource* counter, const Adapter::RecordHandler& handler)
+        : options_(options), recordsPath_(recordsPath), counter_(counter), handler_(handler) {
+        record_.position.input = inputName;
+    }
 
     /// NDJSON: the value about to be parsed is itself a record, found on `line`.
     void expectRecordAt(std::uint64_t line) {
@@ -61,15 +59,26 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
     /// Records handed to the handler so far.
     std::uint64_t delivered() const { return delivered_; }
 
-    bool null() override { return scalar(""); }
-    bool boolean(bool value) override { return scalar(value ? "true" : "false"); }
-    bool number_integer(number_integer_t value) override { return scalar(std::to_string(value)); }
-    bool number_unsigned(number_unsigned_t value) override { return scalar(std::to_string(value)); }
-    bool number_float(number_float_t, const string_t& text) override { return scalar(text); }
-    bool string(string_t& value) override { return scalar(value); }
-    bool binary(binary_t&) override { return scalar(""); }
+    bool null() override { return scalar("", 0); }
+    bool boolean(bool value) override { return value ? scalar("true", 4) : scalar("false", 5); }
+    bool number_integer(number_integer_t value) override {
+        std::string text = std::to_string(value);
+        return scalar(text.data(), text.size());
+    }
+    bool number_unsigned(number_unsigned_t value) override {
+        std::string text = std::to_string(value);
+        return scalar(text.data(), text.size());
+    }
+    bool number_float(number_float_t, const string_t& text) override {
+        return scalar(text.data(), text.size());
+    }
+    bool string(string_t& value) override { return scalar(value.data(), value.size()); }
+    bool binary(binary_t&) override { return scalar("", 0); }
     bool key(string_t& name) override {
-        levels_.back().key = name;
+        // Kept as its pointer token: "~" and "/" escaped once here, not at every use.
+        bool plain = true;
+        for (char c : name) plain &= c != '~' && c != '/';
+        levels_.back().key = plain ? name : escapePointerToken(name);
         return true;
     }
     bool start_object(std::size_t) override { return startContainer(false); }
@@ -88,23 +97,28 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
         bool array = false;
         std::size_t nextIndex = 0;
         std::string key;
+        std::size_t prefixLength = 0;  // of prefix_ before this container's token was added
     };
 
-    // The pointer token of the value now starting in the current container.
-    std::string nextToken() {
-        if (levels_.empty()) return "";
+    // Appends the pointer token of the value now starting in the current container.
+    void appendToken(std::string& out) {
+        if (levels_.empty()) return;
         Level& level = levels_.back();
-        return level.array ? std::to_string(level.nextIndex++) : escapePointerToken(level.key);
+        if (level.array) {
+            out += std::to_string(level.nextIndex++);
+        } else {
+            out += level.key;
+        }
     }
 
     bool atRecordSlot() const { return slotLevel_ != kNone && levels_.size() == slotLevel_; }
 
-    bool scalar(const std::string& text) {
-        std::string token = nextToken();
+    bool scalar(const char* text, std::size_t length) {
         if (inRecord_) {
-            addField(token, text);
+            addField(text, length);
             return true;
         }
+        if (!levels_.empty() && levels_.back().array) ++levels_.back().nextIndex;
         if (atRecordSlot()) {
             beginRecord();
             record_.error =
@@ -115,32 +129,49 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
     }
 
     bool startContainer(bool array) {
-        std::string token = nextToken();
-        bool startsRecord = !inRecord_ && atRecordSlot();
-        if (!levels_.empty()) tokens_.push_back(token);
-        levels_.push_back(Level{array, 0, ""});
+        if (inRecord_) {
+            std::size_t before = prefix_.size();
+            prefix_ += '/';
+            appendToken(prefix_);
+            levels_.push_back(Level{array, 0, std::string(), before});
+        } else {
+            bool startsRecord = atRecordSlot();
+            if (!levels_.empty()) {
+                std::string token;
+                appendToken(token);
+                tokens_.push_back(std::move(token));
+            }
+            levels_.push_back(Level{array, 0, std::string(), 0});
+            if (startsRecord) {
+                beginRecord();
+            } else if (slotLevel_ == kNone && tokens_ == recordsPath_) {
+                if (!array) {
+                    failure_ = "the value at the records pointer is not an array";
+                    return false;
+                }
+                slotLevel_ = levels_.size();
+            }
+        }
         if (levels_.size() > options_.maxDepth) {
             failure_ =
                 "the JSON nests deeper than " + std::to_string(options_.maxDepth) + " levels";
             return false;
         }
-        if (startsRecord) {
-            beginRecord();
-            recordTokens_ = tokens_.size();
-        } else if (!inRecord_ && slotLevel_ == kNone && tokens_ == recordsPath_) {
-            if (!array) {
-                failure_ = "the value at the records pointer is not an array";
-                return false;
-            }
-            slotLevel_ = levels_.size();
-        }
         return true;
     }
 
     bool endContainer() {
+        std::size_t prefixLength = levels_.back().prefixLength;
         levels_.pop_back();
+        if (inRecord_) {
+            if (levels_.size() != slotLevel_) {
+                prefix_.resize(prefixLength);
+                return true;
+            }
+            if (!tokens_.empty()) tokens_.pop_back();  // the record's own token
+            return finishRecord();
+        }
         if (!tokens_.empty() && tokens_.size() >= levels_.size()) tokens_.pop_back();
-        if (inRecord_ && levels_.size() == slotLevel_) return finishRecord();
         if (slotLevel_ != kNone && levels_.size() < slotLevel_)
             slotLevel_ = kNone;  // left the array
         return true;
@@ -148,9 +179,9 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
 
     void beginRecord() {
         inRecord_ = true;
-        record_.fields.clear();
+        count_ = 0;
+        prefix_.clear();
         record_.error.reset();
-        record_.position.input = inputName_;
         record_.position.record = ++records_;
         if (counter_) {
             line_ = counter_->line();
@@ -160,25 +191,34 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
         recordBytes_ = 0;
     }
 
-    void addField(const std::string& token, const std::string& text) {
-        if (record_.error) return;
-        recordBytes_ += token.size() + text.size();
-        bool tooLarge = recordBytes_ > options_.maxRecordBytes ||
-                        (counter_ && counter_->offset() - recordStart_ > options_.maxRecordBytes);
-        if (tooLarge) {
-            record_.fields.clear();
-            record_.error = ReadError{
-                "read.record-too-large",
-                "the record is longer than " + std::to_string(options_.maxRecordBytes) + " bytes"};
-            return;
+    void addField(const char* text, std::size_t length) {
+        std::size_t nameStart = prefix_.size();
+        prefix_ += '/';
+        appendToken(prefix_);
+        if (!record_.error) {
+            recordBytes_ += prefix_.size() + length;
+            bool tooLarge =
+                recordBytes_ > options_.maxRecordBytes ||
+                (counter_ && counter_->offset() - recordStart_ > options_.maxRecordBytes);
+            if (tooLarge) {
+                count_ = 0;
+                record_.error = ReadError{"read.record-too-large",
+                                          "the record is longer than " +
+                                              std::to_string(options_.maxRecordBytes) + " bytes"};
+            } else {
+                // Reuse the buffers of the last record's fields: no allocation once warmed up.
+                if (count_ == record_.fields.size()) record_.fields.emplace_back();
+                auto& field = record_.fields[count_++];
+                field.first.assign(prefix_);
+                field.second.assign(text, length);
+            }
         }
-        std::string name;
-        for (std::size_t i = recordTokens_; i < tokens_.size(); ++i) name += "/" + tokens_[i];
-        record_.fields.emplace_back(name + "/" + token, text);
+        prefix_.resize(nameStart);
     }
 
     bool finishRecord() {
         inRecord_ = false;
+        record_.fields.resize(count_);
         ++delivered_;
         if (!handler_(record_)) {
             stopped_ = true;
@@ -189,16 +229,16 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
 
     const JsonAdapter::Options& options_;
     const std::vector<std::string>& recordsPath_;
-    const std::string& inputName_;
-    CountingBuffer* counter_;
+    ChunkedSource* counter_;
     const Adapter::RecordHandler& handler_;
 
     std::vector<Level> levels_;
-    std::vector<std::string> tokens_;  // pointer tokens of the open containers below the top one
+    std::vector<std::string> tokens_;  // outside records: pointer tokens of the open containers
     std::size_t slotLevel_ = kNone;    // records are the values started at this many open levels
     bool inRecord_ = false;
-    std::size_t recordTokens_ = 0;
+    std::string prefix_;  // inside a record: the pointer of the open container, relative to it
     SourceRecord record_;
+    std::size_t count_ = 0;
     std::uint64_t records_ = 0;  // begun
     std::uint64_t delivered_ = 0;
     std::uint64_t recordsBeforeLine_ = 0;
@@ -266,21 +306,18 @@ void JsonAdapter::read(const RecordHandler& handler) {
 }
 
 void JsonAdapter::readArray(const RecordHandler& handler) {
-    CountingBuffer buffer(input_);
-    std::istream stream(&buffer);
-    RecordCollector collector(options_, recordsPath_, inputName_, &buffer, handler);
-    bool complete = nlohmann::json::sax_parse(stream, &collector);
+    ChunkedSource source(input_);
+    RecordCollector collector(options_, recordsPath_, inputName_, &source, handler);
+    bool complete = nlohmann::json::sax_parse(source.begin(), source.end(), &collector);
     if (collector.stopped()) return;
     if (!complete) {
-        throw InputError(inputName_ + " (line " + std::to_string(buffer.line()) +
+        throw InputError(inputName_ + " (line " + std::to_string(source.line()) +
                          ", after record " + std::to_string(collector.delivered()) +
                          "): " + collector.failure());
     }
 }
 
 void JsonAdapter::readLines(const RecordHandler& handler) {
-    CountingBuffer buffer(input_);
-    std::istream stream(&buffer);
     RecordCollector collector(options_, recordsPath_, inputName_, nullptr, handler);
     std::string line;
     for (std::uint64_t number = 1;; ++number) {
@@ -288,7 +325,7 @@ void JsonAdapter::readLines(const RecordHandler& handler) {
         line.clear();
         bool tooLong = false;
         int c = 0;
-        while ((c = stream.get()) != EOF && c != '\n') {
+        while ((c = input_.get()) != EOF && c != '\n') {
             if (line.size() < options_.maxRecordBytes) {
                 line.push_back(static_cast<char>(c));
             } else {

@@ -59,6 +59,32 @@ TEST(XmlAdapter, ReadsRecordsAtThePathWithFieldsByXPath) {
     EXPECT_EQ(read.records[1].position.record, 2u);
 }
 
+TEST(XmlAdapter, PlainChildPathsAndFullXPathAgree) {
+    // The first <jakso> has no <palvelu>; both ways find the second one's, in document order.
+    std::string xml =
+        "<vienti xmlns:o='urn:other'><asiakas o:id='7' id='8'><jakso/><jakso><palvelu>SK</palvelu>"
+        "</jakso><o:palvelu>other namespace</o:palvelu></asiakas></vienti>";
+    auto read = readAll(xml, {{"records", "/vienti/asiakas"},
+                              {"namespaces", {{"o", "urn:other"}}},
+                              {"fields",
+                               {{"plain", "jakso/palvelu"},
+                                {"xpath", "(jakso/palvelu)[1]"},
+                                {"count", "count(jakso)"},
+                                {"noNamespace", "@id"},
+                                {"prefixed", "@o:id"},
+                                {"other", "o:palvelu"},
+                                {"missing", "jakso/alku"}}}});
+    ASSERT_EQ(read.records.size(), 1u) << read.failure;
+    const auto& record = read.records[0];
+    EXPECT_EQ(*record.field("plain"), "SK");
+    EXPECT_EQ(*record.field("xpath"), "SK");
+    EXPECT_EQ(*record.field("count"), "2");
+    EXPECT_EQ(*record.field("noNamespace"), "8");
+    EXPECT_EQ(*record.field("prefixed"), "7");
+    EXPECT_EQ(*record.field("other"), "other namespace");
+    EXPECT_EQ(*record.field("missing"), "");
+}
+
 TEST(XmlAdapter, WithoutFieldsTakesChildElementsAndAttributes) {
     auto read =
         readAll("<vienti><asiakas tyyppi='x'><hetu>1</hetu><nimi/></asiakas></vienti>", kPlain);
