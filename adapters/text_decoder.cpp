@@ -164,7 +164,18 @@ void TextDecoder::decodeUtf8(std::string_view bytes, bool& invalid) {
             ++i;
             continue;
         }
-        if (i + length > bytes.size()) {
+        bool allContinuations = true;
+        for (std::size_t j = i + 1; j < bytes.size() && j < i + length; ++j) {
+            allContinuations &= (static_cast<unsigned char>(bytes[j]) & 0xC0) == 0x80;
+        }
+        if (!allContinuations) {  // broken before its end: the lead byte alone is invalid
+            invalid = true;
+            out_.append(kReplacementCharacter);
+            ++i;
+            continue;
+        }
+        if (i + length >
+            bytes.size()) {  // cut at the end of the piece: the next piece completes it
             for (; i < bytes.size(); ++i)
                 pending_[pendingLength_++] = static_cast<unsigned char>(bytes[i]);
             break;

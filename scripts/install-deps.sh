@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the gateway needs to build, run and test.
 # Idempotent: does nothing when every package is already installed.
-# Usage: scripts/install-deps.sh [--test]   (--test adds what only the tests need)
+# Usage: scripts/install-deps.sh [--test | --fuzz]   (what only the tests, or the fuzzers, need)
 set -euo pipefail
 
 packages=(
@@ -13,6 +13,9 @@ if [[ "${1:-}" == "--test" ]]; then
     packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils)
     # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
     command -v npm >/dev/null || packages+=(npm)
+    packages+=(clang-14 libclang-rt-14-dev)
+elif [[ "${1:-}" == "--fuzz" ]]; then
+    packages+=(clang-14 libclang-rt-14-dev)
 fi
 
 missing=()

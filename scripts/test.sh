@@ -23,3 +23,6 @@ echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DGATEWAY_SANITIZE=ON
+
+echo "== fuzz each adapter briefly (libFuzzer + AddressSanitizer)"
+scripts/fuzz.sh 20

@@ -152,7 +152,8 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
 }
 
 bool CsvAdapter::splitPlainLine(std::string_view line) {
-    std::size_t end = line.size() - 1;  // the '\n'
+    if (line.empty() || line.back() != '\n') return false;
+    std::size_t end = line.size() - 1;
     if (end > 0 && line[end - 1] == '\r') --end;
     std::string_view content = line.substr(0, end);
     // Anything with a quote or a lone CR needs libcsv's quoting rules.

@@ -26,6 +26,17 @@ TEST(TextDecoder, FlagsOverlongFormsSurrogatesAndStrayBytes) {
     }
 }
 
+TEST(TextDecoder, ALineBreakIsNeverSwallowedByABrokenSequence) {
+    TextDecoder decoder("utf-8");
+    bool invalid = false;
+    decoder.decode("x", invalid);
+    std::string out(decoder.decode("\xF4\x80\n", invalid));
+    EXPECT_TRUE(invalid);
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out.back(), '\n');
+    EXPECT_FALSE(decoder.endsInsideSequence());
+}
+
 TEST(TextDecoder, AnInputEndingInsideASequenceIsNoticed) {
     TextDecoder decoder("utf-8");
     bool invalid = false;

@@ -135,6 +135,15 @@ TEST(CsvAdapter, InvalidBytesAreAnErrorOfTheirRow) {
     ASSERT_TRUE(cp1252.records[0].error) << "0x81 is undefined in Windows-1252";
 }
 
+TEST(CsvAdapter, ASequenceBrokenAtTheLineEndKeepsTheLineBreak) {
+    auto read = readAll("X\nab\xF4\x80\ncd\n");
+    ASSERT_EQ(read.records.size(), 2u);
+    ASSERT_TRUE(read.records[0].error);
+    EXPECT_EQ(read.records[0].error->rule, "read.encoding");
+    EXPECT_EQ(read.records[1].position.line, 3u);
+    EXPECT_EQ(*read.records[1].field("X"), "cd");
+}
+
 TEST(CsvAdapter, ReadsRowsLongerThanOneReadChunk) {
     std::string longValue(200 * 1024, 'x');
     auto read = readAll("A;B\n" + longValue + ";1\n\"" + longValue + "\n" + longValue + "\";2\n");
