@@ -30,7 +30,6 @@ class GatewayWorkspace {
                               std::map<std::string, std::string> extra = {});
     ~GatewayWorkspace();
 
-    const std::string& folder() const { return folder_; }
     std::string configFile() const { return folder_ + "/gateway.properties"; }
     std::string database() const { return folder_ + "/var/gateway.db"; }
     std::string logFile() const { return folder_ + "/var/log/gatewayd.log"; }
