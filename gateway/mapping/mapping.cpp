@@ -115,7 +115,12 @@ Mapping Mapping::load(const std::string& path, const std::string& mappingSchema)
         for (const auto& [target, fieldSpec] : entitySpec["fields"].items()) {
             FieldRule field;
             field.target = target;
-            if (fieldSpec.contains("column")) field.column = fieldSpec["column"].get<std::string>();
+            if (fieldSpec.contains("column")) field.columns.push_back(fieldSpec["column"].get<std::string>());
+            if (fieldSpec.contains("columns")) {
+                field.columns = fieldSpec["columns"].get<std::vector<std::string>>();
+                field.separator = fieldSpec.value("separator", " ");
+            }
+            if (fieldSpec.contains("default")) field.fallback = fieldSpec["default"].get<std::string>();
             if (fieldSpec.contains("constant")) {
                 field.constant = expandConstant(fieldSpec["constant"], mapping.municipality_);
             }
@@ -144,6 +149,18 @@ std::vector<std::string> Mapping::entityNames() const {
     return names;
 }
 
+std::vector<std::string> Mapping::columnsRead() const {
+    std::vector<std::string> columns{recordIdColumn_};
+    for (const auto& entity : entities_) {
+        if (entity.whenColumn) columns.push_back(*entity.whenColumn);
+        if (entity.recordIdColumn) columns.push_back(*entity.recordIdColumn);
+        for (const auto& field : entity.fields) columns.insert(columns.end(), field.columns.begin(), field.columns.end());
+    }
+    std::sort(columns.begin(), columns.end());
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+    return columns;
+}
+
 MappingResult Mapping::apply(const SourceRecord& record) const {
     MappingResult result;
     for (const auto& entity : entities_) {
@@ -164,7 +181,7 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
         }
         RegionalRecord regional{entity.entity, *id, nlohmann::json{{"entity", entity.entity}}};
         for (const auto& field : entity.fields) {
-            if (auto fault = fill(field, record, regional.body, result.warnings)) {
+            if (auto fault = fill(field, record, regional.body, result.notes)) {
                 result.fault = std::move(fault);
                 result.records.clear();
                 return result;
@@ -179,27 +196,32 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
     return result;
 }
 
-std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& record,
-                                   nlohmann::json& body, std::vector<std::string>& warnings) const {
+std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& record, nlohmann::json& body,
+                                   MappingNotes& notes) const {
     if (rule.constant) {
         setPath(body, rule.target, *rule.constant);
         return std::nullopt;
     }
-    const std::string* text = record.field(*rule.column);
-    if (!text) {
-        return Fault{"map.column-missing", *rule.column,
-                     "the input has no column '" + *rule.column + "' for '" + rule.target + "'"};
+    std::string source;
+    for (const auto& column : rule.columns) {
+        const std::string* text = record.field(column);
+        if (!text) {
+            return Fault{"map.column-missing", column, "the input has no column '" + column + "' for '" + rule.target + "'"};
+        }
+        if (text->empty()) continue;
+        if (!source.empty()) source += rule.separator;
+        source += *text;
     }
-    nlohmann::json value = *text;
+    const std::string& where = rule.columns.front();
+    if (source.empty() && rule.fallback) source = *rule.fallback;
+    nlohmann::json value = source;
     for (const auto& transform : rule.transforms) {
         // An empty field stays out of the record; the schema decides whether it was required.
         if (value.is_string() && value.get_ref<const std::string&>().empty()) return std::nullopt;
-        if (auto failure = transform->apply(value, warnings)) {
-            std::string shown = rule.personal ? "(personal data, withheld)"
-                                              : "'" + maskIdentityCodesIn(*text) + "'";
-            return Fault{failure->rule, *rule.column,
-                         "column '" + *rule.column + "' value " + shown + " for '" + rule.target +
-                             "': " + failure->reason};
+        if (auto failure = transform->apply(value, notes)) {
+            std::string shown = rule.personal ? "(personal data, withheld)" : "'" + maskIdentityCodesIn(source) + "'";
+            return Fault{failure->rule, where,
+                         "column '" + where + "' value " + shown + " for '" + rule.target + "': " + failure->reason};
         }
     }
     if (value.is_string() && value.get_ref<const std::string&>().empty()) return std::nullopt;

@@ -25,7 +25,7 @@ struct RegionalRecord {
 struct MappingResult {
     std::vector<RegionalRecord> records;
     std::optional<Fault> fault;
-    std::vector<std::string> warnings;
+    MappingNotes notes;
 };
 
 /// A declarative mapping (mappings/<municipality>.json): how one municipality's export is read
@@ -47,14 +47,18 @@ class Mapping {
 
     /// The regional entities each source record becomes.
     std::vector<std::string> entityNames() const;
+    /// Every source column the mapping reads (for the dry run's "never used" list).
+    std::vector<std::string> columnsRead() const;
 
     MappingResult apply(const SourceRecord& record) const;
 
   private:
     struct FieldRule {
-        std::string target;                 // dotted path in the regional record
-        std::optional<std::string> column;  // source column, or
+        std::string target;                // dotted path in the regional record
+        std::vector<std::string> columns;  // source fields, joined by `separator` when several, or
+        std::string separator;
         std::optional<nlohmann::json> constant;
+        std::optional<std::string> fallback;  // the value when the source is empty ("default")
         std::vector<std::unique_ptr<Transform>> transforms;
         bool personal = false;  // its value never appears in a message
     };
@@ -68,8 +72,8 @@ class Mapping {
         std::vector<FieldRule> fields;
     };
 
-    std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record,
-                              nlohmann::json& body, std::vector<std::string>& warnings) const;
+    std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record, nlohmann::json& body,
+                              MappingNotes& notes) const;
 
     std::string file_;
     std::string name_;

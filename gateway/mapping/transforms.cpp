@@ -4,6 +4,7 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
@@ -13,8 +14,7 @@ namespace {
 
 class Trim : public Transform {
   public:
-    std::optional<TransformFailure> apply(nlohmann::json& value,
-                                          std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
         value = Poco::trim(value.get<std::string>());
         return std::nullopt;
     }
@@ -23,8 +23,7 @@ class Trim : public Transform {
 class ChangeCase : public Transform {
   public:
     explicit ChangeCase(bool upper) : upper_(upper) {}
-    std::optional<TransformFailure> apply(nlohmann::json& value,
-                                          std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         value = upper_ ? Poco::toUpper(text) : Poco::toLower(text);
         return std::nullopt;
@@ -34,21 +33,22 @@ class ChangeCase : public Transform {
     bool upper_;
 };
 
-/// Parses a date written as d.m.yyyy (day and month padded or not) or yyyy-mm-dd into ISO 8601.
+/// Parses a date written as d.m.yyyy (day and month padded or not), yyyy-mm-dd or yyyymmdd into
+/// ISO 8601.
 class ParseDate : public Transform {
   public:
     explicit ParseDate(std::string format) : format_(std::move(format)) {
-        if (format_ != "d.m.yyyy" && format_ != "yyyy-mm-dd") {
-            throw ConfigError("unknown date format '" + format_ + "' (use d.m.yyyy or yyyy-mm-dd)");
+        if (format_ != "d.m.yyyy" && format_ != "yyyy-mm-dd" && format_ != "yyyymmdd") {
+            throw ConfigError("unknown date format '" + format_ + "' (use d.m.yyyy, yyyy-mm-dd or yyyymmdd)");
         }
     }
 
-    std::optional<TransformFailure> apply(nlohmann::json& value,
-                                          std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         int day = 0, month = 0, year = 0;
-        bool parsed = format_ == "d.m.yyyy" ? parseFinnish(text, day, month, year)
-                                            : parseIso(text, day, month, year);
+        bool parsed = format_ == "d.m.yyyy"     ? parseFinnish(text, day, month, year)
+                      : format_ == "yyyy-mm-dd" ? parseIso(text, day, month, year)
+                                                : parseCompact(text, day, month, year);
         if (!parsed) return TransformFailure{"map.date", "not a date of the form " + format_};
         if (!isRealDate(year, month, day))
             return TransformFailure{"map.date", "no such day in the calendar"};
@@ -88,13 +88,87 @@ class ParseDate : public Transform {
                number(text, at, 2, 2, day) && at == text.size();
     }
 
+    static bool parseCompact(const std::string& text, int& day, int& month, int& year) {
+        std::size_t at = 0;
+        return number(text, at, 4, 4, year) && number(text, at, 2, 2, month) && number(text, at, 2, 2, day) &&
+               at == text.size();
+    }
+
     std::string format_;
+};
+
+/// A number written with a decimal comma (12,5) or point (12.5).
+class ToDecimal : public Transform {
+  public:
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+        std::string text = value.get<std::string>();
+        std::replace(text.begin(), text.end(), ',', '.');
+        std::size_t used = 0;
+        double number = 0;
+        try {
+            number = std::stod(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        bool plain = text.find_first_not_of("0123456789.-") == std::string::npos;
+        if (used == 0 || used != text.size() || !plain) return TransformFailure{"map.decimal", "not a decimal number"};
+        value = number;
+        return std::nullopt;
+    }
+    bool producesText() const override { return false; }
+};
+
+/// An identity code as systems write it, made uniform: no spaces, upper case. Whether it is valid
+/// is the rule set's to say, after mapping.
+class NormaliseIdentityCode : public Transform {
+  public:
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+        std::string text;
+        for (char c : value.get_ref<const std::string&>()) {
+            if (c != ' ' && c != '\t') text += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        value = text;
+        return std::nullopt;
+    }
+};
+
+/// One part of a value that holds several: {"split": {"separator": "|", "index": 1}}.
+class SplitPart : public Transform {
+  public:
+    explicit SplitPart(const nlohmann::json& spec) {
+        if (!spec.is_object() || !spec.contains("separator") || !spec["separator"].is_string() ||
+            spec["separator"].get<std::string>().empty() || !spec.contains("index") ||
+            !spec["index"].is_number_unsigned()) {
+            throw ConfigError("split needs a non-empty 'separator' and an 'index' from 0");
+        }
+        separator_ = spec["separator"].get<std::string>();
+        index_ = spec["index"].get<std::size_t>();
+    }
+
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+        const std::string text = value.get<std::string>();
+        std::size_t start = 0;
+        for (std::size_t part = 0; part < index_; ++part) {
+            std::size_t at = text.find(separator_, start);
+            if (at == std::string::npos) {
+                value = "";  // no such part: an empty field
+                return std::nullopt;
+            }
+            start = at + separator_.size();
+        }
+        std::size_t end = text.find(separator_, start);
+        value = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        return std::nullopt;
+    }
+
+  private:
+    std::string separator_;
+    std::size_t index_ = 0;
 };
 
 class ToInteger : public Transform {
   public:
-    std::optional<TransformFailure> apply(nlohmann::json& value,
-                                          std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         long long number = 0;
         std::size_t used = 0;
@@ -115,19 +189,19 @@ class Lookup : public Transform {
   public:
     explicit Lookup(const CodeTable& table) : table_(table) {}
 
-    std::optional<TransformFailure> apply(nlohmann::json& value,
-                                          std::vector<std::string>& warnings) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes& notes) const override {
         const auto& local = value.get_ref<const std::string&>();
         if (auto regional = table_.find(local)) {
             value = *regional;
             return std::nullopt;
         }
         // Codes are not personal data: naming the value is what lets IT staff fix the table.
+        notes.unmappedCodes.emplace_back(table_.name(), local);
         std::string problem = "code '" + local + "' is not in code table '" + table_.name() + "'";
         if (table_.policy() == CodeTable::UnmappedPolicy::Reject) {
             return TransformFailure{"map.code-unmapped", problem};
         }
-        warnings.push_back(problem + ", mapped to '" + table_.unknownCode() + "'");
+        notes.warnings.push_back(problem + ", mapped to '" + table_.unknownCode() + "'");
         value = table_.unknownCode();
         return std::nullopt;
     }
@@ -149,8 +223,7 @@ class ToBoolean : public Transform {
         falseValues_ = spec["false"].get<std::vector<std::string>>();
     }
 
-    std::optional<TransformFailure> apply(nlohmann::json& value,
-                                          std::vector<std::string>&) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         auto contains = [&text](const std::vector<std::string>& list) {
             return std::find(list.begin(), list.end(), text) != list.end();
@@ -179,12 +252,15 @@ std::unique_ptr<Transform> makeTransform(const nlohmann::json& spec,
     if (spec == "upper") return std::make_unique<ChangeCase>(true);
     if (spec == "lower") return std::make_unique<ChangeCase>(false);
     if (spec == "integer") return std::make_unique<ToInteger>();
+    if (spec == "decimal") return std::make_unique<ToDecimal>();
+    if (spec == "identity-code") return std::make_unique<NormaliseIdentityCode>();
     if (spec.is_object() && spec.size() == 1) {
         const std::string& name = spec.begin().key();
         const nlohmann::json& argument = spec.begin().value();
         if (name == "date" && argument.is_string())
             return std::make_unique<ParseDate>(argument.get<std::string>());
         if (name == "boolean") return std::make_unique<ToBoolean>(argument);
+        if (name == "split") return std::make_unique<SplitPart>(argument);
         if (name == "lookup" && argument.is_string()) {
             auto table = codeTables.find(argument.get<std::string>());
             if (table == codeTables.end()) {

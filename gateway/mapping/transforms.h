@@ -16,20 +16,25 @@ struct TransformFailure {
     std::string reason;  ///< what was expected, without the value itself
 };
 
+/// What mapping one record noted besides its result: warnings that keep the record, and every
+/// local code a code table did not have (whatever the table's policy), for the dry-run report.
+struct MappingNotes {
+    std::vector<std::string> warnings;
+    std::vector<std::pair<std::string, std::string>> unmappedCodes;  ///< (code table, local code)
+};
+
 /// One step that turns a field's value towards its regional form (trim, date, lookup, ...).
 class Transform {
   public:
     virtual ~Transform() = default;
-    /// Rewrites `value` in place. `warnings` collects notes that keep the record (e.g. a code
-    /// mapped to "unknown").
-    virtual std::optional<TransformFailure> apply(nlohmann::json& value,
-                                                  std::vector<std::string>& warnings) const = 0;
+    /// Rewrites `value` in place, noting in `notes` what keeps the record but is worth telling.
+    virtual std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes& notes) const = 0;
     /// Whether the result is still text that a further transform can work on.
     virtual bool producesText() const { return true; }
 };
 
-/// Builds a transform from its mapping-file form: "trim", "upper", "lower", "integer",
-/// {"date": FORMAT},
+/// Builds a transform from its mapping-file form: "trim", "upper", "lower", "integer", "decimal",
+/// "identity-code", {"date": FORMAT}, {"split": {"separator": S, "index": N}},
 /// {"lookup": TABLE}, {"boolean": {"true": [...], "false": [...]}}. Throws ConfigError.
 std::unique_ptr<Transform> makeTransform(const nlohmann::json& spec,
                                          const std::map<std::string, CodeTable>& codeTables);

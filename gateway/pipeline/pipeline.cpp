@@ -65,7 +65,7 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
             } else {
                 // Enriched first: what is validated is the record exactly as it will be stored.
                 for (auto& record : mapped.records) {
-                    enrich(record, source.position, transferId, mapped.warnings);
+                    enrich(record, source.position, transferId, mapped.notes.warnings);
                 }
                 if (std::optional<Fault> invalid = firstFault(mapped.records)) {
                     reject(Stage::Validate, std::move(*invalid), source);

@@ -104,7 +104,9 @@ TEST_F(MappingTest, UnmappedCodesFollowTheTablePolicy) {
     auto kept = load(fields, "unknown").apply(record({{"ID", "1"}, {"P", "XX"}}));
     ASSERT_FALSE(kept.fault);
     EXPECT_EQ(kept.records[0].body["serviceType"], "other");
-    ASSERT_EQ(kept.warnings.size(), 1u);
+    ASSERT_EQ(kept.notes.warnings.size(), 1u);
+    ASSERT_EQ(kept.notes.unmappedCodes.size(), 1u);
+    EXPECT_EQ(kept.notes.unmappedCodes[0], std::make_pair(std::string("services"), std::string("XX")));
 }
 
 TEST_F(MappingTest, APersonalValueNeverAppearsInAFault) {
