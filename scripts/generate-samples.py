@@ -6,8 +6,11 @@ number 900-999): no real person's. Each export is written with the deliberately 
 records it holds listed beside it (expected-rejects.csv: line;record;rule), so that tests
 check the gateway against what the generator meant, not against hard-coded numbers.
 
-The work placements of the survey municipalities reproduce, client by client, the table of
-the 2021 survey (scripts/survey-2021-placements.csv, from shared/domain/survey-2021.md).
+Four source-system dialects, as the region's exports differ: the Effica-style wide CSV (the
+seven survey municipalities, whose work placements reproduce, client by client, the table of the
+2021 survey in scripts/survey-2021-placements.csv), a legacy Windows-1252 CSV with ',' and short
+codes, a Pro Consona-style namespaced XML in ISO-8859-1, and a JSON API export. Every export also
+repeats one record exactly (a resent row): the gateway counts it unchanged, not rejected.
 
 Usage: scripts/generate-samples.py [--seed N] [--out DIR]
 """
@@ -15,6 +18,7 @@ import argparse
 import csv
 import datetime
 import io
+import json
 import os
 import random
 
@@ -53,6 +57,31 @@ FOLLOW_UPS = ["Palvelu jatkuu", "Muu sosiaalipalvelu", "Työllistyminen", "Koulu
               "Eläkeselvittely", "Ei jatkosuunnitelmaa"]
 FIRST_NAMES = ["Anna", "Mikko", "Sari", "Juha", "Päivi", "Timo", "Leena", "Kari", "Outi", "Jukka"]
 LAST_NAMES = ["Virtanen", "Mäkinen", "Nieminen", "Järvinen", "Heikkinen", "Koskinen", "Lehtonen"]
+OTHER_MUNICIPALITIES = {
+    "legacy-csv": [("020", "akaa", "Akaa"), ("211", "kangasala", "Kangasala"), ("418", "lempaala", "Lempäälä"),
+                   ("562", "orivesi", "Orivesi"), ("604", "pirkkala", "Pirkkala"), ("980", "ylojarvi", "Ylöjärvi")],
+    "xml": [("177", "juupajoki", "Juupajoki"), ("291", "kuhmoinen", "Kuhmoinen"), ("635", "palkane", "Pälkäne"),
+            ("702", "ruovesi", "Ruovesi"), ("790", "sastamala", "Sastamala"), ("887", "urjala", "Urjala")],
+    "json": [("619", "punkalaidun", "Punkalaidun"), ("908", "valkeakoski", "Valkeakoski"),
+             ("922", "vesilahti", "Vesilahti"), ("936", "virrat", "Virrat"), ("698", "rovaniemi", "Rovaniemi")],
+}
+SERVICE_CODES = {  # regional code -> (legacy CSV code, XML code, JSON code)
+    "rehabilitative_work_activity": ("KTT", "01", "kuntouttava_tyotoiminta"),
+    "social_rehabilitation": ("SOSKU", "02", "sosiaalinen_kuntoutus"),
+    "disability_work_activity": ("VATT", "03", "vammaisten_tyotoiminta"),
+    "intellectual_disability_work_activity": ("KVTT", "04", "kehitysvammaisten_tyotoiminta"),
+    "supported_employment": ("TUTY", "05", "tuettu_tyollistyminen"),
+}
+PRODUCER_CODES = {"own_production": ("1", "O", "oma"), "association_or_foundation": ("2", "J", "jarjesto"),
+                  "private_provider": ("3", "Y", "yksityinen")}
+REFERRAL_CODES = {"employment_services": ("TE", "1", "te"), "kela": ("KELA", "2", "kela"),
+                  "adult_social_work": ("AS", "3", "aikuissosiaalityo"), "disability_services": ("VP", "4", "vammaispalvelut"),
+                  "health_care": ("TH", "5", "terveydenhuolto"), "typ": ("TYP", "6", "typ"),
+                  "own_initiative": ("OMA", "7", "oma_hakeutuminen"), "other": ("MUU", "8", "muu")}
+JSON_PLACEMENTS = {"subcontracting_work": "alihankinta", "open_work_activity": "avotyo", "paid_work": "palkkatyo",
+                   "work_trial": "tyokokeilu", "activity_centre_work": "toimintakeskus", "job_coaching": "tyohonvalmennus"}
+OTHER_DIRTY_RULES = ["identity-code.control", "map.code-unmapped", "map.date", "episode.end-before-start"]
+
 MUNICIPALITIES = {"143": ("ikaalinen", "Ikaalinen", "IKA"), "837": ("tampere", "Tampere", "TRE"),
                   "108": ("hameenkyro", "Hämeenkyrö", "HKY"), "536": ("nokia", "Nokia", "NOK"),
                   "508": ("mantta-vilppula", "Mänttä-Vilppula", "MVI"), "581": ("parkano", "Parkano", "PAR"),
@@ -252,6 +281,150 @@ def write_export(out_dir, export, dirty):
             f.write(f"{line};{record};{rule}\n")
 
 
+def plain_episode(rng, number, prefix):
+    """One service episode of a municipality outside the survey, in regional terms."""
+    start = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 7))
+    end = start + datetime.timedelta(days=rng.randrange(60, 1500)) if rng.random() < 0.5 else None
+    if end and end > CUT_OVER:
+        end = None
+    return {"id": f"{prefix}-{number:05d}", "code": identity_code(rng), "service": rng.choice(list(SERVICE_CODES)),
+            "producer_type": rng.choice(list(PRODUCER_CODES)), "referral": rng.choice(list(REFERRAL_CODES)),
+            "start": start, "end": end, "goals": rng.random() < 0.8, "feedback": bool(end) and rng.random() < 0.7,
+            "hours": rng.choice([8, 12.5, 16, 20, 25]),
+            "placement": rng.choice(list(JSON_PLACEMENTS)) if rng.random() < 0.4 else None}
+
+
+def spoil_episode(episode, rule):
+    """Makes one episode break `rule`, on purpose."""
+    if rule == "identity-code.control":
+        code = episode["code"]
+        episode["code"] = code[:10] + CONTROL_CHARACTERS[(CONTROL_CHARACTERS.index(code[10]) + 1) % 31]
+    elif rule == "map.code-unmapped":
+        episode["service"] = "unknown"
+    elif rule == "map.date":
+        episode["start"] = "impossible"
+    elif rule == "episode.end-before-start":
+        episode["start"], episode["end"] = datetime.date(2021, 6, 15), datetime.date(2021, 3, 1)
+        episode["feedback"] = False
+
+
+def other_export(rng, prefix, rows=40):
+    """The episodes of one municipality outside the survey: clean ones, one exact repeat, and one
+    deliberately dirty episode per rule (the dirty ones listed with their rule)."""
+    episodes = [plain_episode(rng, n, prefix) for n in range(1, rows + 1)]
+    dirty = []
+    for rule in OTHER_DIRTY_RULES:
+        episode = plain_episode(rng, len(episodes) + 1, prefix)
+        spoil_episode(episode, rule)
+        episodes.insert(rng.randrange(1, len(episodes)), episode)
+        dirty.append((episode, rule))
+    repeat = dict(episodes[3])
+    episodes.insert(rng.randrange(5, len(episodes)), repeat)
+    return episodes, dirty
+
+
+def date_text(value, form):
+    if value is None:
+        return ""
+    if isinstance(value, str):  # a deliberately impossible date
+        return {"fi": "31.02.2021", "iso": "2021-02-31", "compact": "20210231"}[form]
+    return {"fi": f"{value:%d.%m.%Y}", "iso": f"{value:%Y-%m-%d}", "compact": f"{value:%Y%m%d}"}[form]
+
+
+def code_of(table, key, index):
+    return table[key][index] if key in table else {0: "PAIVA", 1: "99", 2: "paivatoiminta"}[index]
+
+
+def write_expected(folder, expected):
+    with open(os.path.join(folder, "expected-rejects.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write("line;record;rule\n")
+        for line, record, rule in expected:
+            f.write(f"{line};{record};{rule}\n")
+
+
+def write_legacy_csv(folder, code, town, episodes, dirty):
+    """Windows-1252, ',' between fields, short codes, a producer split over two columns."""
+    rules = {id(e): r for e, r in dirty}
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=",", lineterminator="\r\n")
+    writer.writerow(["id", "henkilotunnus", "kotikunta", "palvelukoodi", "tuottaja", "toimipiste", "tuottajalaji",
+                     "ohjaus", "alkaa", "paattyy", "tavoitteet", "palaute", "viikkotunnit"])
+    expected = []
+    for number, e in enumerate(episodes, start=1):
+        identity = e["code"]
+        writer.writerow([e["id"], identity[:6] + " " + identity[6:] if number % 7 == 0 else identity.lower(), code, code_of(
+            SERVICE_CODES, e["service"], 0), f"{town}n kaupunki" if e["producer_type"] == "own_production" else "Työote Oy",
+            "Päätoimipiste", PRODUCER_CODES[e["producer_type"]][0], REFERRAL_CODES[e["referral"]][0],
+            date_text(e["start"], "fi"), date_text(e["end"], "fi"), "kyllä" if e["goals"] else "ei",
+            "kyllä" if e["feedback"] else "ei", str(e["hours"]).replace(".", ",")])
+        if id(e) in rules:
+            expected.append((number + 1, number, rules[id(e)]))
+    with open(os.path.join(folder, "palvelujaksot.csv"), "w", encoding="cp1252", newline="") as f:
+        f.write(text.getvalue())
+    write_expected(folder, expected)
+
+
+def write_xml(folder, town, episodes, dirty):
+    """Pro Consona-style: namespaced, ISO-8859-1, one <jakso> per line, ISO dates, numeric codes."""
+    rules = {id(e): r for e, r in dirty}
+    lines = ['<?xml version="1.0" encoding="ISO-8859-1"?>', '<pc:siirto xmlns:pc="urn:pro-consona:siirto:1">']
+    expected = []
+    for number, e in enumerate(episodes, start=1):
+        producer = f"{town}n toimintakeskus" if e["producer_type"] == "own_production" else "Kuntoutussäätiö &amp; kumppanit"
+        lines.append(
+            f'<pc:jakso tunnus="{e["id"]}"><pc:asiakas><pc:hetu>{e["code"]}</pc:hetu></pc:asiakas>'
+            f'<pc:palvelu koodi="{code_of(SERVICE_CODES, e["service"], 1)}"/>'
+            f'<pc:tuottaja tyyppi="{PRODUCER_CODES[e["producer_type"]][1]}">{producer}</pc:tuottaja>'
+            f'<pc:ohjaava koodi="{REFERRAL_CODES[e["referral"]][1]}"/>'
+            f'<pc:aika alku="{date_text(e["start"], "iso")}" loppu="{date_text(e["end"], "iso")}"/>'
+            f'<pc:tavoitteet>{int(e["goals"])}</pc:tavoitteet><pc:palaute>{int(e["feedback"])}</pc:palaute></pc:jakso>')
+        if id(e) in rules:
+            expected.append((len(lines), number, rules[id(e)]))
+    lines.append("</pc:siirto>")
+    with open(os.path.join(folder, "siirto.xml"), "w", encoding="iso-8859-1", newline="") as f:
+        f.write("\n".join(lines) + "\n")
+    write_expected(folder, expected)
+
+
+def write_json(folder, code, episodes, dirty):
+    """A JSON API export: records under /data/palvelujaksot, one per line, compact dates, nested
+    client and producer, the first work placement as a nested array."""
+    rules = {id(e): r for e, r in dirty}
+    lines = ['{"export": {"system": "abilita", "generated": "2022-12-31T22:00:00+02:00"}, "data": {"palvelujaksot": [']
+    expected = []
+    for number, e in enumerate(episodes, start=1):
+        record = {"id": e["id"], "asiakas": {"hetu": e["code"], "kotikunta": code},
+                  "palvelu": code_of(SERVICE_CODES, e["service"], 2),
+                  "tuottaja": {"nimi": "Palveluyhtiö Oy", "tyyppi": PRODUCER_CODES[e["producer_type"]][2]},
+                  "ohjaus": REFERRAL_CODES[e["referral"]][2], "alkupvm": date_text(e["start"], "compact"),
+                  "loppupvm": date_text(e["end"], "compact") or None, "tavoitteet_asetettu": e["goals"],
+                  "palaute_kirjoitettu": e["feedback"], "viikkotunnit": e["hours"],
+                  "tyomuodot": [{"tyyppi": JSON_PLACEMENTS[e["placement"]], "alku": date_text(e["start"], "compact"),
+                                 "loppu": date_text(e["end"], "compact") or None}]
+                  if e["placement"] else []}
+        lines.append(("" if number == 1 else ",") + json.dumps(record, ensure_ascii=False))
+        if id(e) in rules:
+            expected.append((len(lines), number, rules[id(e)]))
+    lines.append("]}}")
+    with open(os.path.join(folder, "palvelujaksot.json"), "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(lines) + "\n")
+    write_expected(folder, expected)
+
+
+def write_other_municipalities(out_dir, rng):
+    for dialect, municipalities in OTHER_MUNICIPALITIES.items():
+        for code, slug, town in municipalities:
+            folder = os.path.join(out_dir, slug)
+            os.makedirs(folder, exist_ok=True)
+            episodes, dirty = other_export(rng, slug[:3].upper() + code)
+            if dialect == "legacy-csv":
+                write_legacy_csv(folder, code, town, episodes, dirty)
+            elif dialect == "xml":
+                write_xml(folder, town, episodes, dirty)
+            else:
+                write_json(folder, code, episodes, dirty)
+
+
 def survey_table():
     with open(os.path.join(HERE, "survey-2021-placements.csv"), encoding="utf-8") as f:
         return [(row.pop("municipality"), {k: int(v) for k, v in row.items()})
@@ -274,6 +447,7 @@ def main():
             second.add_episode(client, episode)
     for export, dirty in exports:
         write_export(args.out, export, dirty)
+    write_other_municipalities(args.out, rng)
 
 
 if __name__ == "__main__":

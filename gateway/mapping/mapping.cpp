@@ -115,12 +115,14 @@ Mapping Mapping::load(const std::string& path, const std::string& mappingSchema)
         for (const auto& [target, fieldSpec] : entitySpec["fields"].items()) {
             FieldRule field;
             field.target = target;
-            if (fieldSpec.contains("column")) field.columns.push_back(fieldSpec["column"].get<std::string>());
+            if (fieldSpec.contains("column"))
+                field.columns.push_back(fieldSpec["column"].get<std::string>());
             if (fieldSpec.contains("columns")) {
                 field.columns = fieldSpec["columns"].get<std::vector<std::string>>();
                 field.separator = fieldSpec.value("separator", " ");
             }
-            if (fieldSpec.contains("default")) field.fallback = fieldSpec["default"].get<std::string>();
+            if (fieldSpec.contains("default"))
+                field.fallback = fieldSpec["default"].get<std::string>();
             if (fieldSpec.contains("constant")) {
                 field.constant = expandConstant(fieldSpec["constant"], mapping.municipality_);
             }
@@ -154,7 +156,8 @@ std::vector<std::string> Mapping::columnsRead() const {
     for (const auto& entity : entities_) {
         if (entity.whenColumn) columns.push_back(*entity.whenColumn);
         if (entity.recordIdColumn) columns.push_back(*entity.recordIdColumn);
-        for (const auto& field : entity.fields) columns.insert(columns.end(), field.columns.begin(), field.columns.end());
+        for (const auto& field : entity.fields)
+            columns.insert(columns.end(), field.columns.begin(), field.columns.end());
     }
     std::sort(columns.begin(), columns.end());
     columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
@@ -196,8 +199,8 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
     return result;
 }
 
-std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& record, nlohmann::json& body,
-                                   MappingNotes& notes) const {
+std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& record,
+                                   nlohmann::json& body, MappingNotes& notes) const {
     if (rule.constant) {
         setPath(body, rule.target, *rule.constant);
         return std::nullopt;
@@ -206,7 +209,8 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
     for (const auto& column : rule.columns) {
         const std::string* text = record.field(column);
         if (!text) {
-            return Fault{"map.column-missing", column, "the input has no column '" + column + "' for '" + rule.target + "'"};
+            return Fault{"map.column-missing", column,
+                         "the input has no column '" + column + "' for '" + rule.target + "'"};
         }
         if (text->empty()) continue;
         if (!source.empty()) source += rule.separator;
@@ -219,9 +223,11 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
         // An empty field stays out of the record; the schema decides whether it was required.
         if (value.is_string() && value.get_ref<const std::string&>().empty()) return std::nullopt;
         if (auto failure = transform->apply(value, notes)) {
-            std::string shown = rule.personal ? "(personal data, withheld)" : "'" + maskIdentityCodesIn(source) + "'";
+            std::string shown = rule.personal ? "(personal data, withheld)"
+                                              : "'" + maskIdentityCodesIn(source) + "'";
             return Fault{failure->rule, where,
-                         "column '" + where + "' value " + shown + " for '" + rule.target + "': " + failure->reason};
+                         "column '" + where + "' value " + shown + " for '" + rule.target +
+                             "': " + failure->reason};
         }
     }
     if (value.is_string() && value.get_ref<const std::string&>().empty()) return std::nullopt;

@@ -72,8 +72,8 @@ class Mapping {
         std::vector<FieldRule> fields;
     };
 
-    std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record, nlohmann::json& body,
-                              MappingNotes& notes) const;
+    std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record,
+                              nlohmann::json& body, MappingNotes& notes) const;
 
     std::string file_;
     std::string name_;

@@ -39,7 +39,8 @@ class ParseDate : public Transform {
   public:
     explicit ParseDate(std::string format) : format_(std::move(format)) {
         if (format_ != "d.m.yyyy" && format_ != "yyyy-mm-dd" && format_ != "yyyymmdd") {
-            throw ConfigError("unknown date format '" + format_ + "' (use d.m.yyyy, yyyy-mm-dd or yyyymmdd)");
+            throw ConfigError("unknown date format '" + format_ +
+                              "' (use d.m.yyyy, yyyy-mm-dd or yyyymmdd)");
         }
     }
 
@@ -90,8 +91,8 @@ class ParseDate : public Transform {
 
     static bool parseCompact(const std::string& text, int& day, int& month, int& year) {
         std::size_t at = 0;
-        return number(text, at, 4, 4, year) && number(text, at, 2, 2, month) && number(text, at, 2, 2, day) &&
-               at == text.size();
+        return number(text, at, 4, 4, year) && number(text, at, 2, 2, month) &&
+               number(text, at, 2, 2, day) && at == text.size();
     }
 
     std::string format_;
@@ -111,7 +112,8 @@ class ToDecimal : public Transform {
             used = 0;
         }
         bool plain = text.find_first_not_of("0123456789.-") == std::string::npos;
-        if (used == 0 || used != text.size() || !plain) return TransformFailure{"map.decimal", "not a decimal number"};
+        if (used == 0 || used != text.size() || !plain)
+            return TransformFailure{"map.decimal", "not a decimal number"};
         value = number;
         return std::nullopt;
     }
@@ -125,7 +127,8 @@ class NormaliseIdentityCode : public Transform {
     std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
         std::string text;
         for (char c : value.get_ref<const std::string&>()) {
-            if (c != ' ' && c != '\t') text += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (c != ' ' && c != '\t')
+                text += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         }
         value = text;
         return std::nullopt;
@@ -189,7 +192,8 @@ class Lookup : public Transform {
   public:
     explicit Lookup(const CodeTable& table) : table_(table) {}
 
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes& notes) const override {
+    std::optional<TransformFailure> apply(nlohmann::json& value,
+                                          MappingNotes& notes) const override {
         const auto& local = value.get_ref<const std::string&>();
         if (auto regional = table_.find(local)) {
             value = *regional;

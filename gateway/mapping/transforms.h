@@ -28,7 +28,8 @@ class Transform {
   public:
     virtual ~Transform() = default;
     /// Rewrites `value` in place, noting in `notes` what keeps the record but is worth telling.
-    virtual std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes& notes) const = 0;
+    virtual std::optional<TransformFailure> apply(nlohmann::json& value,
+                                                  MappingNotes& notes) const = 0;
     /// Whether the result is still text that a further transform can work on.
     virtual bool producesText() const { return true; }
 };

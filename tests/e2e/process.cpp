@@ -1,5 +1,6 @@
 #include "process.h"
 
+#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Path.h>
@@ -7,6 +8,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/TemporaryFile.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -28,7 +30,21 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
 }
 
 std::string sampleExport(const std::string& municipality) {
-    return std::string(GATEWAY_SOURCE_DIR) + "/samples/" + municipality + "/asiakastiedot.csv";
+    std::string folder = std::string(GATEWAY_SOURCE_DIR) + "/samples/" + municipality;
+    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
+        if (it.name() != "expected-rejects.csv") return it.path().toString();
+    }
+    throw std::runtime_error("no sample export in " + folder);
+}
+
+std::vector<std::string> sampleMunicipalities() {
+    std::vector<std::string> names;
+    for (Poco::DirectoryIterator it(std::string(GATEWAY_SOURCE_DIR) + "/samples"), end; it != end;
+         ++it) {
+        names.push_back(it.name());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 GatewayWorkspace::GatewayWorkspace(const std::vector<std::string>& municipalities,

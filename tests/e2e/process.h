@@ -18,8 +18,12 @@ struct ProcessResult {
 /// Runs a program to its end, capturing both output streams.
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& arguments);
 
-/// The bundled sample export of a municipality (samples/<name>/asiakastiedot.csv).
+/// The bundled sample export of a municipality (the file in samples/<name>/ beside its
+/// expected-rejects.csv).
 std::string sampleExport(const std::string& municipality);
+
+/// Every municipality with a bundled sample, by folder name.
+std::vector<std::string> sampleMunicipalities();
 
 /// A temporary folder with a gatewayd configuration whose sources are the bundled samples of the
 /// named municipalities, through their bundled mappings; removed at the end of the test.

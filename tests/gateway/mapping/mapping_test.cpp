@@ -106,7 +106,8 @@ TEST_F(MappingTest, UnmappedCodesFollowTheTablePolicy) {
     EXPECT_EQ(kept.records[0].body["serviceType"], "other");
     ASSERT_EQ(kept.notes.warnings.size(), 1u);
     ASSERT_EQ(kept.notes.unmappedCodes.size(), 1u);
-    EXPECT_EQ(kept.notes.unmappedCodes[0], std::make_pair(std::string("services"), std::string("XX")));
+    EXPECT_EQ(kept.notes.unmappedCodes[0],
+              std::make_pair(std::string("services"), std::string("XX")));
 }
 
 TEST_F(MappingTest, APersonalValueNeverAppearsInAFault) {
