@@ -12,6 +12,7 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/core/masking_channel.h"
+#include "gateway/ctl/check_command.h"
 #include "gateway/ctl/map_command.h"
 #include "gateway/ctl/parse_command.h"
 #include "gateway/ctl/report_command.h"
@@ -22,6 +23,7 @@ namespace {
 std::vector<std::unique_ptr<Command>> allCommands() {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(std::make_unique<MapCommand>());
+    commands.push_back(std::make_unique<CheckCommand>());
     commands.push_back(std::make_unique<ParseCommand>());
     commands.push_back(std::make_unique<ReportCommand>());
     return commands;

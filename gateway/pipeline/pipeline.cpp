@@ -58,23 +58,7 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     try {
         adapter->read([&](SourceRecord& source) {
             ++result.counts.read;
-            if (source.error) {
-                reject(Stage::Read, Fault{source.error->rule, "", source.error->message}, source);
-            } else if (MappingResult mapped = mapping_.apply(source); mapped.fault) {
-                reject(Stage::Map, std::move(*mapped.fault), source);
-            } else {
-                // Enriched first: what is validated is the record exactly as it will be stored.
-                for (auto& record : mapped.records) {
-                    enrich(record, source.position, transferId, mapped.notes.warnings);
-                }
-                if (std::optional<Fault> invalid = firstFault(mapped.records)) {
-                    reject(Stage::Validate, std::move(*invalid), source);
-                } else if (sink.write(mapped.records) == RecordSink::Outcome::Stored) {
-                    ++result.counts.stored;
-                } else {
-                    ++result.counts.unchanged;
-                }
-            }
+            process(source, transferId, sink, result.counts, reject);
             if (stop && stop->load()) {
                 result.interrupted = true;
                 return false;
@@ -86,6 +70,31 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     }
     sink.commit();
     return result;
+}
+
+void Pipeline::process(const SourceRecord& source, std::int64_t transferId, RecordSink& sink,
+                       TransferCounts& counts,
+                       const std::function<void(Stage, Fault, const SourceRecord&)>& reject) const {
+    if (source.error) {
+        reject(Stage::Read, Fault{source.error->rule, "", source.error->message}, source);
+        return;
+    }
+    MappingResult mapped = mapping_.apply(source);
+    sink.mapped(source, mapped.notes);
+    if (mapped.fault) {
+        reject(Stage::Map, std::move(*mapped.fault), source);
+        return;
+    }
+    // Enriched first: what is validated is the record exactly as it will be stored.
+    for (auto& record : mapped.records)
+        enrich(record, source.position, transferId, mapped.notes.warnings);
+    if (std::optional<Fault> invalid = firstFault(mapped.records)) {
+        reject(Stage::Validate, std::move(*invalid), source);
+    } else if (sink.write(mapped.records) == RecordSink::Outcome::Stored) {
+        ++counts.stored;
+    } else {
+        ++counts.unchanged;
+    }
 }
 
 std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& records) const {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,6 +47,10 @@ class Pipeline {
                        RecordSink& sink, const std::atomic<bool>* stop = nullptr) const;
 
   private:
+    // Maps, validates and writes (or quarantines) one source record.
+    void process(const SourceRecord& source, std::int64_t transferId, RecordSink& sink,
+                 TransferCounts& counts,
+                 const std::function<void(Stage, Fault, const SourceRecord&)>& reject) const;
     std::optional<Fault> firstFault(const std::vector<RegionalRecord>& records) const;
     void enrich(RegionalRecord& record, const SourcePosition& position, std::int64_t transferId,
                 const std::vector<std::string>& warnings) const;

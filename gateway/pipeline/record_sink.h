@@ -21,6 +21,9 @@ class RecordSink {
     virtual void quarantine(const Rejection& rejection, const SourceRecord& source) = 0;
     /// Makes everything written so far durable.
     virtual void commit() = 0;
+    /// Sees every record that reached the mapping, with what the mapping noted (unmapped codes),
+    /// before it is written or quarantined. Only the dry run needs it.
+    virtual void mapped(const SourceRecord& /*source*/, const MappingNotes& /*notes*/) {}
 };
 
 }  // namespace gw

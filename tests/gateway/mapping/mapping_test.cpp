@@ -248,6 +248,56 @@ TEST_F(MappingTest, AMunicipalityExtendsASharedBaseAndOverridesOnlyWhatDiffers) 
         << "the municipality's own code table, found beside its own file";
 }
 
+TEST_F(MappingTest, TransformsForTheRegionsDialects) {
+    Mapping mapping =
+        load({{"hoursPerWeek", {{"column", "H"}, {"transform", {"decimal"}}}},
+              {"client.identityCode", {{"column", "HETU"}, {"transform", {"identity-code"}}}},
+              {"startDate", {{"column", "A"}, {"transform", {{{"date", "yyyymmdd"}}}}}},
+              {"goals.0.text",
+               {{"column", "G"}, {"transform", {{{"split", {{"separator", "|"}, {"index", 1}}}}}}}},
+              {"producer.name", {{"columns", {"P1", "P2"}}, {"separator", " / "}}},
+              {"referralSource", {{"column", "R"}, {"default", "other"}}}});
+    auto result = mapping.apply(record({{"ID", "1"},
+                                        {"H", "12,5"},
+                                        {"HETU", " 131052 -308t"},
+                                        {"A", "20210201"},
+                                        {"G", "a|b|c"},
+                                        {"P1", "Kaupunki"},
+                                        {"P2", "Keskus"},
+                                        {"R", ""}}));
+    ASSERT_FALSE(result.fault) << result.fault->message;
+    const auto& body = result.records[0].body;
+    EXPECT_EQ(body["hoursPerWeek"], 12.5);
+    EXPECT_EQ(body["client"]["identityCode"], "131052-308T");
+    EXPECT_EQ(body["startDate"], "2021-02-01");
+    EXPECT_EQ(body["goals"][0]["text"], "b");
+    EXPECT_EQ(body["producer"]["name"], "Kaupunki / Keskus");
+    EXPECT_EQ(body["referralSource"], "other");
+
+    for (const char* bad : {"12,5 h", "1.2.3", "abc"}) {
+        auto failed = mapping.apply(record({{"ID", "1"},
+                                            {"H", bad},
+                                            {"HETU", "x"},
+                                            {"A", "20210201"},
+                                            {"G", ""},
+                                            {"P1", ""},
+                                            {"P2", ""},
+                                            {"R", ""}}));
+        ASSERT_TRUE(failed.fault) << bad;
+        EXPECT_EQ(failed.fault->rule, "map.decimal") << bad;
+    }
+    auto badDate = mapping.apply(record({{"ID", "1"},
+                                         {"H", ""},
+                                         {"HETU", "x"},
+                                         {"A", "20210231"},
+                                         {"G", ""},
+                                         {"P1", ""},
+                                         {"P2", ""},
+                                         {"R", ""}}));
+    ASSERT_TRUE(badDate.fault);
+    EXPECT_EQ(badDate.fault->rule, "map.date");
+}
+
 TEST_F(MappingTest, ADuplicateLocalCodeInATableIsAConfigurationError) {
     write("services.csv", "local;regional\nKTT;a\nKTT;b\n");
     EXPECT_THROW(load({{"x", {{"column", "A"}}}}), ConfigError);
