@@ -3,7 +3,9 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <fstream>
 
+#include "adapters/json/chunked_source.h"
 #include "gateway/core/errors.h"
 #include "gateway/core/identity_code.h"
 #include "gateway/validation/schema_validator.h"
@@ -39,8 +41,9 @@ void setPath(nlohmann::json& body, const std::string& target, nlohmann::json val
 
 // Reads a mapping file and the files it extends, the extending file's keys winning (RFC 7386
 // merge). Code-table paths are made absolute first, each against the file that names it.
-nlohmann::json readMerged(const std::string& path, int depth = 0) {
+nlohmann::json readMerged(const std::string& path, std::vector<std::string>& chain, int depth = 0) {
     if (depth > 4) throw ConfigError(path + ": 'extends' nests deeper than 4 files");
+    chain.push_back(path);
     nlohmann::json spec = readJsonFile(path);
     if (!spec.is_object()) throw ConfigError(path + ": a mapping file is a JSON object");
     if (spec.contains("codeTables") && spec["codeTables"].is_object()) {
@@ -53,10 +56,81 @@ nlohmann::json readMerged(const std::string& path, int depth = 0) {
     if (!spec.contains("extends")) return spec;
     if (!spec["extends"].is_string()) throw ConfigError(path + ": 'extends' names one file");
     nlohmann::json merged =
-        readMerged(siblingPath(path, spec["extends"].get<std::string>()), depth + 1);
+        readMerged(siblingPath(path, spec["extends"].get<std::string>()), chain, depth + 1);
     spec.erase("extends");
     merged.merge_patch(spec);
     return merged;
+}
+
+/// Finds the line where the value at a dotted path ("entities.0.fields.startDate") begins in a
+/// JSON text, so that a mistake in a mapping file can be shown where it is written.
+class LineFinder : public nlohmann::json_sax<nlohmann::json> {
+  public:
+    LineFinder(const std::string& target, ChunkedSource& source)
+        : target_(target), source_(source) {}
+    std::uint64_t line() const { return line_; }
+
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t&) override { return value(); }
+    bool binary(binary_t&) override { return value(); }
+    bool key(string_t& name) override {
+        levels_.back().key = name;
+        return true;
+    }
+    bool start_object(std::size_t) override { return open(false); }
+    bool start_array(std::size_t) override { return open(true); }
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+
+  private:
+    struct Level {
+        bool array;
+        std::size_t index;
+        std::string key;
+        std::string path;
+    };
+
+    std::string nextPath() {
+        if (levels_.empty()) return "";
+        Level& level = levels_.back();
+        std::string step = level.array ? std::to_string(level.index++) : level.key;
+        return level.path.empty() ? step : level.path + "." + step;
+    }
+    bool found(const std::string& path) {
+        if (path != target_) return true;
+        line_ = source_.line();
+        return false;  // stop parsing: found
+    }
+    bool value() { return found(nextPath()); }
+    bool open(bool array) {
+        std::string path = nextPath();
+        levels_.push_back(Level{array, 0, "", path});
+        return found(path);
+    }
+    bool close() {
+        levels_.pop_back();
+        return true;
+    }
+
+    const std::string& target_;
+    ChunkedSource& source_;
+    std::vector<Level> levels_;
+    std::uint64_t line_ = 0;
+};
+
+std::uint64_t lineOf(const std::string& file, const std::string& path) {
+    std::ifstream input(file, std::ios::binary);
+    ChunkedSource source(input);
+    LineFinder finder(path, source);
+    nlohmann::json::sax_parse(source.begin(), source.end(), &finder);
+    return finder.line();
 }
 
 // "${municipality}" in a string constant stands for the mapping's municipality code.
@@ -75,10 +149,18 @@ nlohmann::json expandConstant(nlohmann::json constant, const std::string& munici
 }  // namespace
 
 Mapping Mapping::load(const std::string& path, const std::string& mappingSchema) {
-    nlohmann::json spec = readMerged(path);
+    std::vector<std::string> chain;
+    nlohmann::json spec = readMerged(path, chain);
     auto violations = SchemaValidator(mappingSchema).validate(spec);
     if (!violations.empty()) {
         const auto& first = violations.front();
+        // Name the file and line that hold the key, the extending file first.
+        for (const auto& file : chain) {
+            if (std::uint64_t line = lineOf(file, first.path)) {
+                throw ConfigError(file + " line " + std::to_string(line) + ": at '" + first.path +
+                                  "': " + first.message);
+            }
+        }
         throw ConfigError(path + ": at '" + first.path + "': " + first.message);
     }
 

@@ -149,6 +149,8 @@ TEST_F(MappingTest, AMistakeInTheMappingFileNamesItsKey) {
         FAIL() << "an unknown date format must not load";
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("startDate"), std::string::npos) << e.what();
+        // and points at the file and line that hold the key
+        EXPECT_NE(std::string(e.what()).find("mapping.json line "), std::string::npos) << e.what();
     }
     EXPECT_THROW(load({{"x", {{"colum", "A"}}}}), ConfigError);
     EXPECT_THROW(load({{"x", {{"column", "A"}, {"transform", {{{"lookup", "nope"}}}}}}}),
