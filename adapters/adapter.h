@@ -39,7 +39,6 @@ class AdapterRegistry {
     std::unique_ptr<Adapter> create(const std::string& format, std::istream& input,
                                     const std::string& inputName,
                                     const nlohmann::json& options) const;
-    std::vector<std::string> formats() const;
 
   private:
     std::map<std::string, Factory> factories_;

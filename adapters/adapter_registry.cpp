@@ -15,10 +15,4 @@ std::unique_ptr<Adapter> AdapterRegistry::create(const std::string& format, std:
     return it->second(input, inputName, options);
 }
 
-std::vector<std::string> AdapterRegistry::formats() const {
-    std::vector<std::string> names;
-    for (const auto& entry : factories_) names.push_back(entry.first);
-    return names;
-}
-
 }  // namespace gw

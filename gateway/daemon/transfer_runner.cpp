@@ -16,8 +16,8 @@ TransferRunner::TransferRunner(const GatewaySettings& settings, Store& store)
       clients_(settings.linkTemporaryIdentityCodes) {
     for (const auto& source : settings.sources) {
         Mapping mapping = Mapping::load(source.mapping, settings.mappingSchema);
-        Pipeline check(mapping, validator_,
-                       clients_);  // throws ConfigError for unknown formats and entities
+        // Throws ConfigError for bad input options and unknown entities.
+        Pipeline check(mapping, validator_, clients_);
         mappings_.emplace(source.name, std::move(mapping));
     }
 }
@@ -41,7 +41,7 @@ TransferInfo TransferRunner::run(const SourceSettings& source, const std::atomic
         }
     } catch (const std::exception& e) {
         // The sink rolled back its open batch; the counts no longer describe what is stored.
-        result.error = std::string("store failure: ") + e.what();
+        result.error = std::string("transfer failed: ") + e.what();
     }
     store_.finishTransfer(id, result);
 

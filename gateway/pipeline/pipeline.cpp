@@ -4,7 +4,7 @@
 #include <Poco/Logger.h>
 #include <Poco/SHA2Engine.h>
 
-#include <algorithm>
+#include <sstream>
 
 #include "adapters/adapter.h"
 #include "gateway/core/errors.h"
@@ -27,9 +27,12 @@ nlohmann::json TransferCounts::toJson() const {
 Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator,
                    const ClientIdentity& clients)
     : mapping_(mapping), validator_(validator), clients_(clients) {
-    auto formats = builtinAdapters().formats();
-    if (std::find(formats.begin(), formats.end(), mapping.format()) == formats.end()) {
-        throw ConfigError(mapping.file() + ": unknown input format '" + mapping.format() + "'");
+    // An adapter over nothing: its format and options are checked now, before any input.
+    std::istringstream nothing;
+    try {
+        builtinAdapters().create(mapping.format(), nothing, mapping.file(), mapping.inputOptions());
+    } catch (const ConfigError& e) {
+        throw ConfigError(mapping.file() + ": input: " + e.what());
     }
     for (const auto& entity : mapping.entityNames()) {
         if (!validator.knows(entity)) {

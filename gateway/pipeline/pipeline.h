@@ -37,7 +37,8 @@ struct TransferResult {
 /// between runs; one instance may serve many inputs.
 class Pipeline {
   public:
-    /// Throws ConfigError when the mapping names an adapter or entity the gateway does not have.
+    /// Throws ConfigError when the mapping names an adapter, adapter options or an entity the
+    /// gateway does not have.
     Pipeline(const Mapping& mapping, const RecordValidator& validator,
              const ClientIdentity& clients);
 
