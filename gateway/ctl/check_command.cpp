@@ -1,16 +1,13 @@
 #include "gateway/ctl/check_command.h"
 
-#include <Poco/Path.h>
 #include <Poco/Util/Option.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
 
 #include "gateway/core/errors.h"
-#include "gateway/daemon/gateway_settings.h"
 #include "gateway/pipeline/pipeline.h"
 #include "gateway/validation/schema_validator.h"
 
@@ -92,46 +89,25 @@ std::string describe(const SourcePosition& position) {
 }  // namespace
 
 void CheckCommand::defineOptions(Poco::Util::OptionSet& options) {
-    using Poco::Util::Option;
-    options.addOption(Option("mapping", "m", "the mapping file")
-                          .argument("FILE")
-                          .required(true)
-                          .repeatable(false));
-    options.addOption(Option("json", "", "print the report as JSON").repeatable(false));
-    options.addOption(Option("schemas", "s", "the schemas folder (default: the bundled schemas/)")
-                          .argument("DIR")
-                          .repeatable(false));
-    options.addOption(Option("link-temporary-codes", "",
-                             "link temporary and test identity codes, as the bundled demo does")
-                          .repeatable(false));
+    MappingCommand::defineOptions(options);
+    options.addOption(Poco::Util::Option("json", "", "print the report as JSON").repeatable(false));
 }
 
 void CheckCommand::handleOption(const std::string& name, const std::string& value) {
-    if (name == "mapping") mappingFile_ = value;
-    if (name == "schemas") schemaDirectory_ = value;
+    MappingCommand::handleOption(name, value);
     if (name == "json") json_ = true;
-    if (name == "link-temporary-codes") linkTemporaryCodes_ = true;
 }
 
 int CheckCommand::run(const std::vector<std::string>& arguments) {
     if (arguments.size() != 1)
         throw ConfigError("check takes exactly one INPUT (a file, or - for stdin)");
-    std::string schemas =
-        schemaDirectory_.empty() ? defaultDataDirectory() + "/schemas" : schemaDirectory_;
-    Mapping mapping = Mapping::load(mappingFile_, schemas + "/mapping.schema.json");
-    RecordValidator validator(schemas + "/v1");
-    ClientIdentity clients(linkTemporaryCodes_);
-    Pipeline pipeline(mapping, validator, clients);
-
-    const std::string& input = arguments.front();
-    std::ifstream file;
-    if (input != "-") {
-        file.open(input, std::ios::binary);
-        if (!file) throw ConfigError("cannot open " + input);
-    }
-    std::string inputName = input == "-" ? "stdin" : Poco::Path(input).getFileName();
+    auto offline = prepare();
+    const Mapping& mapping = offline->mapping;
+    const std::string& schemas = offline->schemas;
+    CommandInput input(arguments.front());
+    const std::string& inputName = input.name();
     CheckSink sink;
-    TransferResult result = pipeline.run(input == "-" ? std::cin : file, inputName, 0, sink);
+    TransferResult result = offline->pipeline.run(input.stream(), inputName, 0, sink);
 
     nlohmann::json report{{"input", inputName},
                           {"mapping", mapping.name()},

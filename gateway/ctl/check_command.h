@@ -1,13 +1,13 @@
 #pragma once
 
-#include "gateway/ctl/command.h"
+#include "gateway/ctl/mapping_command.h"
 
 namespace gw {
 
 /// `gatewayctl check`: the dry run IT staff read before scheduling a cut-over. Maps an export,
 /// stores nothing, and reports what would pass, rejects by rule and field, unmapped codes, source
 /// fields never used and regional fields never filled.
-class CheckCommand : public Command {
+class CheckCommand : public MappingCommand {
   public:
     std::string name() const override { return "check"; }
     std::string usage() const override {
@@ -29,10 +29,7 @@ class CheckCommand : public Command {
     int run(const std::vector<std::string>& arguments) override;
 
   private:
-    std::string mappingFile_;
-    std::string schemaDirectory_;
     bool json_ = false;
-    bool linkTemporaryCodes_ = false;
 };
 
 }  // namespace gw

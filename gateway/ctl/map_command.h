@@ -1,12 +1,12 @@
 #pragma once
 
-#include "gateway/ctl/command.h"
+#include "gateway/ctl/mapping_command.h"
 
 namespace gw {
 
 /// `gatewayctl map`: runs one mapping over one export offline and prints the regional records
 /// as NDJSON, so that IT staff can try a mapping before any data is stored.
-class MapCommand : public Command {
+class MapCommand : public MappingCommand {
   public:
     std::string name() const override { return "map"; }
     std::string usage() const override {
@@ -23,10 +23,7 @@ class MapCommand : public Command {
     int run(const std::vector<std::string>& arguments) override;
 
   private:
-    std::string mappingFile_;
     std::string rejectsFile_;
-    std::string schemaDirectory_;
-    bool linkTemporaryCodes_ = false;
 };
 
 }  // namespace gw

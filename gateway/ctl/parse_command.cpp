@@ -1,13 +1,12 @@
 #include "gateway/ctl/parse_command.h"
 
-#include <Poco/Path.h>
 #include <Poco/Util/Option.h>
 
-#include <fstream>
 #include <iostream>
 
 #include "adapters/adapter.h"
 #include "gateway/core/errors.h"
+#include "gateway/ctl/command_input.h"
 
 namespace gw {
 namespace {
@@ -83,15 +82,9 @@ void ParseCommand::handleOption(const std::string& name, const std::string& valu
 int ParseCommand::run(const std::vector<std::string>& arguments) {
     if (arguments.size() != 1)
         throw ConfigError("parse takes exactly one INPUT (a file, or - for stdin)");
-    const std::string& input = arguments.front();
-    std::ifstream file;
-    if (input != "-") {
-        file.open(input, std::ios::binary);
-        if (!file) throw ConfigError("cannot open " + input);
-    }
-    std::string inputName = input == "-" ? "stdin" : Poco::Path(input).getFileName();
-    auto adapter =
-        builtinAdapters().create(format_, input == "-" ? std::cin : file, inputName, options_);
+    CommandInput input(arguments.front());
+    const std::string& inputName = input.name();
+    auto adapter = builtinAdapters().create(format_, input.stream(), inputName, options_);
 
     std::uint64_t read = 0, malformed = 0;
     int status = kOk;
