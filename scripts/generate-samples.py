@@ -98,6 +98,11 @@ def identity_code(rng, sign=None, birth=None, individual=None):
     return f"{digits}{sign}{individual:03d}{control}"
 
 
+def wrong_control(code):
+    """The same code with a control character that does not match its digits."""
+    return code[:10] + CONTROL_CHARACTERS[(CONTROL_CHARACTERS.index(code[10]) + 1) % 31]
+
+
 def other_sign(code):
     """The same person's code with another century sign of the same century."""
     signs = "ABCDEF" if code[6] in "ABCDEF" else "-YXWVU"
@@ -210,8 +215,7 @@ def spoil(export, rule):
     if rule == "map.date":
         row["ALKUPVM"] = "31.02.2021"
     elif rule == "identity-code.control":
-        code = row["HETU"]
-        row["HETU"] = code[:10] + CONTROL_CHARACTERS[(CONTROL_CHARACTERS.index(code[10]) + 1) % 31]
+        row["HETU"] = wrong_control(row["HETU"])
     elif rule == "map.code-unmapped":
         row["PALVELU"] = "Päivätoiminta"
     elif rule == "episode.end-before-start":
@@ -275,10 +279,7 @@ def write_export(out_dir, export, dirty):
             expected.append((number + 1, number, rules[id(row)]))
     with open(os.path.join(folder, "asiakastiedot.csv"), "w", encoding="utf-8", newline="") as f:
         f.write(text.getvalue())
-    with open(os.path.join(folder, "expected-rejects.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write("line;record;rule\n")
-        for line, record, rule in expected:
-            f.write(f"{line};{record};{rule}\n")
+    write_expected(folder, expected)
 
 
 def plain_episode(rng, number, prefix):
@@ -297,8 +298,7 @@ def plain_episode(rng, number, prefix):
 def spoil_episode(episode, rule):
     """Makes one episode break `rule`, on purpose."""
     if rule == "identity-code.control":
-        code = episode["code"]
-        episode["code"] = code[:10] + CONTROL_CHARACTERS[(CONTROL_CHARACTERS.index(code[10]) + 1) % 31]
+        episode["code"] = wrong_control(episode["code"])
     elif rule == "map.code-unmapped":
         episode["service"] = "unknown"
     elif rule == "map.date":
