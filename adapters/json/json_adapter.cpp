@@ -88,7 +88,11 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
 
     bool parse_error(std::size_t position, const std::string&,
                      const nlohmann::detail::exception& error) override {
-        failure_ = "byte " + std::to_string(position) + ": " + error.what();
+        // nlohmann/json ends its message with the text it last read, which may be part of an
+        // identity code or a name: that part never goes into a message.
+        std::string message = error.what();
+        message = message.substr(0, message.find("; last read:"));
+        failure_ = "byte " + std::to_string(position) + ": " + message;
         return false;
     }
 

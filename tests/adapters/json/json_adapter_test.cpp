@@ -74,6 +74,17 @@ TEST(JsonAdapter, MalformedJsonFailsAfterTheRecordsBeforeIt) {
     EXPECT_NE(read.failure.find("after record 2"), std::string::npos) << read.failure;
 }
 
+TEST(JsonAdapter, AParseErrorNeverQuotesTheTextItStoppedAt) {
+    auto unterminated = readAll("[{\"hetu\": \"131052-308T", nlohmann::json::object());
+    ASSERT_FALSE(unterminated.failure.empty());
+    EXPECT_EQ(unterminated.failure.find("131052"), std::string::npos) << unterminated.failure;
+    auto line = readAll("{\"nimi\": \"Matti Meik\u00e4l\u00e4inen\" x}\n", {{"lines", true}});
+    ASSERT_EQ(line.records.size(), 1u);
+    ASSERT_TRUE(line.records[0].error);
+    EXPECT_EQ(line.records[0].error->message.find("Matti"), std::string::npos)
+        << line.records[0].error->message;
+}
+
 TEST(JsonAdapter, InvalidUtf8FailsTheInput) {
     auto read = readAll("[{\"a\": \"\xFF\"}]", nlohmann::json::object());
     EXPECT_FALSE(read.failure.empty());
