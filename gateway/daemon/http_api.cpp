@@ -58,9 +58,10 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
 HttpApi::HttpApi(Store& store, const std::atomic<bool>& ready) : store_(store), ready_(ready) {}
 
 Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerRequest& request) {
-    std::string path = Poco::URI(request.getURI()).getPath();
+    Poco::URI uri(request.getURI());
+    const std::string& path = uri.getPath();
     std::vector<std::string> segments;
-    Poco::URI(request.getURI()).getPathSegments(segments);
+    uri.getPathSegments(segments);
     const bool isGet = request.getMethod() == Poco::Net::HTTPRequest::HTTP_GET;
 
     if (isGet && path == "/healthz") {
