@@ -59,17 +59,18 @@ class CheckSink : public RecordSink {
         std::vector<SourcePosition> examples;
     };
 
-    Outcome write(const std::vector<RegionalRecord>& records) override {
+    void write(const std::vector<RegionalRecord>& records) override {
         for (const auto& record : records)
             collectRecordPaths(record.body, "", filled[record.entity]);
-        return Outcome::Stored;
+        ++counts_.stored;
     }
     void quarantine(const Rejection& rejection, const SourceRecord&) override {
+        ++counts_.rejected;
         RejectGroup& group = rejects[{rejection.rule, rejection.field}];
         ++group.count;
         if (group.examples.size() < 3) group.examples.push_back(rejection.position);
     }
-    void commit() override {}
+    TransferCounts commit() override { return counts_; }
     void mapped(const SourceRecord& source, const MappingNotes& notes) override {
         for (const auto& field : source.fields) sourceFields.insert(field.first);
         for (const auto& [table, code] : notes.unmappedCodes) ++unmapped[table][code];
@@ -79,6 +80,9 @@ class CheckSink : public RecordSink {
     std::map<std::string, std::map<std::string, long>> unmapped;         // table -> code -> count
     std::set<std::string> sourceFields;
     std::map<std::string, std::set<std::string>> filled;  // entity -> paths seen
+
+  private:
+    TransferCounts counts_;
 };
 
 std::string describe(const SourcePosition& position) {

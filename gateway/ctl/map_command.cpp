@@ -17,24 +17,27 @@ class NdjsonSink : public RecordSink {
     NdjsonSink(std::ostream& records, std::ostream* rejects)
         : records_(records), rejects_(rejects) {}
 
-    Outcome write(const std::vector<RegionalRecord>& records) override {
+    void write(const std::vector<RegionalRecord>& records) override {
         for (const auto& record : records) records_ << record.body.dump() << '\n';
-        return Outcome::Stored;
+        ++counts_.stored;
     }
 
     // The source fields stay out: a rejects file goes back to the municipality by e-mail.
     void quarantine(const Rejection& rejection, const SourceRecord&) override {
         if (rejects_) *rejects_ << rejection.toJson().dump() << '\n';
+        ++counts_.rejected;
     }
 
-    void commit() override {
+    TransferCounts commit() override {
         records_.flush();
         if (rejects_) rejects_->flush();
+        return counts_;
     }
 
   private:
     std::ostream& records_;
     std::ostream* rejects_;
+    TransferCounts counts_;
 };
 
 }  // namespace

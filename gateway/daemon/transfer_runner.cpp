@@ -26,7 +26,7 @@ TransferInfo TransferRunner::run(const SourceSettings& source, const std::atomic
     auto& log = Poco::Logger::get("gateway.transfer");
     const Mapping& mapping = mappings_.at(source.name);
     std::string inputName = Poco::Path(source.path).getFileName();
-    std::int64_t id = store_.beginTransfer(source.name, mapping.municipality(), inputName);
+    std::int64_t id = store_.beginTransfer(source.name, mapping.municipality(), inputName, "local");
     log.information("transfer " + std::to_string(id) + " of source '" + source.name +
                     "' started: " + source.path);
 

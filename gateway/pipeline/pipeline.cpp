@@ -55,13 +55,13 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
                       " quarantined by " + rejection.rule + ": " + rejection.message);
         }
         sink.quarantine(rejection, source);
-        ++result.counts.rejected;
     };
 
+    std::uint64_t read = 0;
     try {
         adapter->read([&](SourceRecord& source) {
-            ++result.counts.read;
-            process(source, transferId, sink, result.counts, reject);
+            ++read;
+            process(source, transferId, sink, reject);
             if (stop && stop->load()) {
                 result.interrupted = true;
                 return false;
@@ -71,12 +71,12 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     } catch (const InputError& e) {
         result.error = e.what();
     }
-    sink.commit();
+    result.counts = sink.commit();
+    result.counts.read = read;
     return result;
 }
 
 void Pipeline::process(const SourceRecord& source, std::int64_t transferId, RecordSink& sink,
-                       TransferCounts& counts,
                        const std::function<void(Stage, Fault, const SourceRecord&)>& reject) const {
     if (source.error) {
         reject(Stage::Read, Fault{source.error->rule, "", source.error->message}, source);
@@ -93,10 +93,8 @@ void Pipeline::process(const SourceRecord& source, std::int64_t transferId, Reco
         enrich(record, source.position, transferId, mapped.notes.warnings);
     if (std::optional<Fault> invalid = firstFault(mapped.records)) {
         reject(Stage::Validate, std::move(*invalid), source);
-    } else if (sink.write(mapped.records) == RecordSink::Outcome::Stored) {
-        ++counts.stored;
     } else {
-        ++counts.unchanged;
+        sink.write(mapped.records);
     }
 }
 

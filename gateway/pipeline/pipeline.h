@@ -15,20 +15,9 @@
 
 namespace gw {
 
-/// What became of the records of one input. read == stored + unchanged + rejected always holds
-/// for the records the pipeline got to.
-struct TransferCounts {
-    std::uint64_t read = 0;
-    std::uint64_t stored = 0;
-    std::uint64_t unchanged = 0;
-    std::uint64_t rejected = 0;
-
-    nlohmann::json toJson() const;
-};
-
 /// The end of one run of a pipeline over one input.
 struct TransferResult {
-    TransferCounts counts;
+    TransferCounts counts;  ///< records read by the pipeline; the rest as the sink made durable
     std::optional<std::string> error;  ///< set when the input could not be read to its end
     bool interrupted = false;          ///< a stop was requested before the end
 };
@@ -50,7 +39,6 @@ class Pipeline {
   private:
     // Maps, validates and writes (or quarantines) one source record.
     void process(const SourceRecord& source, std::int64_t transferId, RecordSink& sink,
-                 TransferCounts& counts,
                  const std::function<void(Stage, Fault, const SourceRecord&)>& reject) const;
     std::optional<Fault> firstFault(const std::vector<RegionalRecord>& records) const;
     void enrich(RegionalRecord& record, const SourcePosition& position, std::int64_t transferId,

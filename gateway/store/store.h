@@ -19,40 +19,113 @@ struct TransferInfo {
     std::string source;
     std::string municipality;
     std::string input;
-    std::string state;  ///< running, succeeded, failed or interrupted
-    std::string startedAt;
+    std::string state;      ///< queued, running, succeeded, failed or interrupted
+    std::string instance;   ///< the gatewayd instance that ran it
+    std::string startedAt;  ///< when it was queued, then when it started running
     std::string finishedAt;
     TransferCounts counts;
+    std::string digest;  ///< over the entity, source record id and content hash of every record
     std::string error;
 
     nlohmann::json toJson() const;
 };
 
-/// Keeps regional records with their history, the quarantine, and the transfer log.
+/// One quarantined record as the transfers API shows it: positions and reasons, no source fields.
+struct RejectInfo {
+    std::int64_t id = 0;
+    std::string input;
+    std::int64_t line = 0;
+    std::int64_t record = 0;
+    std::string stage, rule, field, message;
+
+    nlohmann::json toJson() const;
+};
+
+/// One change in a feed: a stored version of a regional record, in commit order.
+struct FeedEntry {
+    std::int64_t seq = 0;  ///< the cursor just after this entry
+    std::string body;      ///< the regional record as JSON text
+};
+
+/// One read of a county feed, as the audit log keeps it.
+struct FeedRead {
+    std::int64_t id = 0;
+    std::string readAt;
+    std::string reader;  ///< the token's name
+    std::string entity;
+    std::string view;  ///< full or pseudonymised
+    std::int64_t after = 0;
+    std::int64_t last = 0;
+    std::int64_t records = 0;
+
+    nlohmann::json toJson() const;
+};
+
+/// What the store holds for one transfer or one municipality, to check against what was sent.
+struct Reconciliation {
+    std::string scope;  ///< "transfer 12" or "municipality 536"
+    TransferCounts counts;
+    std::int64_t quarantined = 0;     ///< quarantine rows
+    std::int64_t currentRecords = 0;  ///< regional records whose newest version is from the scope
+    std::string digest;
+    bool addsUp = true;
+    std::vector<std::string> problems;
+
+    nlohmann::json toJson() const;
+};
+
+/// Keeps regional records with their history, the quarantine, the transfer log and queue, and
+/// the audit log of feed reads. Every method may be called from any thread.
 class Store {
   public:
     virtual ~Store() = default;
 
-    /// Logs the start of a transfer and returns its id.
-    virtual std::int64_t beginTransfer(const std::string& source, const std::string& municipality,
+    /// Queues a run of `source` over `input` for the first free instance to claim.
+    virtual std::int64_t queueTransfer(const std::string& source, const std::string& municipality,
                                        const std::string& input) = 0;
-    /// Records how a transfer ended.
+    /// Claims the oldest queued transfer for `instance`, which then runs it; no two instances ever
+    /// claim the same transfer. Empty when nothing is queued.
+    virtual std::optional<TransferInfo> claimTransfer(const std::string& instance) = 0;
+    /// Logs a transfer that starts running at once on `instance` and returns its id.
+    virtual std::int64_t beginTransfer(const std::string& source, const std::string& municipality,
+                                       const std::string& input, const std::string& instance) = 0;
+    /// Records how a transfer ended. A transfer whose counts do not add up, or do not match the
+    /// rows stored for it, is logged as failed whatever `result` says.
     virtual void finishTransfer(std::int64_t id, const TransferResult& result) = 0;
-    /// A sink that writes the records of transfer `transferId` into this store.
+    /// Marks the transfers `instance` was running as interrupted: they were cut off by a crash.
+    /// What they committed stays, with counts that match it. Returns how many there were.
+    virtual int recoverInterrupted(const std::string& instance) = 0;
+    /// A sink that writes the records of transfer `transferId` into this store, committing the
+    /// transfer's counts in the same transaction as each batch.
     virtual std::unique_ptr<RecordSink> openSink(std::int64_t transferId) = 0;
 
     /// The newest transfers first.
     virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
+    /// The quarantined records of a transfer with id greater than `after`, oldest first.
+    virtual std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
+                                                std::size_t limit) = 0;
 
     /// Calls `visit` with the current (newest) version of every stored record of `entity`, one at
     /// a time, so that reports never hold the whole store in memory.
     virtual void scanCurrent(const std::string& entity,
                              const std::function<void(const nlohmann::json& record)>& visit) = 0;
+    /// The stored versions of `entity` after cursor `after`, in commit order, at most `limit`.
+    /// A reader that follows the cursor sees every version exactly once, also while transfers
+    /// write.
+    virtual std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,
+                                            std::size_t limit) = 0;
+    virtual void logFeedRead(const FeedRead& read) = 0;
+    /// The audit log with id greater than `after`, oldest first.
+    virtual std::vector<FeedRead> listFeedReads(std::int64_t after, std::size_t limit) = 0;
+
+    virtual Reconciliation reconcileTransfer(std::int64_t id) = 0;
+    virtual Reconciliation reconcileMunicipality(const std::string& municipality) = 0;
 };
 
-/// Opens the store of a backend ("sqlite") at `connection` (for SQLite, the database file) and
-/// applies its pending schema migrations. Throws ConfigError for an unknown backend.
+/// Opens the store of a backend ("sqlite" with the database file as `connection`, "postgresql"
+/// with a libpq connection string) and applies its pending schema migrations. Throws ConfigError
+/// for an unknown backend.
 std::unique_ptr<Store> openStore(const std::string& backend, const std::string& connection);
 
 }  // namespace gw

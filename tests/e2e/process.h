@@ -66,7 +66,4 @@ long sampleRows(const std::string& csvFile);
 /// The municipalities of the 2021 survey, whose samples reproduce its placement table.
 const std::vector<std::string>& surveyMunicipalities();
 
-/// The municipalities of the 2021 survey, whose samples reproduce its placement table.
-const std::vector<std::string>& surveyMunicipalities();
-
 }  // namespace gw::test

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/reports/placements_report.h"
-#include "gateway/store/sqlite_store.h"
+#include "gateway/store/sqlite/sqlite_store.h"
 
 namespace gw {
 namespace {
@@ -15,7 +15,7 @@ class ReportsTest : public ::testing::Test {
     void SetUp() override {
         Poco::File(folder_.path()).createDirectories();
         store_ = std::make_unique<SqliteStore>(folder_.path() + "/gateway.db");
-        transfer_ = store_->beginTransfer("test", "536", "x.csv");
+        transfer_ = store_->beginTransfer("test", "536", "x.csv", "test");
         sink_ = store_->openSink(transfer_);
     }
 
@@ -23,6 +23,7 @@ class ReportsTest : public ::testing::Test {
         body["provenance"] = {
             {"sourceMunicipality", body.value("organiserMunicipality", "536")},
             {"sourceSystem", "effica"},
+            {"record", ++records_},
             {"contentHash", std::to_string(std::hash<std::string>()(body.dump()))}};
         sink_->write({{entity, id, body}});
     }
@@ -50,6 +51,7 @@ class ReportsTest : public ::testing::Test {
     std::unique_ptr<SqliteStore> store_;
     std::int64_t transfer_ = 0;
     std::unique_ptr<RecordSink> sink_;
+    int records_ = 0;
 };
 
 TEST_F(ReportsTest, ServicesCountsActiveEpisodesMediansSharesAndOverduePlans) {

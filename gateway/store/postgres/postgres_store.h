@@ -1,0 +1,28 @@
+#pragma once
+
+#include "gateway/store/sql_store.h"
+
+namespace gw {
+
+/// The production store: PostgreSQL through Poco::Data, with batches written by COPY through
+/// libpq (Poco::Data does not expose it). Several gatewayd instances may share one database.
+class PostgresStore : public SqlStore {
+  public:
+    /// Connects with the libpq connection string `connection` and applies pending migrations.
+    explicit PostgresStore(const std::string& connection);
+
+    std::unique_ptr<RecordSink> openSink(std::int64_t transferId) override;
+    /// Numbers the placeholders: `?` becomes `$1`, `$2`, ... (outside quoted text).
+    std::string sql(const std::string& text) const override;
+
+  protected:
+    void configure(Poco::Data::Session& session) override;
+    void beginExclusive(Poco::Data::Session& session) override;
+    std::string serialType() const override { return "BIGSERIAL PRIMARY KEY"; }
+    std::string skipLocked() const override { return "FOR UPDATE SKIP LOCKED"; }
+
+  private:
+    std::string connection_;
+};
+
+}  // namespace gw

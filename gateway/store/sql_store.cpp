@@ -1,0 +1,532 @@
+#include "gateway/store/sql_store.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/String.h>
+#include <Poco/Timestamp.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace gw {
+namespace {
+
+std::string utcNow() {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(),
+                                           Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
+}
+
+// Each entry is one schema version; a database remembers which it has in schema_migrations.
+const std::vector<std::vector<std::string>>& migrations() {
+    static const std::vector<std::vector<std::string>> steps = {
+        {
+            "CREATE TABLE transfers ("
+            " id {serial},"
+            " source TEXT NOT NULL, municipality TEXT NOT NULL, input TEXT NOT NULL,"
+            " state TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,"
+            " records_read BIGINT NOT NULL DEFAULT 0, records_stored BIGINT NOT NULL DEFAULT 0,"
+            " records_unchanged BIGINT NOT NULL DEFAULT 0,"
+            " records_rejected BIGINT NOT NULL DEFAULT 0, error TEXT)",
+            // seq is the commit order the county's feeds follow.
+            "CREATE TABLE records ("
+            " seq {serial},"
+            " municipality TEXT NOT NULL, source_system TEXT NOT NULL, entity TEXT NOT NULL,"
+            " source_record_id TEXT NOT NULL, version BIGINT NOT NULL,"
+            " content_hash TEXT NOT NULL, transfer_id BIGINT NOT NULL REFERENCES transfers(id),"
+            " body TEXT NOT NULL,"
+            " UNIQUE (municipality, source_system, entity, source_record_id, version))",
+            "CREATE TABLE quarantine ("
+            " id {serial},"
+            " transfer_id BIGINT NOT NULL REFERENCES transfers(id),"
+            " input TEXT NOT NULL, line BIGINT NOT NULL, record_number BIGINT NOT NULL,"
+            " stage TEXT NOT NULL, rule TEXT NOT NULL, field TEXT NOT NULL, message TEXT NOT NULL,"
+            " source_fields TEXT NOT NULL)",
+            "CREATE INDEX quarantine_by_transfer ON quarantine (transfer_id, id)",
+        },
+        {
+            "ALTER TABLE transfers ADD COLUMN instance TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE transfers ADD COLUMN digest TEXT NOT NULL DEFAULT ''",
+            // Which source record of its transfer a regional record was made from.
+            "ALTER TABLE records ADD COLUMN record_number BIGINT NOT NULL DEFAULT 0",
+            // The newest version of every record, so that writers find it by key at once.
+            "CREATE TABLE record_heads ("
+            " municipality TEXT NOT NULL, source_system TEXT NOT NULL, entity TEXT NOT NULL,"
+            " source_record_id TEXT NOT NULL, version BIGINT NOT NULL,"
+            " content_hash TEXT NOT NULL, seq BIGINT NOT NULL,"
+            " PRIMARY KEY (municipality, source_system, entity, source_record_id))",
+            "INSERT INTO record_heads SELECT municipality, source_system, entity,"
+            " source_record_id, version, content_hash, seq FROM records r"
+            " WHERE version = (SELECT MAX(version) FROM records n"
+            " WHERE n.municipality = r.municipality AND n.source_system = r.source_system"
+            " AND n.entity = r.entity AND n.source_record_id = r.source_record_id)",
+            "CREATE INDEX record_heads_by_entity ON record_heads (entity, seq)",
+            "CREATE INDEX record_heads_by_municipality ON record_heads (municipality, seq)",
+            "CREATE INDEX records_by_entity ON records (entity, seq)",
+            "CREATE INDEX records_by_transfer ON records (transfer_id, record_number)",
+            "CREATE INDEX transfers_by_state ON transfers (state, id)",
+            "CREATE TABLE feed_reads ("
+            " id {serial}, read_at TEXT NOT NULL, reader TEXT NOT NULL, entity TEXT NOT NULL,"
+            " view TEXT NOT NULL, after_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL,"
+            " record_count BIGINT NOT NULL)",
+        },
+    };
+    return steps;
+}
+
+Poco::Int64 asInt(std::uint64_t n) {
+    return static_cast<Poco::Int64>(n);
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+    std::string text;
+    for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
+    return text;
+}
+
+}  // namespace
+
+SqlStore::SqlStore(const std::string& connector, const std::string& connection)
+    : pool_(connector, connection, 1, 16, 60) {}
+
+Poco::Data::Session SqlStore::session() {
+    Poco::Data::Session session = pool_.get();
+    configure(session);
+    return session;
+}
+
+void SqlStore::migrate() {
+    auto s = session();
+    beginExclusive(s);  // two instances starting at once must not both apply a migration
+    try {
+        s << "CREATE TABLE IF NOT EXISTS schema_migrations"
+             " (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            now;
+        Poco::Int64 current = 0;
+        s << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
+        const auto& steps = migrations();
+        for (auto version = current + 1; version <= static_cast<Poco::Int64>(steps.size());
+             ++version) {
+            for (auto statement : steps[static_cast<std::size_t>(version - 1)]) {
+                Poco::replaceInPlace(statement, std::string("{serial}"), serialType());
+                s << statement, now;
+            }
+            std::string applied = utcNow();
+            s << sql("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
+                use(version), use(applied), now;
+        }
+        s << "COMMIT", now;
+    } catch (...) {
+        s << "ROLLBACK", now;
+        throw;
+    }
+}
+
+std::int64_t SqlStore::queueTransfer(const std::string& source, const std::string& municipality,
+                                     const std::string& input) {
+    return beginTransfer(source, municipality, input, "");
+}
+
+std::int64_t SqlStore::beginTransfer(const std::string& source, const std::string& municipality,
+                                     const std::string& input, const std::string& instance) {
+    auto s = session();
+    std::string started = utcNow(), state = instance.empty() ? "queued" : "running";
+    std::string boundSource = source, boundMunicipality = municipality, boundInput = input,
+                boundInstance = instance;
+    Poco::Int64 id = 0;
+    s << sql(
+        "INSERT INTO transfers (source, municipality, input, state, started_at, instance)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+        use(boundSource), use(boundMunicipality), use(boundInput), use(state), use(started),
+        use(boundInstance), into(id), now;
+    return id;
+}
+
+std::optional<TransferInfo> SqlStore::claimTransfer(const std::string& instance) {
+    auto s = session();
+    std::string started = utcNow(), boundInstance = instance;
+    Poco::Int64 id = 0;
+    // One statement: the row is taken and marked in one step. A source with a running transfer
+    // waits, so one source never runs twice at once on one database.
+    Poco::Data::Statement claim(s);
+    claim << sql(
+        "UPDATE transfers SET state = 'running', instance = ?, started_at = ?"
+        " WHERE state = 'queued' AND id = (SELECT id FROM transfers"
+        " WHERE state = 'queued' AND source NOT IN"
+        " (SELECT source FROM transfers WHERE state = 'running')"
+        " ORDER BY id LIMIT 1 " +
+        skipLocked() + ") RETURNING id"),
+        use(boundInstance), use(started), into(id);
+    if (claim.execute() == 0 || id == 0) return std::nullopt;
+    return findTransfer(id);
+}
+
+void SqlStore::finishTransfer(std::int64_t id, const TransferResult& result) {
+    Reconciliation durable = reconcileTransfer(id);
+    std::string state = result.error ? "failed" : result.interrupted ? "interrupted" : "succeeded";
+    std::vector<std::string> problems;
+    if (result.error) problems.push_back(*result.error);
+    // After an error the pipeline's own count is gone; the durable one stands.
+    std::uint64_t read = result.error ? durable.counts.read : result.counts.read;
+    if (!result.error && read != durable.counts.read) {
+        problems.push_back("reconciliation: read " + std::to_string(read) + " records but " +
+                           std::to_string(durable.counts.read) +
+                           " were stored, unchanged or rejected");
+    }
+    for (const auto& problem : durable.problems) problems.push_back(problem);
+    if (!problems.empty()) state = "failed";
+
+    auto s = session();
+    std::string finished = utcNow(), error = joined(problems);
+    Poco::Int64 boundRead = asInt(read), transferId = id;
+    s << sql(
+        "UPDATE transfers SET state = ?, finished_at = ?, records_read = ?, error = ?"
+        " WHERE id = ?"),
+        use(state), use(finished), use(boundRead), use(error), use(transferId), now;
+}
+
+int SqlStore::recoverInterrupted(const std::string& instance) {
+    auto s = session();
+    std::string finished = utcNow(), boundInstance = instance;
+    std::string error = "the gateway stopped before the transfer finished; what it committed stays";
+    Poco::Data::Statement update(s);
+    update << sql(
+        "UPDATE transfers SET state = 'interrupted', finished_at = ?, error = ?"
+        " WHERE state = 'running' AND instance = ?"),
+        use(finished), use(error), use(boundInstance);
+    return static_cast<int>(update.execute());
+}
+
+std::vector<TransferInfo> SqlStore::listTransfers(std::size_t limit) {
+    return queryTransfers("", 0, limit);
+}
+
+std::optional<TransferInfo> SqlStore::findTransfer(std::int64_t id) {
+    auto found = queryTransfers("WHERE id = ?", id, 1);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std::int64_t id,
+                                                   std::size_t limit) {
+    auto s = session();
+    Poco::Data::Statement select(s);
+    select << sql(
+        "SELECT id, source, municipality, input, state, instance, started_at,"
+        " COALESCE(finished_at, ''), records_read, records_stored, records_unchanged,"
+        " records_rejected, digest, COALESCE(error, '') FROM transfers " +
+        where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
+    Poco::Int64 boundId = id;
+    if (!where.empty()) select, use(boundId);
+    select.execute();
+    Poco::Data::RecordSet rows(select);
+    std::vector<TransferInfo> transfers;
+    for (std::size_t row = 0; row < rows.rowCount(); ++row) {
+        TransferInfo info;
+        info.id = rows.value(0, row).convert<Poco::Int64>();
+        info.source = rows.value(1, row).convert<std::string>();
+        info.municipality = rows.value(2, row).convert<std::string>();
+        info.input = rows.value(3, row).convert<std::string>();
+        info.state = rows.value(4, row).convert<std::string>();
+        info.instance = rows.value(5, row).convert<std::string>();
+        info.startedAt = rows.value(6, row).convert<std::string>();
+        info.finishedAt = rows.value(7, row).convert<std::string>();
+        info.counts.read = rows.value(8, row).convert<Poco::UInt64>();
+        info.counts.stored = rows.value(9, row).convert<Poco::UInt64>();
+        info.counts.unchanged = rows.value(10, row).convert<Poco::UInt64>();
+        info.counts.rejected = rows.value(11, row).convert<Poco::UInt64>();
+        info.digest = rows.value(12, row).convert<std::string>();
+        info.error = rows.value(13, row).convert<std::string>();
+        transfers.push_back(std::move(info));
+    }
+    return transfers;
+}
+
+std::vector<RejectInfo> SqlStore::listRejects(std::int64_t transferId, std::int64_t after,
+                                              std::size_t limit) {
+    auto s = session();
+    std::vector<Poco::Int64> ids, lines, records;
+    std::vector<std::string> inputs, stages, rules, fields, messages;
+    Poco::Int64 boundTransfer = transferId, boundAfter = after;
+    s << sql(
+        "SELECT id, input, line, record_number, stage, rule, field, message FROM quarantine"
+        " WHERE transfer_id = ? AND id > ? ORDER BY id LIMIT " +
+        std::to_string(limit)),
+        use(boundTransfer), use(boundAfter), into(ids), into(inputs), into(lines), into(records),
+        into(stages), into(rules), into(fields), into(messages), now;
+    std::vector<RejectInfo> rejects;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        rejects.push_back(
+            {ids[i], inputs[i], lines[i], records[i], stages[i], rules[i], fields[i], messages[i]});
+    }
+    return rejects;
+}
+
+void SqlStore::scanCurrent(const std::string& entity,
+                           const std::function<void(const nlohmann::json& record)>& visit) {
+    auto s = session();
+    std::string boundEntity = entity;
+    Poco::Int64 after = 0;
+    // Page by page on the commit order: PostgreSQL's client would otherwise hold the whole
+    // result in memory.
+    for (;;) {
+        std::vector<Poco::Int64> seqs;
+        std::vector<std::string> bodies;
+        s << sql(
+            "SELECT h.seq, r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
+            " WHERE h.entity = ? AND h.seq > ? ORDER BY h.seq LIMIT 1000"),
+            use(boundEntity), use(after), into(seqs), into(bodies), now;
+        for (const auto& body : bodies) visit(nlohmann::json::parse(body));
+        if (seqs.size() < 1000) break;
+        after = seqs.back();
+    }
+}
+
+std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_t after,
+                                          std::size_t limit) {
+    auto s = session();
+    std::string boundEntity = entity;
+    Poco::Int64 boundAfter = after;
+    std::vector<Poco::Int64> seqs;
+    std::vector<std::string> bodies;
+    s << sql("SELECT seq, body FROM records WHERE entity = ? AND seq > ? ORDER BY seq LIMIT " +
+             std::to_string(limit)),
+        use(boundEntity), use(boundAfter), into(seqs), into(bodies), now;
+    std::vector<FeedEntry> entries;
+    entries.reserve(seqs.size());
+    for (std::size_t i = 0; i < seqs.size(); ++i)
+        entries.push_back({seqs[i], std::move(bodies[i])});
+    return entries;
+}
+
+void SqlStore::logFeedRead(const FeedRead& read) {
+    auto s = session();
+    std::string at = utcNow(), reader = read.reader, entity = read.entity, view = read.view;
+    Poco::Int64 after = read.after, last = read.last, records = read.records;
+    s << sql(
+        "INSERT INTO feed_reads (read_at, reader, entity, view, after_seq, last_seq,"
+        " record_count) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        use(at), use(reader), use(entity), use(view), use(after), use(last), use(records), now;
+}
+
+std::vector<FeedRead> SqlStore::listFeedReads(std::int64_t after, std::size_t limit) {
+    auto s = session();
+    std::vector<Poco::Int64> ids, afters, lasts, counts;
+    std::vector<std::string> ats, readers, entities, views;
+    Poco::Int64 boundAfter = after;
+    s << sql(
+        "SELECT id, read_at, reader, entity, view, after_seq, last_seq, record_count"
+        " FROM feed_reads WHERE id > ? ORDER BY id LIMIT " +
+        std::to_string(limit)),
+        use(boundAfter), into(ids), into(ats), into(readers), into(entities), into(views),
+        into(afters), into(lasts), into(counts), now;
+    std::vector<FeedRead> reads;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        reads.push_back(
+            {ids[i], ats[i], readers[i], entities[i], views[i], afters[i], lasts[i], counts[i]});
+    }
+    return reads;
+}
+
+Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
+    // The key is bound as text for both scopes; PostgreSQL compares an id only with a number.
+    return reconcile("transfer " + std::to_string(id), "t.id = CAST(? AS BIGINT)",
+                     std::to_string(id));
+}
+
+Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) {
+    return reconcile("municipality " + municipality, "t.municipality = ?", municipality);
+}
+
+Reconciliation SqlStore::reconcile(const std::string& scope, const std::string& where,
+                                   const std::string& key) {
+    auto s = session();
+    std::string boundKey = key;
+    // Every number below comes from the rows the scope's transfers left, so that the check
+    // does not trust the counts it checks.
+    Reconciliation r;
+    r.scope = scope;
+    Poco::Int64 transfers = 0, read = 0, stored = 0, unchanged = 0, rejected = 0;
+    s << sql(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(records_read), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_stored), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_unchanged), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_rejected), 0) AS BIGINT)"
+        " FROM transfers t WHERE state <> 'queued' AND " +
+        where),
+        use(boundKey), into(transfers), into(read), into(stored), into(unchanged), into(rejected),
+        now;
+    r.counts = {static_cast<std::uint64_t>(read), static_cast<std::uint64_t>(stored),
+                static_cast<std::uint64_t>(unchanged), static_cast<std::uint64_t>(rejected)};
+    s << sql("SELECT COUNT(*) FROM quarantine q JOIN transfers t ON t.id = q.transfer_id WHERE " +
+             where),
+        use(boundKey), into(r.quarantined), now;
+    Poco::Int64 storedSourceRecords = 0;
+    s << sql(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT r.transfer_id, r.record_number"
+        " FROM records r JOIN transfers t ON t.id = r.transfer_id WHERE " +
+        where + ") AS stored_source_records"),
+        use(boundKey), into(storedSourceRecords), now;
+    s << sql(
+        "SELECT COUNT(*) FROM record_heads h JOIN records r ON r.seq = h.seq"
+        " JOIN transfers t ON t.id = r.transfer_id WHERE " +
+        where),
+        use(boundKey), into(r.currentRecords), now;
+
+    // The digest over the current records the scope last wrote, page by page.
+    RecordDigest digest;
+    Poco::Int64 after = 0;
+    for (;;) {
+        std::vector<Poco::Int64> seqs;
+        std::vector<std::string> entities, ids, hashes;
+        s << sql(
+            "SELECT h.seq, h.entity, h.source_record_id, h.content_hash"
+            " FROM record_heads h JOIN records r ON r.seq = h.seq"
+            " JOIN transfers t ON t.id = r.transfer_id WHERE h.seq > ? AND " +
+            where + " ORDER BY h.seq LIMIT 5000"),
+            use(after), use(boundKey), into(seqs), into(entities), into(ids), into(hashes), now;
+        for (std::size_t i = 0; i < seqs.size(); ++i) digest.add(entities[i], ids[i], hashes[i]);
+        if (seqs.size() < 5000) break;
+        after = seqs.back();
+    }
+    r.digest = digest.hex();
+
+    if (!r.counts.addsUp()) {
+        r.problems.push_back("read " + std::to_string(read) + " != stored " +
+                             std::to_string(stored) + " + unchanged " + std::to_string(unchanged) +
+                             " + rejected " + std::to_string(rejected));
+    }
+    if (r.quarantined != rejected) {
+        r.problems.push_back(std::to_string(rejected) + " rejected but " +
+                             std::to_string(r.quarantined) + " in quarantine");
+    }
+    if (storedSourceRecords != stored) {
+        r.problems.push_back(std::to_string(stored) + " stored but records of " +
+                             std::to_string(storedSourceRecords) + " source records in the store");
+    }
+    r.addsUp = r.problems.empty();
+    return r;
+}
+
+SqlSink::SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId)
+    : session_(std::move(session)), transferId_(transferId), store_(store) {}
+
+SqlSink::~SqlSink() = default;
+
+void SqlSink::write(const std::vector<RegionalRecord>& records) {
+    Item item;
+    item.rows.reserve(records.size());
+    for (const auto& record : records) {
+        const auto& provenance = record.body.at("provenance");
+        Row row;
+        row.municipality = provenance.at("sourceMunicipality").get<std::string>();
+        row.sourceSystem = provenance.at("sourceSystem").get<std::string>();
+        row.entity = record.entity;
+        row.sourceRecordId = record.sourceRecordId;
+        row.contentHash = provenance.at("contentHash").get<std::string>();
+        row.recordNumber = provenance.at("record").get<Poco::Int64>();
+        row.body = record.body.dump();
+        item.rows.push_back(std::move(row));
+    }
+    add(std::move(item));
+}
+
+void SqlSink::quarantine(const Rejection& rejection, const SourceRecord& source) {
+    Item item;
+    item.rejection = RejectRow{rejection.position.input,
+                               static_cast<Poco::Int64>(rejection.position.line),
+                               static_cast<Poco::Int64>(rejection.position.record),
+                               stageName(rejection.stage),
+                               rejection.rule,
+                               rejection.field,
+                               rejection.message,
+                               source.fieldsJson().dump()};
+    add(std::move(item));
+}
+
+void SqlSink::add(Item item) {
+    batch_.push_back(std::move(item));
+    if (batch_.size() >= kBatchSize) flush();
+}
+
+TransferCounts SqlSink::commit() {
+    flush();
+    return durable_;
+}
+
+void SqlSink::flush() {
+    if (batch_.empty()) return;
+    begin();
+    try {
+        persist(batch_);
+        TransferCounts counts = durable_;
+        RecordDigest digest = digest_;
+        for (const auto& item : batch_) {
+            ++counts.read;
+            if (item.rejection) {
+                ++counts.rejected;
+                continue;
+            }
+            bool stored = false;
+            for (const auto& row : item.rows) {
+                stored |= row.stored;
+                digest.add(row.entity, row.sourceRecordId, row.contentHash);
+            }
+            ++(stored ? counts.stored : counts.unchanged);
+        }
+        Poco::Int64 read = asInt(counts.read), storedCount = asInt(counts.stored),
+                    unchanged = asInt(counts.unchanged), rejected = asInt(counts.rejected);
+        std::string digestHex = digest.hex();
+        session_ << store_.sql(
+            "UPDATE transfers SET records_read = ?, records_stored = ?,"
+            " records_unchanged = ?, records_rejected = ?, digest = ?"
+            " WHERE id = ?"),
+            use(read), use(storedCount), use(unchanged), use(rejected), use(digestHex),
+            use(transferId_), now;
+        session_ << "COMMIT", now;
+        durable_ = counts;
+        digest_ = digest;
+        batch_.clear();
+    } catch (...) {
+        session_ << "ROLLBACK", now;
+        throw;
+    }
+}
+
+nlohmann::json TransferInfo::toJson() const {
+    nlohmann::json j{{"id", id},
+                     {"source", source},
+                     {"municipality", municipality},
+                     {"input", input},
+                     {"state", state},
+                     {"startedAt", startedAt},
+                     {"counts", counts.toJson()}};
+    if (!instance.empty()) j["instance"] = instance;
+    if (!finishedAt.empty()) j["finishedAt"] = finishedAt;
+    if (!digest.empty()) j["digest"] = digest;
+    if (!error.empty()) j["error"] = error;
+    return j;
+}
+
+nlohmann::json RejectInfo::toJson() const {
+    nlohmann::json j{{"id", id},     {"input", input}, {"record", record},  {"stage", stage},
+                     {"rule", rule}, {"field", field}, {"message", message}};
+    if (line != 0) j["line"] = line;
+    return j;
+}
+
+nlohmann::json FeedRead::toJson() const {
+    return {{"id", id},     {"readAt", readAt}, {"reader", reader}, {"entity", entity},
+            {"view", view}, {"after", after},   {"last", last},     {"records", records}};
+}
+
+nlohmann::json Reconciliation::toJson() const {
+    return {{"scope", scope},
+            {"counts", counts.toJson()},
+            {"quarantined", quarantined},
+            {"currentRecords", currentRecords},
+            {"digest", digest},
+            {"addsUp", addsUp},
+            {"problems", problems}};
+}
+
+}  // namespace gw

@@ -1,0 +1,119 @@
+#pragma once
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+
+#include <optional>
+
+#include "gateway/store/record_digest.h"
+#include "gateway/store/store.h"
+
+namespace gw {
+
+/// The store on an SQL database through Poco::Data: everything but what differs between SQLite
+/// and PostgreSQL, which the backends supply (connection set-up, placeholders, locking, bulk
+/// writes). The schema is in migrations(), the same for both apart from `{serial}` (the type of
+/// an auto-numbered key) and `{skipLocked}`.
+class SqlStore : public Store {
+  public:
+    std::int64_t queueTransfer(const std::string& source, const std::string& municipality,
+                               const std::string& input) override;
+    std::optional<TransferInfo> claimTransfer(const std::string& instance) override;
+    std::int64_t beginTransfer(const std::string& source, const std::string& municipality,
+                               const std::string& input, const std::string& instance) override;
+    void finishTransfer(std::int64_t id, const TransferResult& result) override;
+    int recoverInterrupted(const std::string& instance) override;
+    std::vector<TransferInfo> listTransfers(std::size_t limit) override;
+    std::optional<TransferInfo> findTransfer(std::int64_t id) override;
+    std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
+                                        std::size_t limit) override;
+    void scanCurrent(const std::string& entity,
+                     const std::function<void(const nlohmann::json& record)>& visit) override;
+    std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,
+                                    std::size_t limit) override;
+    void logFeedRead(const FeedRead& read) override;
+    std::vector<FeedRead> listFeedReads(std::int64_t after, std::size_t limit) override;
+    Reconciliation reconcileTransfer(std::int64_t id) override;
+    Reconciliation reconcileMunicipality(const std::string& municipality) override;
+
+    /// A session from the pool, set up for this store. Sessions are not shared between threads.
+    Poco::Data::Session session();
+    /// `text` with its `?` placeholders in the backend's own syntax.
+    virtual std::string sql(const std::string& text) const = 0;
+
+  protected:
+    SqlStore(const std::string& connector, const std::string& connection);
+
+    /// Applies pending migrations; the backend's constructor calls it once it can connect.
+    void migrate();
+    /// Per-connection settings, run on every session handed out.
+    virtual void configure(Poco::Data::Session& /*session*/) {}
+    /// Starts a transaction that no other writer of this database can interleave with.
+    virtual void beginExclusive(Poco::Data::Session& session) = 0;
+    virtual std::string serialType() const = 0;
+    /// What ends the claim's inner SELECT so that two instances never take one row.
+    virtual std::string skipLocked() const = 0;
+
+  private:
+    std::vector<TransferInfo> queryTransfers(const std::string& where, std::int64_t id,
+                                             std::size_t limit);
+    Reconciliation reconcile(const std::string& scope, const std::string& where,
+                             const std::string& key);
+
+    Poco::Data::SessionPool pool_;
+};
+
+/// The part of a store's sink both backends share: batches of source records, counts by source
+/// record, the running digest, and the transfer's row updated in the same transaction as each
+/// batch, so that what the transfer log says is always what is durable.
+class SqlSink : public RecordSink {
+  public:
+    void write(const std::vector<RegionalRecord>& records) override;
+    void quarantine(const Rejection& rejection, const SourceRecord& source) override;
+    TransferCounts commit() override;
+
+  protected:
+    /// One regional record ready to store.
+    struct Row {
+        std::string municipality, sourceSystem, entity, sourceRecordId, contentHash, body;
+        Poco::Int64 recordNumber = 0;
+        bool stored = false;  ///< set by persist(): a new version was written
+    };
+    /// One quarantined source record.
+    struct RejectRow {
+        std::string input;
+        Poco::Int64 line = 0;
+        Poco::Int64 record = 0;
+        std::string stage, rule, field, message, sourceFields;
+    };
+    /// One source record of the batch: its regional records, or why it was turned away.
+    struct Item {
+        std::vector<Row> rows;
+        std::optional<RejectRow> rejection;
+    };
+
+    SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId);
+    ~SqlSink() override;
+
+    /// Begins the batch's transaction.
+    virtual void begin() = 0;
+    /// Writes the batch's records (marking the stored ones) and rejections in the open
+    /// transaction. Within one batch, a later row for the same key sees the earlier one.
+    virtual void persist(std::vector<Item>& batch) = 0;
+
+    Poco::Data::Session session_;
+    Poco::Int64 transferId_;
+
+  private:
+    void flush();
+    void add(Item item);
+
+    static constexpr std::size_t kBatchSize = 1000;
+
+    SqlStore& store_;
+    std::vector<Item> batch_;
+    TransferCounts durable_;
+    RecordDigest digest_;
+};
+
+}  // namespace gw

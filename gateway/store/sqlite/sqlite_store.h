@@ -1,0 +1,24 @@
+#pragma once
+
+#include "gateway/store/sql_store.h"
+
+namespace gw {
+
+/// The embedded store: one SQLite database file in WAL mode, through Poco::Data.
+class SqliteStore : public SqlStore {
+  public:
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    explicit SqliteStore(const std::string& path);
+
+    std::unique_ptr<RecordSink> openSink(std::int64_t transferId) override;
+    std::string sql(const std::string& text) const override { return text; }
+
+  protected:
+    void configure(Poco::Data::Session& session) override;
+    void beginExclusive(Poco::Data::Session& session) override;
+    std::string serialType() const override { return "INTEGER PRIMARY KEY AUTOINCREMENT"; }
+    // SQLite has one writer at a time: the claiming UPDATE cannot interleave with another.
+    std::string skipLocked() const override { return ""; }
+};
+
+}  // namespace gw

@@ -1,0 +1,357 @@
+#include "gateway/store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "gateway/core/errors.h"
+#include "gateway/store/record_digest.h"
+#include "gateway/store/sql_store.h"
+#include "tests/support/test_database.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace gw {
+namespace {
+
+RegionalRecord episode(const std::string& id, const std::string& serviceType, long record = 1,
+                       const std::string& municipality = "536") {
+    nlohmann::json body = {
+        {"entity", "service_episode"}, {"episodeId", id}, {"serviceType", serviceType}};
+    std::string hash = std::to_string(std::hash<std::string>()(body.dump()));
+    body["provenance"] = {{"sourceMunicipality", municipality},
+                          {"sourceSystem", "effica"},
+                          {"record", record},
+                          {"contentHash", hash}};
+    return {"service_episode", id, body};
+}
+
+SourceRecord badSource(long line) {
+    return SourceRecord{
+        {"a.csv", static_cast<std::size_t>(line), static_cast<std::size_t>(line - 1)},
+        {{"ALKUPVM", "31.02.2021"}},
+        std::nullopt};
+}
+
+Rejection badDate(const SourceRecord& source) {
+    return Rejection{Stage::Map, "map.date", "ALKUPVM", "no such day", source.position};
+}
+
+/// Every test runs against each backend, on a database of its own.
+class StoreTest : public ::testing::TestWithParam<std::string> {
+  protected:
+    StoreTest() : database_(GetParam()) { open(); }
+
+    void open() {
+        store_.reset();
+        store_ = openStore(database_.backend(), database_.connection());
+    }
+
+    SqlStore& sql() { return dynamic_cast<SqlStore&>(*store_); }
+
+    Poco::Int64 count(const std::string& query) {
+        Poco::Int64 n = 0;
+        auto session = sql().session();
+        session << query, into(n), now;
+        return n;
+    }
+
+    std::int64_t begin() { return store_->beginTransfer("nokia", "536", "a.csv", "test"); }
+
+    test::TestDatabase database_;
+    std::unique_ptr<Store> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(test::storeBackends()));
+
+TEST_P(StoreTest, StoresNewRecordsAndNothingTwice) {
+    TransferCounts first, second;
+    {
+        auto sink = store_->openSink(begin());
+        sink->write({episode("E1", "a", 1)});
+        sink->write({episode("E2", "a", 2)});
+        first = sink->commit();
+    }
+    {
+        auto sink = store_->openSink(begin());
+        sink->write({episode("E1", "a", 1)});
+        sink->write({episode("E2", "b", 2)});
+        second = sink->commit();
+    }
+    EXPECT_EQ(first.stored, 2u);
+    EXPECT_EQ(second.unchanged, 1u);
+    EXPECT_EQ(second.stored, 1u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 3);
+    EXPECT_EQ(count("SELECT MAX(version) FROM records WHERE source_record_id = 'E2'"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records WHERE source_record_id = 'E2' AND version = 1"),
+              1)
+        << "the old version stays in history";
+}
+
+TEST_P(StoreTest, AKeyTwiceInOneBatchSeesItsEarlierVersion) {
+    auto sink = store_->openSink(begin());
+    sink->write({episode("E1", "a", 1)});
+    sink->write({episode("E1", "a", 2)});  // resent row
+    sink->write({episode("E1", "b", 3)});  // changed in the same export
+    TransferCounts counts = sink->commit();
+    EXPECT_EQ(counts.stored, 2u);
+    EXPECT_EQ(counts.unchanged, 1u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 2);
+    EXPECT_EQ(count("SELECT version FROM record_heads WHERE source_record_id = 'E1'"), 2);
+    std::vector<std::string> current;
+    store_->scanCurrent("service_episode", [&](const nlohmann::json& record) {
+        current.push_back(record["serviceType"].get<std::string>());
+    });
+    EXPECT_EQ(current, std::vector<std::string>{"b"});
+}
+
+TEST_P(StoreTest, WhatIsNotCommittedIsNotStored) {
+    {
+        auto sink = store_->openSink(begin());
+        sink->write({episode("E1", "a")});
+    }
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 0);
+}
+
+TEST_P(StoreTest, BatchesCommitTheTransferCountsWithTheRecords) {
+    auto id = begin();
+    auto sink = store_->openSink(id);
+    for (long i = 1; i <= 2500; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
+    // Two batches of 1000 are durable, with the counts that describe them.
+    auto durable = store_->findTransfer(id);
+    EXPECT_EQ(durable->counts.stored, 2000u);
+    EXPECT_EQ(durable->counts.read, 2000u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 2000);
+    EXPECT_EQ(sink->commit().stored, 2500u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 2500);
+    long seen = 0;
+    store_->scanCurrent("service_episode", [&](const nlohmann::json&) { ++seen; });
+    EXPECT_EQ(seen, 2500);
+}
+
+TEST_P(StoreTest, QuarantinesWithPositionRuleAndSourceFields) {
+    auto id = begin();
+    {
+        auto sink = store_->openSink(id);
+        auto source = badSource(41);
+        sink->quarantine(badDate(source), source);
+        EXPECT_EQ(sink->commit().rejected, 1u);
+    }
+    EXPECT_EQ(count("SELECT COUNT(*) FROM quarantine WHERE line = 41 AND record_number = 40 AND "
+                    "rule = 'map.date' AND stage = 'map' AND field = 'ALKUPVM' AND "
+                    "source_fields LIKE '%31.02.2021%'"),
+              1);
+    auto rejects = store_->listRejects(id, 0, 10);
+    ASSERT_EQ(rejects.size(), 1u);
+    EXPECT_EQ(rejects[0].line, 41);
+    EXPECT_EQ(rejects[0].rule, "map.date");
+    EXPECT_TRUE(store_->listRejects(id, rejects[0].id, 10).empty());
+}
+
+TEST_P(StoreTest, LogsTransfersWithTheirCounts) {
+    auto id = begin();
+    EXPECT_EQ(store_->findTransfer(id)->state, "running");
+    TransferResult result;
+    {
+        auto sink = store_->openSink(id);
+        sink->write({episode("E1", "a", 1)});
+        auto source = badSource(3);
+        sink->quarantine(badDate(source), source);
+        result.counts = sink->commit();
+        result.counts.read = 2;
+    }
+    store_->finishTransfer(id, result);
+    auto info = store_->findTransfer(id);
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->state, "succeeded") << info->error;
+    EXPECT_EQ(info->counts.read, 2u);
+    EXPECT_EQ(info->counts.rejected, 1u);
+    EXPECT_EQ(info->instance, "test");
+    EXPECT_FALSE(info->finishedAt.empty());
+
+    auto failed = begin();
+    TransferResult failure;
+    failure.error = "cannot open b.csv";
+    store_->finishTransfer(failed, failure);
+    auto list = store_->listTransfers(10);
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].id, failed) << "newest first";
+    EXPECT_EQ(list[0].state, "failed");
+    EXPECT_EQ(list[0].error, "cannot open b.csv");
+    EXPECT_FALSE(store_->findTransfer(9999));
+}
+
+TEST_P(StoreTest, ATransferWhoseNumbersDoNotAddUpIsFailed) {
+    auto id = begin();
+    TransferResult result;
+    {
+        auto sink = store_->openSink(id);
+        sink->write({episode("E1", "a", 1)});
+        result.counts = sink->commit();
+    }
+    result.counts.read = 2;  // the pipeline read a record that never reached the store
+    store_->finishTransfer(id, result);
+    auto info = store_->findTransfer(id);
+    EXPECT_EQ(info->state, "failed");
+    EXPECT_NE(info->error.find("reconciliation: read 2 records but 1 were"), std::string::npos)
+        << info->error;
+}
+
+TEST_P(StoreTest, ReconciliationChecksTheRowsAndDigestsTheCurrentRecords) {
+    auto id = begin();
+    {
+        auto sink = store_->openSink(id);
+        sink->write({episode("E1", "a", 1)});
+        sink->write({episode("E2", "a", 2)});
+        auto source = badSource(4);
+        sink->quarantine(badDate(source), source);
+        sink->commit();
+    }
+    RecordDigest expected;
+    for (const auto& record : {episode("E1", "a"), episode("E2", "a")}) {
+        expected.add(record.entity, record.sourceRecordId,
+                     record.body["provenance"]["contentHash"].get<std::string>());
+    }
+    auto transfer = store_->reconcileTransfer(id);
+    EXPECT_TRUE(transfer.addsUp) << transfer.toJson().dump();
+    EXPECT_EQ(transfer.counts.read, 3u);
+    EXPECT_EQ(transfer.quarantined, 1);
+    EXPECT_EQ(transfer.currentRecords, 2);
+    EXPECT_EQ(transfer.digest, expected.hex());
+    EXPECT_EQ(store_->findTransfer(id)->digest, expected.hex()) << "the sink's running digest";
+
+    auto municipality = store_->reconcileMunicipality("536");
+    EXPECT_TRUE(municipality.addsUp);
+    EXPECT_EQ(municipality.digest, expected.hex());
+    EXPECT_EQ(store_->reconcileMunicipality("837").currentRecords, 0);
+
+    // A quarantine row removed behind the store's back no longer adds up.
+    auto session = sql().session();
+    session << "DELETE FROM quarantine", now;
+    auto broken = store_->reconcileTransfer(id);
+    EXPECT_FALSE(broken.addsUp);
+    ASSERT_EQ(broken.problems.size(), 1u);
+    EXPECT_EQ(broken.problems[0], "1 rejected but 0 in quarantine");
+}
+
+TEST_P(StoreTest, FeedsFollowTheCommitOrderFromACursor) {
+    {
+        auto sink = store_->openSink(begin());
+        sink->write({episode("E1", "a", 1)});
+        sink->write({episode("E2", "a", 2)});
+        sink->commit();
+    }
+    auto first = store_->readFeed("service_episode", 0, 10);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_LT(first[0].seq, first[1].seq);
+    EXPECT_NE(first[0].body.find("\"E1\""), std::string::npos);
+    EXPECT_TRUE(store_->readFeed("service_episode", first[1].seq, 10).empty());
+    EXPECT_TRUE(store_->readFeed("client_plan", 0, 10).empty());
+    {
+        auto sink = store_->openSink(begin());
+        sink->write({episode("E1", "b", 1)});
+        sink->commit();
+    }
+    auto next = store_->readFeed("service_episode", first[1].seq, 10);
+    ASSERT_EQ(next.size(), 1u) << "only the change since the cursor";
+    EXPECT_NE(next[0].body.find("\"b\""), std::string::npos);
+    EXPECT_EQ(store_->readFeed("service_episode", 0, 1).size(), 1u) << "limit";
+}
+
+TEST_P(StoreTest, FeedReadsAreKeptInTheAuditLog) {
+    store_->logFeedRead({0, "", "county", "service_episode", "pseudonymised", 0, 7, 7});
+    store_->logFeedRead({0, "", "county", "client", "full", 7, 9, 2});
+    auto reads = store_->listFeedReads(0, 10);
+    ASSERT_EQ(reads.size(), 2u);
+    EXPECT_EQ(reads[0].reader, "county");
+    EXPECT_EQ(reads[0].view, "pseudonymised");
+    EXPECT_EQ(reads[1].after, 7);
+    EXPECT_EQ(reads[1].last, 9);
+    EXPECT_FALSE(reads[1].readAt.empty());
+    EXPECT_EQ(store_->listFeedReads(reads[0].id, 10).size(), 1u);
+}
+
+TEST_P(StoreTest, AQueuedTransferIsClaimedOnceAndOneSourceRunsOneAtATime) {
+    auto a1 = store_->queueTransfer("a", "536", "x");
+    auto a2 = store_->queueTransfer("a", "536", "y");
+    auto b1 = store_->queueTransfer("b", "536", "z");
+    EXPECT_EQ(store_->findTransfer(a1)->state, "queued");
+    EXPECT_EQ(store_->claimTransfer("one")->id, a1);
+    EXPECT_EQ(store_->claimTransfer("two")->id, b1) << "a is running: its next one waits";
+    EXPECT_FALSE(store_->claimTransfer("two"));
+    store_->finishTransfer(a1, TransferResult{});
+    auto claimed = store_->claimTransfer("two");
+    ASSERT_TRUE(claimed);
+    EXPECT_EQ(claimed->id, a2);
+    EXPECT_EQ(claimed->state, "running");
+    EXPECT_EQ(claimed->instance, "two");
+}
+
+TEST_P(StoreTest, ConcurrentClaimersNeverTakeOneTransferTwice) {
+    std::set<std::int64_t> queued;
+    for (int i = 0; i < 40; ++i)
+        queued.insert(store_->queueTransfer("s" + std::to_string(i), "536", "x"));
+    std::mutex mutex;
+    std::multiset<std::int64_t> claimed;
+    std::vector<std::thread> claimers;
+    for (int c = 0; c < 4; ++c) {
+        claimers.emplace_back([&, c] {
+            while (auto transfer = store_->claimTransfer("claimer" + std::to_string(c))) {
+                std::lock_guard<std::mutex> lock(mutex);
+                claimed.insert(transfer->id);
+            }
+        });
+    }
+    for (auto& claimer : claimers) claimer.join();
+    EXPECT_EQ(std::set<std::int64_t>(claimed.begin(), claimed.end()), queued);
+    EXPECT_EQ(claimed.size(), queued.size()) << "no transfer claimed twice";
+}
+
+TEST_P(StoreTest, ACrashedInstancesTransfersAreMarkedInterruptedWithWhatTheyCommitted) {
+    auto id = begin();
+    {
+        auto sink = store_->openSink(id);
+        for (long i = 1; i <= 1500; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
+        // The process dies here: the second batch never commits.
+    }
+    auto other = store_->beginTransfer("tampere", "837", "b.csv", "elsewhere");
+    open();
+    EXPECT_EQ(store_->recoverInterrupted("test"), 1);
+    auto info = store_->findTransfer(id);
+    EXPECT_EQ(info->state, "interrupted");
+    EXPECT_EQ(info->counts.read, 1000u);
+    EXPECT_EQ(info->counts.stored, 1000u);
+    EXPECT_TRUE(store_->reconcileTransfer(id).addsUp);
+    EXPECT_EQ(store_->findTransfer(other)->state, "running") << "another instance's is left";
+}
+
+TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
+    begin();
+    open();
+    open();
+    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM transfers"), 1);
+}
+
+TEST(OpenStore, AnUnknownBackendIsAConfigurationError) {
+    EXPECT_THROW(openStore("oracle", "x"), ConfigError);
+}
+
+TEST(RecordDigest, IsTheSameInAnyOrderAndChangesWithAnyRecord) {
+    RecordDigest forward, backward, other;
+    forward.add("client", "c-1", "h1");
+    forward.add("client", "c-2", "h2");
+    backward.add("client", "c-2", "h2");
+    backward.add("client", "c-1", "h1");
+    other.add("client", "c-1", "h1");
+    other.add("client", "c-2", "h3");
+    EXPECT_EQ(forward.hex(), backward.hex());
+    EXPECT_NE(forward.hex(), other.hex());
+    EXPECT_EQ(RecordDigest::fromHex(forward.hex()).hex(), forward.hex());
+    EXPECT_EQ(RecordDigest().hex(), std::string(64, '0'));
+}
+
+}  // namespace
+}  // namespace gw
