@@ -1,7 +1,6 @@
 #include "gateway/core/calendar.h"
 
 #include <Poco/DateTime.h>
-#include <Poco/Format.h>
 
 namespace gw {
 namespace {
@@ -32,6 +31,18 @@ bool isRealDate(int year, int month, int day) {
     return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
+std::string isoDate(int year, int month, int day) {
+    // By hand: this runs for every date of every record, and formatting through a stream or
+    // Poco::format costs more than the rest of the date's mapping.
+    std::string text = "0000-00-00";
+    for (int i = 3; i >= 0; --i, year /= 10) text[static_cast<std::size_t>(i)] += year % 10;
+    text[5] += month / 10;
+    text[6] += month % 10;
+    text[8] += day / 10;
+    text[9] += day % 10;
+    return text;
+}
+
 std::optional<long> dayNumber(const std::string& isoDate) {
     int year = 0, month = 0, day = 0;
     if (!parseIso(isoDate, year, month, day)) return std::nullopt;
@@ -51,12 +62,12 @@ std::optional<std::string> addMonths(const std::string& isoDate, int months) {
     year = index / 12;
     month = index % 12 + 1;
     day = std::min(day, daysInMonth(year, month));
-    return Poco::format("%04d-%02d-%02d", year, month, day);
+    return gw::isoDate(year, month, day);
 }
 
 std::string todayIso() {
     Poco::DateTime now;
-    return Poco::format("%04d-%02d-%02d", now.year(), now.month(), now.day());
+    return isoDate(now.year(), now.month(), now.day());
 }
 
 }  // namespace gw

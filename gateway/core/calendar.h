@@ -8,6 +8,9 @@ namespace gw {
 /// Whether day.month.year names a day of the Gregorian calendar.
 bool isRealDate(int year, int month, int day);
 
+/// yyyy-mm-dd for a year from 0 to 9999 and a month and day in range.
+std::string isoDate(int year, int month, int day);
+
 /// Days since 1970-01-01 of an ISO 8601 date (yyyy-mm-dd); nothing when it is not one.
 std::optional<long> dayNumber(const std::string& isoDate);
 

@@ -1,6 +1,5 @@
 #include "gateway/mapping/transforms.h"
 
-#include <Poco/Format.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -53,7 +52,7 @@ class ParseDate : public Transform {
         if (!parsed) return TransformFailure{"map.date", "not a date of the form " + format_};
         if (!isRealDate(year, month, day))
             return TransformFailure{"map.date", "no such day in the calendar"};
-        value = Poco::format("%04d-%02d-%02d", year, month, day);
+        value = isoDate(year, month, day);
         return std::nullopt;
     }
 

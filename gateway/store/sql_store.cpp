@@ -61,6 +61,7 @@ const std::vector<std::vector<std::string>>& migrations() {
             " AND n.entity = r.entity AND n.source_record_id = r.source_record_id)",
             "CREATE INDEX record_heads_by_entity ON record_heads (entity, seq)",
             "CREATE INDEX record_heads_by_municipality ON record_heads (municipality, seq)",
+            "CREATE UNIQUE INDEX record_heads_by_seq ON record_heads (seq)",
             "CREATE INDEX records_by_entity ON records (entity, seq)",
             "CREATE INDEX records_by_transfer ON records (transfer_id, record_number)",
             "CREATE INDEX transfers_by_state ON transfers (state, id)",
@@ -328,83 +329,99 @@ std::vector<FeedRead> SqlStore::listFeedReads(std::int64_t after, std::size_t li
 }
 
 Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
-    // The key is bound as text for both scopes; PostgreSQL compares an id only with a number.
-    return reconcile("transfer " + std::to_string(id), "t.id = CAST(? AS BIGINT)",
-                     std::to_string(id));
-}
-
-Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) {
-    return reconcile("municipality " + municipality, "t.municipality = ?", municipality);
-}
-
-Reconciliation SqlStore::reconcile(const std::string& scope, const std::string& where,
-                                   const std::string& key) {
     auto s = session();
-    std::string boundKey = key;
-    // Every number below comes from the rows the scope's transfers left, so that the check
-    // does not trust the counts it checks.
+    Poco::Int64 boundId = id;
     Reconciliation r;
-    r.scope = scope;
-    Poco::Int64 transfers = 0, read = 0, stored = 0, unchanged = 0, rejected = 0;
+    r.scope = "transfer " + std::to_string(id);
+    Poco::Int64 read = 0, stored = 0, unchanged = 0, rejected = 0, storedSourceRecords = 0;
     s << sql(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(records_read), 0) AS BIGINT),"
-        " CAST(COALESCE(SUM(records_stored), 0) AS BIGINT),"
-        " CAST(COALESCE(SUM(records_unchanged), 0) AS BIGINT),"
-        " CAST(COALESCE(SUM(records_rejected), 0) AS BIGINT)"
-        " FROM transfers t WHERE state <> 'queued' AND " +
-        where),
-        use(boundKey), into(transfers), into(read), into(stored), into(unchanged), into(rejected),
+        "SELECT records_read, records_stored, records_unchanged, records_rejected, digest"
+        " FROM transfers WHERE id = ?"),
+        use(boundId), into(read), into(stored), into(unchanged), into(rejected), into(r.digest),
         now;
     r.counts = {static_cast<std::uint64_t>(read), static_cast<std::uint64_t>(stored),
                 static_cast<std::uint64_t>(unchanged), static_cast<std::uint64_t>(rejected)};
-    s << sql("SELECT COUNT(*) FROM quarantine q JOIN transfers t ON t.id = q.transfer_id WHERE " +
-             where),
-        use(boundKey), into(r.quarantined), now;
-    Poco::Int64 storedSourceRecords = 0;
+    s << sql("SELECT COUNT(*) FROM quarantine WHERE transfer_id = ?"), use(boundId),
+        into(r.quarantined), now;
+    s << sql(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT record_number FROM records"
+        " WHERE transfer_id = ?) AS stored_source_records"),
+        use(boundId), into(storedSourceRecords), now;
+    s << sql(
+        "SELECT COUNT(*) FROM records r JOIN record_heads h ON h.seq = r.seq"
+        " WHERE r.transfer_id = ?"),
+        use(boundId), into(r.currentRecords), now;
+    checkReconciliation(r, storedSourceRecords);
+    return r;
+}
+
+Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) {
+    auto s = session();
+    std::string boundMunicipality = municipality;
+    Reconciliation r;
+    r.scope = "municipality " + municipality;
+    Poco::Int64 read = 0, stored = 0, unchanged = 0, rejected = 0, storedSourceRecords = 0;
+    s << sql(
+        "SELECT CAST(COALESCE(SUM(records_read), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_stored), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_unchanged), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_rejected), 0) AS BIGINT)"
+        " FROM transfers WHERE state <> 'queued' AND municipality = ?"),
+        use(boundMunicipality), into(read), into(stored), into(unchanged), into(rejected), now;
+    r.counts = {static_cast<std::uint64_t>(read), static_cast<std::uint64_t>(stored),
+                static_cast<std::uint64_t>(unchanged), static_cast<std::uint64_t>(rejected)};
+    s << sql(
+        "SELECT COUNT(*) FROM quarantine q JOIN transfers t ON t.id = q.transfer_id"
+        " WHERE t.municipality = ?"),
+        use(boundMunicipality), into(r.quarantined), now;
     s << sql(
         "SELECT COUNT(*) FROM (SELECT DISTINCT r.transfer_id, r.record_number"
-        " FROM records r JOIN transfers t ON t.id = r.transfer_id WHERE " +
-        where + ") AS stored_source_records"),
-        use(boundKey), into(storedSourceRecords), now;
-    s << sql(
-        "SELECT COUNT(*) FROM record_heads h JOIN records r ON r.seq = h.seq"
-        " JOIN transfers t ON t.id = r.transfer_id WHERE " +
-        where),
-        use(boundKey), into(r.currentRecords), now;
+        " FROM records r JOIN transfers t ON t.id = r.transfer_id"
+        " WHERE t.municipality = ?) AS stored_source_records"),
+        use(boundMunicipality), into(storedSourceRecords), now;
+    s << sql("SELECT COUNT(*) FROM record_heads WHERE municipality = ?"), use(boundMunicipality),
+        into(r.currentRecords), now;
 
-    // The digest over the current records the scope last wrote, page by page.
+    // Over the current records, as the county can compute it from the feeds. Page by page:
+    // PostgreSQL's client would otherwise hold the whole result in memory.
     RecordDigest digest;
     Poco::Int64 after = 0;
     for (;;) {
         std::vector<Poco::Int64> seqs;
         std::vector<std::string> entities, ids, hashes;
         s << sql(
-            "SELECT h.seq, h.entity, h.source_record_id, h.content_hash"
-            " FROM record_heads h JOIN records r ON r.seq = h.seq"
-            " JOIN transfers t ON t.id = r.transfer_id WHERE h.seq > ? AND " +
-            where + " ORDER BY h.seq LIMIT 5000"),
-            use(after), use(boundKey), into(seqs), into(entities), into(ids), into(hashes), now;
+            "SELECT seq, entity, source_record_id, content_hash FROM record_heads"
+            " WHERE municipality = ? AND seq > ? ORDER BY seq LIMIT 10000"),
+            use(boundMunicipality), use(after), into(seqs), into(entities), into(ids), into(hashes),
+            now;
         for (std::size_t i = 0; i < seqs.size(); ++i) digest.add(entities[i], ids[i], hashes[i]);
-        if (seqs.size() < 5000) break;
+        if (seqs.size() < 10000) break;
         after = seqs.back();
     }
     r.digest = digest.hex();
+    checkReconciliation(r, storedSourceRecords);
+    return r;
+}
 
-    if (!r.counts.addsUp()) {
-        r.problems.push_back("read " + std::to_string(read) + " != stored " +
-                             std::to_string(stored) + " + unchanged " + std::to_string(unchanged) +
-                             " + rejected " + std::to_string(rejected));
+void SqlStore::checkReconciliation(Reconciliation& r, std::int64_t storedSourceRecords) {
+    // Every number but the counts comes from the rows the transfers left, so that the check
+    // does not trust the counts it checks.
+    const TransferCounts& c = r.counts;
+    if (!c.addsUp()) {
+        r.problems.push_back("read " + std::to_string(c.read) + " != stored " +
+                             std::to_string(c.stored) + " + unchanged " +
+                             std::to_string(c.unchanged) + " + rejected " +
+                             std::to_string(c.rejected));
     }
-    if (r.quarantined != rejected) {
-        r.problems.push_back(std::to_string(rejected) + " rejected but " +
+    if (r.quarantined != static_cast<std::int64_t>(c.rejected)) {
+        r.problems.push_back(std::to_string(c.rejected) + " rejected but " +
                              std::to_string(r.quarantined) + " in quarantine");
     }
-    if (storedSourceRecords != stored) {
-        r.problems.push_back(std::to_string(stored) + " stored but records of " +
+    if (storedSourceRecords != static_cast<std::int64_t>(c.stored)) {
+        r.problems.push_back(std::to_string(c.stored) + " stored but records of " +
                              std::to_string(storedSourceRecords) + " source records in the store");
     }
     r.addsUp = r.problems.empty();
-    return r;
 }
 
 SqlSink::SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId)

@@ -57,8 +57,8 @@ class SqlStore : public Store {
   private:
     std::vector<TransferInfo> queryTransfers(const std::string& where, std::int64_t id,
                                              std::size_t limit);
-    Reconciliation reconcile(const std::string& scope, const std::string& where,
-                             const std::string& key);
+    /// Fills in the problems and addsUp of `r`.
+    static void checkReconciliation(Reconciliation& r, std::int64_t storedSourceRecords);
 
     Poco::Data::SessionPool pool_;
 };

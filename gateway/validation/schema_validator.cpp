@@ -65,7 +65,9 @@ SchemaValidator::~SchemaValidator() = default;
 SchemaValidator::SchemaValidator(SchemaValidator&&) noexcept = default;
 
 std::vector<SchemaViolation> SchemaValidator::validate(const nlohmann::json& document) const {
-    valijson::Validator validator;
+    // valijson compiles each `pattern` once per Validator and keeps it in the Validator; the
+    // cache is keyed by the pattern alone, so one per thread serves every schema.
+    thread_local valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(document);
     if (validator.validate(*schema_, target, &results)) return {};

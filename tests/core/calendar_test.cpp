@@ -29,4 +29,10 @@ TEST(Calendar, AddsMonthsClampingToTheMonthsEnd) {
 }
 
 }  // namespace
+TEST(Calendar, FormatsIsoDatesWithLeadingZeros) {
+    EXPECT_EQ(isoDate(2021, 3, 9), "2021-03-09");
+    EXPECT_EQ(isoDate(987, 12, 31), "0987-12-31");
+    EXPECT_EQ(isoDate(2000, 10, 10), "2000-10-10");
+}
+
 }  // namespace gw

@@ -1,8 +1,10 @@
 #include "gateway/store/sqlite/sqlite_store.h"
 
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
+#include <sqlite3.h>
 
 using namespace Poco::Data::Keywords;
 
@@ -19,45 +21,83 @@ std::string createdFolderOf(const std::string& path) {
     return path;
 }
 
-/// Writes each batch in one IMMEDIATE transaction with statements prepared once: in-process,
-/// a statement per row costs less than anything set-based.
+/// One statement prepared once for the life of a sink. Poco::Data prepares SQLite statements
+/// again on every execution, which costs more than the rows themselves, so the sink's hot path
+/// runs on SQLite's own API.
+class PreparedStatement {
+  public:
+    PreparedStatement(sqlite3* db, const char* text) : db_(db) {
+        check(sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, &statement_, nullptr));
+    }
+    ~PreparedStatement() { sqlite3_finalize(statement_); }
+    PreparedStatement(const PreparedStatement&) = delete;
+    PreparedStatement& operator=(const PreparedStatement&) = delete;
+
+    PreparedStatement& bind(int index, const std::string& value) {
+        check(sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
+                                SQLITE_STATIC));
+        return *this;
+    }
+    PreparedStatement& bind(int index, Poco::Int64 value) {
+        check(sqlite3_bind_int64(statement_, index, value));
+        return *this;
+    }
+    /// Runs the statement; true when it produced a row (read it with column()).
+    bool step() {
+        int rc = sqlite3_step(statement_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc != SQLITE_DONE) check(rc);
+        return false;
+    }
+    Poco::Int64 integer(int column) const { return sqlite3_column_int64(statement_, column); }
+    std::string text(int column) const {
+        auto bytes = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
+        return bytes
+                   ? std::string(bytes,
+                                 static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+                   : std::string();
+    }
+    /// Makes the statement ready to run again with new bindings.
+    void reset() {
+        sqlite3_reset(statement_);
+        sqlite3_clear_bindings(statement_);
+    }
+
+  private:
+    void check(int rc) const {
+        if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(db_, rc);
+    }
+
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
+
+/// Writes each batch in one IMMEDIATE transaction, a statement per row: in-process, that costs
+/// less than anything set-based.
 class SqliteSink : public SqlSink {
   public:
     SqliteSink(SqliteStore& store, Poco::Data::Session session, std::int64_t transferId)
         : SqlSink(store, std::move(session), transferId),
-          findHead_(session_),
-          insertRecord_(session_),
-          lastSeq_(session_),
-          upsertHead_(session_),
-          insertRejection_(session_) {
-        findHead_ << "SELECT version, content_hash FROM record_heads"
-                     " WHERE municipality = ? AND source_system = ? AND entity = ?"
-                     " AND source_record_id = ?",
-            use(row_.municipality), use(row_.sourceSystem), use(row_.entity),
-            use(row_.sourceRecordId), into(version_), into(headHash_);
-        insertRecord_ << "INSERT INTO records (municipality, source_system, entity,"
-                         " source_record_id, version, content_hash, transfer_id, record_number,"
-                         " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            use(row_.municipality), use(row_.sourceSystem), use(row_.entity),
-            use(row_.sourceRecordId), use(version_), use(row_.contentHash), use(transferId_),
-            use(row_.recordNumber), use(row_.body);
-        lastSeq_ << "SELECT last_insert_rowid()", into(seq_);
-        upsertHead_ << "INSERT INTO record_heads (municipality, source_system, entity,"
-                       " source_record_id, version, content_hash, seq)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (municipality, source_system, entity, source_record_id)"
-                       " DO UPDATE SET version = excluded.version,"
-                       " content_hash = excluded.content_hash, seq = excluded.seq",
-            use(row_.municipality), use(row_.sourceSystem), use(row_.entity),
-            use(row_.sourceRecordId), use(version_), use(row_.contentHash), use(seq_);
-        insertRejection_
-            << "INSERT INTO quarantine (transfer_id, input, line, record_number, stage,"
-               " rule, field, message, source_fields)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            use(transferId_), use(rejection_.input), use(rejection_.line), use(rejection_.record),
-            use(rejection_.stage), use(rejection_.rule), use(rejection_.field),
-            use(rejection_.message), use(rejection_.sourceFields);
-    }
+          db_(Poco::Data::SQLite::Utility::dbHandle(session_)),
+          findHead_(db_,
+                    "SELECT version, content_hash FROM record_heads"
+                    " WHERE municipality = ? AND source_system = ? AND entity = ?"
+                    " AND source_record_id = ?"),
+          insertRecord_(db_,
+                        "INSERT INTO records (municipality, source_system, entity,"
+                        " source_record_id, version, content_hash, transfer_id, record_number,"
+                        " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          upsertHead_(db_,
+                      "INSERT INTO record_heads (municipality, source_system, entity,"
+                      " source_record_id, version, content_hash, seq)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                      " ON CONFLICT (municipality, source_system, entity, source_record_id)"
+                      " DO UPDATE SET version = excluded.version,"
+                      " content_hash = excluded.content_hash, seq = excluded.seq"),
+          insertRejection_(db_,
+                           "INSERT INTO quarantine (transfer_id, input, line, record_number,"
+                           " stage, rule, field, message, source_fields)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
 
   protected:
     // IMMEDIATE: a deferred transaction that reads first could not always upgrade to writing.
@@ -66,44 +106,53 @@ class SqliteSink : public SqlSink {
     void persist(std::vector<Item>& batch) override {
         for (auto& item : batch) {
             if (item.rejection) {
-                rejection_ = *item.rejection;
-                insertRejection_.execute();
+                const RejectRow& r = *item.rejection;
+                insertRejection_.bind(1, transferId_).bind(2, r.input).bind(3, r.line);
+                insertRejection_.bind(4, r.record).bind(5, r.stage).bind(6, r.rule);
+                insertRejection_.bind(7, r.field).bind(8, r.message).bind(9, r.sourceFields);
+                insertRejection_.step();
+                insertRejection_.reset();
                 continue;
             }
-            for (auto& row : item.rows) {
-                // Bound by reference: the statements read row_ when they execute.
-                row_ = std::move(row);
-                version_ = 0;
-                bool found = findHead_.execute() != 0;
-                row_.stored = !found || headHash_ != row_.contentHash;
-                if (row_.stored) {
-                    version_ = found ? version_ + 1 : 1;
-                    insertRecord_.execute();
-                    lastSeq_.execute();
-                    upsertHead_.execute();
-                }
-                row = std::move(row_);
-            }
+            for (auto& row : item.rows) write(row);
         }
     }
 
   private:
-    Row row_;
-    RejectRow rejection_;
-    Poco::Int64 version_ = 0;
-    Poco::Int64 seq_ = 0;
-    std::string headHash_;
-    Poco::Data::Statement findHead_;
-    Poco::Data::Statement insertRecord_;
-    Poco::Data::Statement lastSeq_;
-    Poco::Data::Statement upsertHead_;
-    Poco::Data::Statement insertRejection_;
+    void write(Row& row) {
+        findHead_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
+        findHead_.bind(4, row.sourceRecordId);
+        bool found = findHead_.step();
+        Poco::Int64 version = found ? findHead_.integer(0) + 1 : 1;
+        row.stored = !found || findHead_.text(1) != row.contentHash;
+        findHead_.reset();
+        if (!row.stored) return;
+
+        insertRecord_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
+        insertRecord_.bind(4, row.sourceRecordId).bind(5, version).bind(6, row.contentHash);
+        insertRecord_.bind(7, transferId_).bind(8, row.recordNumber).bind(9, row.body);
+        insertRecord_.step();
+        insertRecord_.reset();
+        Poco::Int64 seq = sqlite3_last_insert_rowid(db_);
+
+        upsertHead_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
+        upsertHead_.bind(4, row.sourceRecordId).bind(5, version).bind(6, row.contentHash);
+        upsertHead_.bind(7, seq);
+        upsertHead_.step();
+        upsertHead_.reset();
+    }
+
+    sqlite3* db_;
+    PreparedStatement findHead_;
+    PreparedStatement insertRecord_;
+    PreparedStatement upsertHead_;
+    PreparedStatement insertRejection_;
 };
 
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path)
-    : SqlStore(registeredConnector(), createdFolderOf(path)) {
+    : SqlStore(registeredConnector(), createdFolderOf(path)), path_(path) {
     migrate();
 }
 
@@ -119,7 +168,10 @@ void SqliteStore::beginExclusive(Poco::Data::Session& session) {
 }
 
 std::unique_ptr<RecordSink> SqliteStore::openSink(std::int64_t transferId) {
-    return std::make_unique<SqliteSink>(*this, session(), transferId);
+    // Its own connection, not the pool's: the sink works on SQLite's handle directly.
+    Poco::Data::Session own(Poco::Data::SQLite::Connector::KEY, path_);
+    configure(own);
+    return std::make_unique<SqliteSink>(*this, std::move(own), transferId);
 }
 
 }  // namespace gw

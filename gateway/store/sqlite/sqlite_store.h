@@ -19,6 +19,9 @@ class SqliteStore : public SqlStore {
     std::string serialType() const override { return "INTEGER PRIMARY KEY AUTOINCREMENT"; }
     // SQLite has one writer at a time: the claiming UPDATE cannot interleave with another.
     std::string skipLocked() const override { return ""; }
+
+  private:
+    std::string path_;
 };
 
 }  // namespace gw
