@@ -15,7 +15,9 @@
 #include "gateway/ctl/check_command.h"
 #include "gateway/ctl/map_command.h"
 #include "gateway/ctl/parse_command.h"
+#include "gateway/ctl/reconcile_command.h"
 #include "gateway/ctl/report_command.h"
+#include "gateway/ctl/token_command.h"
 
 namespace gw {
 namespace {
@@ -26,6 +28,8 @@ std::vector<std::unique_ptr<Command>> allCommands() {
     commands.push_back(std::make_unique<CheckCommand>());
     commands.push_back(std::make_unique<ParseCommand>());
     commands.push_back(std::make_unique<ReportCommand>());
+    commands.push_back(std::make_unique<ReconcileCommand>());
+    commands.push_back(std::make_unique<TokenCommand>());
     return commands;
 }
 

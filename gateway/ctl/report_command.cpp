@@ -1,9 +1,6 @@
 #include "gateway/ctl/report_command.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Path.h>
 #include <Poco/Util/Option.h>
-#include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <iostream>
 
@@ -52,14 +49,7 @@ int ReportCommand::run(const std::vector<std::string>& arguments) {
     ReportContext context{"", asOf_.empty() ? todayIso() : asOf_};
     if (!dayNumber(context.asOf)) throw ConfigError("--as-of takes a date as yyyy-mm-dd");
 
-    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
-    try {
-        config = new Poco::Util::PropertyFileConfiguration(configFile_);
-    } catch (const Poco::Exception& e) {
-        throw ConfigError("cannot read " + configFile_ + ": " + e.displayText());
-    }
-    GatewaySettings settings =
-        GatewaySettings::read(*config, Poco::Path(configFile_).makeAbsolute().parent().toString());
+    GatewaySettings settings = GatewaySettings::load(configFile_);
     context.codeDirectory = settings.schemaDirectory + "/codes";
     auto store = openStore(settings.storeBackend, settings.storeConnection);
 

@@ -12,14 +12,16 @@
 #include <Poco/SplitterChannel.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <iostream>
-#include <thread>
 
 #include "gateway/core/errors.h"
 #include "gateway/core/masking_channel.h"
+#include "gateway/daemon/access_control.h"
 #include "gateway/daemon/http_api.h"
 #include "gateway/daemon/transfer_runner.h"
+#include "gateway/daemon/transfer_workers.h"
 
 namespace gw {
 
@@ -106,8 +108,18 @@ int GatewayDaemon::main(const std::vector<std::string>& args) {
     }
 }
 
-int GatewayDaemon::runOnce() {
+std::unique_ptr<Store> GatewayDaemon::openRecoveredStore() {
     auto store = openStore(settings_->storeBackend, settings_->storeConnection);
+    if (int interrupted = store->recoverInterrupted(settings_->instanceName)) {
+        logger().warning(std::to_string(interrupted) +
+                         " transfer(s) of this instance were cut off when it last stopped; "
+                         "logged as interrupted, what they committed stays");
+    }
+    return store;
+}
+
+int GatewayDaemon::runOnce() {
+    auto store = openRecoveredStore();
     TransferRunner runner(*settings_, *store);
     bool allSucceeded = true;
     for (const auto& source : runner.sources()) {
@@ -124,33 +136,44 @@ int GatewayDaemon::runOnce() {
 }
 
 int GatewayDaemon::serve() {
-    auto store = openStore(settings_->storeBackend, settings_->storeConnection);
+    auto store = openRecoveredStore();
     TransferRunner runner(*settings_, *store);
 
+    std::vector<TokenGrant> grants;
+    std::optional<Pseudonymiser> pseudonymiser;
+    if (!settings_->secretsFile.empty()) {
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> secrets(
+            new Poco::Util::PropertyFileConfiguration(settings_->secretsFile));
+        grants = AccessControl::readGrants(*secrets);
+        if (secrets->hasProperty("feeds.pseudonymKey")) {
+            pseudonymiser.emplace(settings_->pseudonymisedView,
+                                  secrets->getString("feeds.pseudonymKey"));
+        }
+    }
+    if (grants.empty()) logger().warning("no tokens are configured: every /v1 request gets 401");
+    AccessControl access(std::move(grants));
+
+    TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
+    if (settings_->runSourcesAtStart) {
+        for (const auto& source : runner.sources()) workers.queue(source.name);
+    }
+
     std::atomic<bool> ready{false};
-    std::atomic<bool> stop{false};
     Poco::Net::ServerSocket socket(
         Poco::Net::SocketAddress(settings_->httpAddress, settings_->httpPort));
-    Poco::Net::HTTPServer server(new HttpApi(*store, ready), socket,
-                                 new Poco::Net::HTTPServerParams);
+    Poco::Net::HTTPServer server(
+        new HttpApi({*store, workers, runner.validator(), access, pseudonymiser, ready}), socket,
+        new Poco::Net::HTTPServerParams);
     server.start();
-    logger().information("gatewayd started: HTTP API on http://" + socket.address().toString() +
-                         ", store " + settings_->storeBackend + ":" + settings_->storeConnection);
-
-    // Until the scheduler exists, every source runs once at start.
-    std::thread transfers([&] {
-        for (const auto& source : runner.sources()) {
-            if (stop) break;
-            runner.run(source, &stop);
-        }
-    });
+    workers.start();
+    logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on http://" +
+                         socket.address().toString() + ", store " + settings_->storeBackend);
     ready = true;
     waitForTerminationRequest();
 
-    logger().information("stopping: no new requests; the running transfer commits what it has");
-    stop = true;
+    logger().information("stopping: no new requests; running transfers commit what they have");
     server.stop();
-    transfers.join();
+    workers.stop();
     logger().information("gatewayd stopped");
     return EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "gateway/daemon/gateway_settings.h"
+#include "gateway/store/store.h"
 
 namespace gw {
 
@@ -19,6 +20,8 @@ class GatewayDaemon : public Poco::Util::ServerApplication {
 
   private:
     void setUpLogging();
+    /// The configured store, with this instance's transfers cut off by a crash marked.
+    std::unique_ptr<Store> openRecoveredStore();
     int runOnce();
     int serve();
 

@@ -1,7 +1,10 @@
 #include "gateway/daemon/gateway_settings.h"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Environment.h>
 #include <Poco/Path.h>
 #include <Poco/StringTokenizer.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
 
 #include "gateway/core/errors.h"
 
@@ -46,6 +49,18 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
                 config.getString("schemas.mapping", data + "/schemas/mapping.schema.json"));
 
     s.linkTemporaryIdentityCodes = config.getBool("identity.linkTemporaryCodes", false);
+    s.instanceName = config.getString(
+        "instance.name", Poco::Environment::nodeName() + ":" + std::to_string(s.httpPort));
+    s.transferWorkers = config.getInt("transfers.workers", 2);
+    if (s.transferWorkers < 1 || s.transferWorkers > 64)
+        throw ConfigError("transfers.workers must be between 1 and 64");
+    s.runSourcesAtStart = config.getBool("sources.runAtStart", true);
+    s.secretsFile = config.hasProperty("secrets.file")
+                        ? resolve(configDirectory, config.getString("secrets.file"))
+                        : "";
+    s.pseudonymisedView = resolve(
+        configDirectory,
+        config.getString("feeds.pseudonymisedView", data + "/schemas/v1/pseudonymised-view.json"));
 
     Poco::StringTokenizer names(
         config.getString("sources", ""), ",",
@@ -64,6 +79,16 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         s.sources.push_back(std::move(source));
     }
     return s;
+}
+
+GatewaySettings GatewaySettings::load(const std::string& configFile) {
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config;
+    try {
+        config = new Poco::Util::PropertyFileConfiguration(configFile);
+    } catch (const Poco::Exception& e) {
+        throw ConfigError("cannot read " + configFile + ": " + e.displayText());
+    }
+    return read(*config, Poco::Path(configFile).makeAbsolute().parent().toString());
 }
 
 }  // namespace gw

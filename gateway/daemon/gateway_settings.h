@@ -27,11 +27,21 @@ struct GatewaySettings {
     std::string schemaDirectory;
     std::string mappingSchema;
     bool linkTemporaryIdentityCodes = false;
+    /// This gatewayd's name in the transfer log; instances sharing a database need their own.
+    std::string instanceName;
+    int transferWorkers = 2;
+    /// Queue a transfer of every source when the daemon starts.
+    bool runSourcesAtStart = true;
+    /// Tokens and the pseudonym key (`gatewayctl token add` writes it); empty: no access.
+    std::string secretsFile;
+    std::string pseudonymisedView;
     std::vector<SourceSettings> sources;
 
     /// Reads the settings; throws ConfigError naming a missing or bad key.
     static GatewaySettings read(const Poco::Util::AbstractConfiguration& config,
                                 const std::string& configDirectory);
+    /// Reads the settings of a configuration file (what gatewayctl's --config names).
+    static GatewaySettings load(const std::string& configFile);
 };
 
 /// Where the bundled schemas/ folder lives when configuration does not say.

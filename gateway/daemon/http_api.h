@@ -3,23 +3,38 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include <atomic>
+#include <optional>
 
+#include "gateway/daemon/access_control.h"
+#include "gateway/daemon/transfer_workers.h"
+#include "gateway/feeds/pseudonymiser.h"
 #include "gateway/store/store.h"
 
 namespace gw {
 
-/// Routes the gateway's HTTP API: health, readiness and the transfer log (docs/architecture.md).
+/// What the HTTP API works with.
+struct HttpApiContext {
+    Store& store;
+    TransferWorkers& transfers;
+    const RecordValidator& validator;  ///< knows the entities that have feeds
+    const AccessControl& access;
+    const std::optional<Pseudonymiser>& pseudonymiser;  ///< empty: no pseudonym key configured
+    const std::atomic<bool>& ready;  ///< true once configuration and store are loaded
+};
+
+/// Routes the gateway's HTTP API (docs/api/openapi.yaml): health and readiness for anyone; the
+/// transfer log and queue, the county's feeds and their audit log for bearer tokens with the
+/// scope each needs. An unknown or missing token gets 401 whatever the path, so that nothing
+/// tells an outsider what exists.
 class HttpApi : public Poco::Net::HTTPRequestHandlerFactory {
   public:
-    /// `ready` turns true once configuration and store are loaded and the first runs started.
-    HttpApi(Store& store, const std::atomic<bool>& ready);
+    explicit HttpApi(HttpApiContext context) : context_(context) {}
 
     Poco::Net::HTTPRequestHandler* createRequestHandler(
         const Poco::Net::HTTPServerRequest& request) override;
 
   private:
-    Store& store_;
-    const std::atomic<bool>& ready_;
+    HttpApiContext context_;
 };
 
 }  // namespace gw

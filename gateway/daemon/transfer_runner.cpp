@@ -22,11 +22,43 @@ TransferRunner::TransferRunner(const GatewaySettings& settings, Store& store)
     }
 }
 
+const SourceSettings* TransferRunner::findSource(const std::string& name) const {
+    for (const auto& source : settings_.sources) {
+        if (source.name == name) return &source;
+    }
+    return nullptr;
+}
+
+const Mapping& TransferRunner::mappingOf(const SourceSettings& source) const {
+    return mappings_.at(source.name);
+}
+
+std::string TransferRunner::inputName(const SourceSettings& source) {
+    return Poco::Path(source.path).getFileName();
+}
+
 TransferInfo TransferRunner::run(const SourceSettings& source, const std::atomic<bool>* stop) {
+    std::int64_t id = store_.beginTransfer(source.name, mappingOf(source).municipality(),
+                                           inputName(source), settings_.instanceName);
+    return execute(id, source, stop);
+}
+
+TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
+                                        const std::atomic<bool>* stop) {
+    const SourceSettings* source = findSource(claimed.source);
+    if (!source) {
+        TransferResult result;
+        result.error = "source '" + claimed.source + "' is not configured on instance " +
+                       settings_.instanceName;
+        store_.finishTransfer(claimed.id, result);
+        return *store_.findTransfer(claimed.id);
+    }
+    return execute(claimed.id, *source, stop);
+}
+
+TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& source,
+                                     const std::atomic<bool>* stop) {
     auto& log = Poco::Logger::get("gateway.transfer");
-    const Mapping& mapping = mappings_.at(source.name);
-    std::string inputName = Poco::Path(source.path).getFileName();
-    std::int64_t id = store_.beginTransfer(source.name, mapping.municipality(), inputName, "local");
     log.information("transfer " + std::to_string(id) + " of source '" + source.name +
                     "' started: " + source.path);
 
@@ -37,10 +69,11 @@ TransferInfo TransferRunner::run(const SourceSettings& source, const std::atomic
             result.error = "cannot open " + source.path;
         } else {
             auto sink = store_.openSink(id);
-            result = Pipeline(mapping, validator_, clients_).run(input, inputName, id, *sink, stop);
+            result = Pipeline(mappingOf(source), validator_, clients_)
+                         .run(input, inputName(source), id, *sink, stop);
         }
     } catch (const std::exception& e) {
-        // The sink rolled back its open batch; the counts no longer describe what is stored.
+        // The sink rolled back its open batch; what it committed before stays, with its counts.
         result.error = std::string("transfer failed: ") + e.what();
     }
     store_.finishTransfer(id, result);
@@ -48,8 +81,8 @@ TransferInfo TransferRunner::run(const SourceSettings& source, const std::atomic
     auto info = *store_.findTransfer(id);
     std::string summary = "transfer " + std::to_string(id) + " of source '" + source.name + "' " +
                           info.state + ": " + info.counts.toJson().dump();
-    if (result.error) {
-        log.error(summary + ": " + *result.error);
+    if (info.state == "failed") {
+        log.error(summary + ": " + info.error);
     } else {
         log.information(summary);
     }

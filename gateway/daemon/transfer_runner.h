@@ -20,12 +20,22 @@ class TransferRunner {
     TransferRunner(const GatewaySettings& settings, Store& store);
 
     const std::vector<SourceSettings>& sources() const { return settings_.sources; }
+    const SourceSettings* findSource(const std::string& name) const;
+    const Mapping& mappingOf(const SourceSettings& source) const;
+    const RecordValidator& validator() const { return validator_; }
+    /// The input name a transfer of `source` logs (the file name of its export).
+    static std::string inputName(const SourceSettings& source);
 
-    /// Runs one transfer of `source` and returns it as logged. Never throws for bad input or a
-    /// failing store: the transfer is then logged as failed with the reason.
+    /// Runs one transfer of `source` now and returns it as logged. Never throws for bad input or
+    /// a failing store: the transfer is then logged as failed with the reason.
     TransferInfo run(const SourceSettings& source, const std::atomic<bool>* stop = nullptr);
+    /// Runs a transfer this instance claimed from the queue, the same way.
+    TransferInfo runClaimed(const TransferInfo& claimed, const std::atomic<bool>* stop = nullptr);
 
   private:
+    TransferInfo execute(std::int64_t id, const SourceSettings& source,
+                         const std::atomic<bool>* stop);
+
     const GatewaySettings& settings_;
     Store& store_;
     RecordValidator validator_;

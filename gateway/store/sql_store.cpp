@@ -124,6 +124,15 @@ void SqlStore::migrate() {
 
 std::int64_t SqlStore::queueTransfer(const std::string& source, const std::string& municipality,
                                      const std::string& input) {
+    {
+        // A source already waiting in the queue waits once.
+        auto s = session();
+        std::string boundSource = source;
+        std::vector<Poco::Int64> queued;
+        s << sql("SELECT id FROM transfers WHERE state = 'queued' AND source = ? LIMIT 1"),
+            use(boundSource), into(queued), now;
+        if (!queued.empty()) return queued.front();
+    }
     return beginTransfer(source, municipality, input, "");
 }
 

@@ -80,7 +80,8 @@ class Store {
   public:
     virtual ~Store() = default;
 
-    /// Queues a run of `source` over `input` for the first free instance to claim.
+    /// Queues a run of `source` over `input` for the first free instance to claim, unless one is
+    /// queued already: then that one's id.
     virtual std::int64_t queueTransfer(const std::string& source, const std::string& municipality,
                                        const std::string& input) = 0;
     /// Claims the oldest queued transfer for `instance`, which then runs it; no two instances ever

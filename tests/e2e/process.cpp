@@ -2,6 +2,9 @@
 
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Path.h>
 #include <Poco/PipeStream.h>
@@ -61,7 +64,8 @@ GatewayWorkspace::GatewayWorkspace(const std::vector<std::string>& municipalitie
         {"logging.level", "debug"},
         {"schemas.directory", root + "/schemas/v1"},
         {"schemas.mapping", root + "/schemas/mapping.schema.json"},
-        {"identity.linkTemporaryCodes", "true"}};
+        {"identity.linkTemporaryCodes", "true"},
+        {"secrets.file", "var/secrets.properties"}};
     std::string names;
     for (const auto& municipality : municipalities) {
         names += (names.empty() ? "" : ",") + municipality;
@@ -76,11 +80,38 @@ GatewayWorkspace::GatewayWorkspace(const std::vector<std::string>& municipalitie
     for (const auto& [key, value] : config) file << key << " = " << value << "\n";
 }
 
+std::string GatewayWorkspace::addToken(const std::string& name, const std::string& scopes) const {
+    auto made = runProcess(GATEWAYCTL_PATH,
+                           {"token", "add", name, "--scopes", scopes, "--config", configFile()});
+    if (made.exitCode != 0) throw std::runtime_error("gatewayctl token add: " + made.err);
+    return made.out.substr(0, made.out.find('\n'));
+}
+
 GatewayWorkspace::~GatewayWorkspace() {
     try {
         Poco::File(folder_).remove(true);
     } catch (...) {
     }
+}
+
+HttpReply http(unsigned short port, const std::string& method, const std::string& path,
+               const std::string& token, const std::string& body) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(30, 0));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    if (!body.empty()) {
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    HttpReply reply;
+    reply.status = static_cast<int>(response.getStatus());
+    for (const auto& [name, value] : response) reply.headers[name] = value;
+    Poco::StreamCopier::copyToString(in, reply.body);
+    return reply;
 }
 
 unsigned short freeLoopbackPort() {

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <Poco/Exception.h>
 #include <Poco/Process.h>
 
+#include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace gw::test {
@@ -35,12 +38,40 @@ class GatewayWorkspace {
     ~GatewayWorkspace();
 
     std::string configFile() const { return folder_ + "/gateway.properties"; }
+    /// Adds a bearer token with `scopes` through `gatewayctl token add` and returns it.
+    std::string addToken(const std::string& name, const std::string& scopes) const;
     std::string database() const { return folder_ + "/var/gateway.db"; }
     std::string logFile() const { return folder_ + "/var/log/gatewayd.log"; }
 
   private:
     std::string folder_;
 };
+
+/// What an HTTP request got back.
+struct HttpReply {
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;
+};
+
+/// One HTTP request to gatewayd on loopback, with a bearer token unless `token` is empty.
+HttpReply http(unsigned short port, const std::string& method, const std::string& path,
+               const std::string& token = "", const std::string& body = "");
+
+/// Polls until `done` holds or the deadline passes; true if it held. A Poco exception (nothing
+/// listening yet) counts as not yet.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::seconds limit = std::chrono::seconds(60)) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        try {
+            if (done()) return true;
+        } catch (const Poco::Exception&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
 
 /// A TCP port on loopback that nothing listens on right now.
 unsigned short freeLoopbackPort();

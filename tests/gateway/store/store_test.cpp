@@ -275,10 +275,11 @@ TEST_P(StoreTest, FeedReadsAreKeptInTheAuditLog) {
 
 TEST_P(StoreTest, AQueuedTransferIsClaimedOnceAndOneSourceRunsOneAtATime) {
     auto a1 = store_->queueTransfer("a", "536", "x");
-    auto a2 = store_->queueTransfer("a", "536", "y");
+    EXPECT_EQ(store_->queueTransfer("a", "536", "x"), a1) << "queued once";
     auto b1 = store_->queueTransfer("b", "536", "z");
     EXPECT_EQ(store_->findTransfer(a1)->state, "queued");
     EXPECT_EQ(store_->claimTransfer("one")->id, a1);
+    auto a2 = store_->queueTransfer("a", "536", "y");
     EXPECT_EQ(store_->claimTransfer("two")->id, b1) << "a is running: its next one waits";
     EXPECT_FALSE(store_->claimTransfer("two"));
     store_->finishTransfer(a1, TransferResult{});

@@ -1,0 +1,78 @@
+#include "gateway/ctl/token_command.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+#include <Poco/RegularExpression.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <sys/stat.h>
+
+#include <iostream>
+
+#include "gateway/core/errors.h"
+#include "gateway/daemon/access_control.h"
+#include "gateway/daemon/gateway_settings.h"
+
+namespace gw {
+
+std::string TokenCommand::summary() const {
+    return "Adds a bearer token NAME with the given scopes (push:<municipality code>, "
+           "transfers:admin, feed:read, feed:pseudonymised, audit:read) to the secrets file that "
+           "the gatewayd configuration FILE names (secrets.file), creating the file, readable by "
+           "its owner only, with a new pseudonym key when it does not exist. The file keeps the "
+           "token's SHA-256, never the token: it is printed on stdout this once. gatewayd reads "
+           "tokens when it starts.";
+}
+
+void TokenCommand::defineOptions(Poco::Util::OptionSet& options) {
+    using Poco::Util::Option;
+    options.addOption(Option("config", "c", "the gatewayd configuration file")
+                          .argument("FILE")
+                          .required(true)
+                          .repeatable(false));
+    options.addOption(Option("scopes", "s", "what the token may do, separated by commas")
+                          .argument("SCOPES")
+                          .required(true)
+                          .repeatable(false));
+}
+
+void TokenCommand::handleOption(const std::string& name, const std::string& value) {
+    if (name == "config") configFile_ = value;
+    if (name == "scopes") scopes_ = value;
+}
+
+int TokenCommand::run(const std::vector<std::string>& arguments) {
+    if (arguments.size() != 2 || arguments[0] != "add")
+        throw ConfigError("usage: token add NAME --scopes SCOPES --config FILE");
+    const std::string& name = arguments[1];
+    if (!Poco::RegularExpression("^[A-Za-z0-9_-]{1,64}$").match(name))
+        throw ConfigError("a token name is 1 to 64 letters, digits, '-' or '_'");
+    GatewaySettings settings = GatewaySettings::load(configFile_);
+    if (settings.secretsFile.empty())
+        throw ConfigError(configFile_ + " names no secrets.file to keep tokens in");
+
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> secrets(
+        new Poco::Util::PropertyFileConfiguration);
+    if (Poco::File(settings.secretsFile).exists()) {
+        secrets->load(settings.secretsFile);
+    } else {
+        Poco::File(Poco::Path(settings.secretsFile).parent()).createDirectories();
+        secrets->setString("feeds.pseudonymKey", AccessControl::newToken());
+    }
+    if (secrets->hasProperty("token." + name + ".sha256"))
+        throw ConfigError("a token named '" + name + "' exists already");
+    std::string token = AccessControl::newToken();
+    secrets->setString("token." + name + ".sha256", AccessControl::hash(token));
+    secrets->setString("token." + name + ".scopes", scopes_);
+    AccessControl::readGrants(*secrets);  // refuses what gatewayd would refuse
+
+    // Readable by the owner only, before anything secret is written into it.
+    Poco::File(settings.secretsFile).createFile();
+    ::chmod(settings.secretsFile.c_str(), S_IRUSR | S_IWUSR);
+    secrets->save(settings.secretsFile);
+    std::cout << token << std::endl;
+    return kOk;
+}
+
+}  // namespace gw

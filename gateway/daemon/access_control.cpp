@@ -1,0 +1,69 @@
+#include "gateway/daemon/access_control.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/RandomStream.h>
+#include <Poco/SHA2Engine.h>
+#include <Poco/StringTokenizer.h>
+
+#include "gateway/core/errors.h"
+
+namespace gw {
+namespace {
+
+bool equalInConstantTime(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    unsigned char difference = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+}  // namespace
+
+std::vector<TokenGrant> AccessControl::readGrants(
+    const Poco::Util::AbstractConfiguration& secrets) {
+    std::vector<TokenGrant> grants;
+    Poco::Util::AbstractConfiguration::Keys names;
+    secrets.keys("token", names);
+    for (const auto& name : names) {
+        std::string prefix = "token." + name + ".";
+        TokenGrant grant;
+        grant.name = name;
+        grant.sha256 = secrets.getString(prefix + "sha256", "");
+        if (grant.sha256.size() != 64)
+            throw ConfigError("secrets: " + prefix + "sha256 must be 64 hex digits");
+        Poco::StringTokenizer scopes(
+            secrets.getString(prefix + "scopes", ""), ",",
+            Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+        grant.scopes.insert(scopes.begin(), scopes.end());
+        grants.push_back(std::move(grant));
+    }
+    return grants;
+}
+
+std::optional<TokenGrant> AccessControl::authenticate(const std::string& authorization) const {
+    static const std::string kScheme = "Bearer ";
+    if (authorization.compare(0, kScheme.size(), kScheme) != 0) return std::nullopt;
+    std::string presented = hash(authorization.substr(kScheme.size()));
+    std::optional<TokenGrant> found;
+    // Every grant is compared, so that the time taken does not tell which one matched.
+    for (const auto& grant : grants_) {
+        if (equalInConstantTime(grant.sha256, presented)) found = grant;
+    }
+    return found;
+}
+
+std::string AccessControl::hash(const std::string& token) {
+    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
+    sha256.update(token);
+    return Poco::DigestEngine::digestToHex(sha256.digest());
+}
+
+std::string AccessControl::newToken() {
+    Poco::RandomInputStream random;
+    Poco::DigestEngine::Digest bytes(32);
+    random.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    return Poco::DigestEngine::digestToHex(bytes);
+}
+
+}  // namespace gw

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace gw {
+
+/// A bearer token's name and what it may do. The token itself is never kept, only its SHA-256.
+struct TokenGrant {
+    std::string name;
+    std::string sha256;
+    std::set<std::string> scopes;  ///< push:<municipality>, transfers:admin, feed:read, ...
+
+    bool allows(const std::string& scope) const { return scopes.count(scope) != 0; }
+};
+
+/// Decides who a request comes from by its bearer token. Tokens live in the secrets file
+/// (`secrets.file`) as `token.<name>.sha256` and `token.<name>.scopes`; `gatewayctl token add`
+/// makes them.
+class AccessControl {
+  public:
+    explicit AccessControl(std::vector<TokenGrant> grants) : grants_(std::move(grants)) {}
+
+    /// Reads the grants of a secrets file; throws ConfigError naming a bad entry.
+    static std::vector<TokenGrant> readGrants(const Poco::Util::AbstractConfiguration& secrets);
+
+    /// The grant of the token in an `Authorization: Bearer ...` header; nothing when the header
+    /// is missing or names no token. Compares in constant time.
+    std::optional<TokenGrant> authenticate(const std::string& authorization) const;
+
+    /// The SHA-256 of a token, in hex, as the secrets file keeps it.
+    static std::string hash(const std::string& token);
+    /// A new random token: 32 bytes from the system's random source, in hex.
+    static std::string newToken();
+
+  private:
+    std::vector<TokenGrant> grants_;
+};
+
+}  // namespace gw

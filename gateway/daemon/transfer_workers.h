@@ -1,0 +1,43 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "gateway/daemon/transfer_runner.h"
+
+namespace gw {
+
+/// Runs queued transfers: a few threads, each claiming the oldest queued transfer from the store
+/// and running it. The queue is in the database, so several instances on one database share the
+/// work and no transfer runs twice.
+class TransferWorkers {
+  public:
+    TransferWorkers(TransferRunner& runner, Store& store, std::string instance, int threads);
+    ~TransferWorkers();
+
+    /// Queues a run of a configured source (one already queued is reused) and wakes a worker.
+    /// Nothing when no source has that name.
+    std::optional<TransferInfo> queue(const std::string& source);
+
+    void start();
+    /// Stops claiming; running transfers stop at the next record and commit what they have.
+    void stop();
+
+  private:
+    void work();
+
+    TransferRunner& runner_;
+    Store& store_;
+    std::string instance_;
+    int threads_;
+    std::vector<std::thread> workers_;
+    std::atomic<bool> stop_{false};
+    std::mutex mutex_;
+    std::condition_variable wake_;
+};
+
+}  // namespace gw
