@@ -32,7 +32,9 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
                                       const std::string& configDirectory) {
     GatewaySettings s;
     s.storeBackend = config.getString("store.backend", "sqlite");
-    s.storeConnection = resolve(configDirectory, required(config, "store.connection"));
+    // A SQLite file is a path; a PostgreSQL connection string is not.
+    s.storeConnection = required(config, "store.connection");
+    if (s.storeBackend == "sqlite") s.storeConnection = resolve(configDirectory, s.storeConnection);
     s.httpAddress = config.getString("http.address", "127.0.0.1");
     int port = config.getInt("http.port", 8780);
     if (port < 0 || port > 65535) throw ConfigError("http.port must be between 0 and 65535");

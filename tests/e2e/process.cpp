@@ -12,6 +12,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -76,8 +77,40 @@ GatewayWorkspace::GatewayWorkspace(const std::vector<std::string>& municipalitie
     }
     config["sources"] = names;
     for (auto& [key, value] : extra) config[key] = value;
-    std::ofstream file(configFile());
+    config_ = config;
+    writeConfig("gateway", {});
+}
+
+std::string GatewayWorkspace::writeConfig(
+    const std::string& name, const std::map<std::string, std::string>& overrides) const {
+    auto config = config_;
+    for (const auto& [key, value] : overrides) config[key] = value;
+    std::string path = folder_ + "/" + name + ".properties";
+    std::ofstream file(path);
     for (const auto& [key, value] : config) file << key << " = " << value << "\n";
+    return path;
+}
+
+RunningGateway::RunningGateway(const std::string& configFile, unsigned short port)
+    : process_(Poco::Process::launch(GATEWAYD_PATH, {"--config", configFile})), port_(port) {
+    bool ready = eventually([&] {
+        if (!Poco::Process::isRunning(process_)) return true;  // it will not become ready
+        return http(port_, "GET", "/readyz").status == 200;
+    });
+    if (!ready || !Poco::Process::isRunning(process_)) {
+        stop(SIGKILL);
+        throw std::runtime_error("gatewayd did not become ready on port " + std::to_string(port));
+    }
+}
+
+RunningGateway::~RunningGateway() {
+    if (running_) stop(SIGTERM);
+}
+
+int RunningGateway::stop(int signal) {
+    ::kill(process_.id(), signal);
+    running_ = false;
+    return process_.wait();
 }
 
 std::string GatewayWorkspace::addToken(const std::string& name, const std::string& scopes) const {

@@ -38,6 +38,11 @@ class GatewayWorkspace {
     ~GatewayWorkspace();
 
     std::string configFile() const { return folder_ + "/gateway.properties"; }
+    /// Writes a second configuration beside the first, with `overrides`, and returns its path
+    /// (for another instance on the same store).
+    std::string writeConfig(const std::string& name,
+                            const std::map<std::string, std::string>& overrides) const;
+    std::string folder() const { return folder_; }
     /// Adds a bearer token with `scopes` through `gatewayctl token add` and returns it.
     std::string addToken(const std::string& name, const std::string& scopes) const;
     std::string database() const { return folder_ + "/var/gateway.db"; }
@@ -45,6 +50,25 @@ class GatewayWorkspace {
 
   private:
     std::string folder_;
+    std::map<std::string, std::string> config_;
+};
+
+/// gatewayd running in the foreground on a configuration; stopped with SIGTERM at the end of the
+/// test if it still runs.
+class RunningGateway {
+  public:
+    /// Starts it and waits until /readyz answers 200 on `port`.
+    RunningGateway(const std::string& configFile, unsigned short port);
+    ~RunningGateway();
+
+    unsigned short port() const { return port_; }
+    /// Sends `signal` and waits for the exit code.
+    int stop(int signal);
+
+  private:
+    Poco::ProcessHandle process_;
+    unsigned short port_;
+    bool running_ = true;
 };
 
 /// What an HTTP request got back.
