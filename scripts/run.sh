@@ -16,18 +16,30 @@ if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.2; done
 fi
 mkdir -p "$root/var"
+# A demo token with every scope, made once; the secrets file keeps only its hash, so the token
+# itself is kept beside it for this demo, readable by its owner only.
+token_file=$root/var/demo-token
+if [[ ! -s $token_file ]]; then
+    rm -f "$root/var/secrets.properties"
+    (umask 077 && build/gateway/gatewayctl token add demo \
+        --scopes transfers:admin,feed:read,feed:pseudonymised,audit:read \
+        --config "$root/config/gateway.properties" >"$token_file")
+fi
+token=$(cat "$token_file")
 build/gateway/gatewayd --config "$root/config/gateway.properties" --daemon --pidfile="$pidfile"
 
 port=$(sed -n 's/^http.port *= *//p' config/gateway.properties)
-python3 - "$port" <<'PY'
+python3 - "$port" "$token" <<'PY'
 import json, sys, time, urllib.request
-port = sys.argv[1]
+port, token = sys.argv[1], sys.argv[2]
 deadline = time.time() + 120
 while time.time() < deadline:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/transfers", timeout=2) as reply:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/transfers",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=2) as reply:
             transfers = json.load(reply)["transfers"]
-        if transfers and all(t["state"] != "running" for t in transfers):
+        if transfers and all(t["state"] not in ("queued", "running") for t in transfers):
             for t in transfers:
                 c = t["counts"]
                 print(f"transfer {t['id']} of {t['source']}: {t['state']}, read {c['read']}, "
@@ -44,6 +56,9 @@ cat <<INFO
 gatewayd is running (pid $(cat "$pidfile")).
   store:    $root/var/gateway.db (SQLite)
   logs:     $root/var/log/gatewayd.log
-  HTTP API: http://127.0.0.1:$port  (try /healthz and /v1/transfers)
+  HTTP API: http://127.0.0.1:$port  (docs/api/openapi.yaml)
+  token:    $token_file (every scope; the secrets file var/secrets.properties keeps its hash)
+  try:      curl -H "Authorization: Bearer \$(cat $token_file)" http://127.0.0.1:$port/v1/transfers
+            curl -H "Authorization: Bearer \$(cat $token_file)" "http://127.0.0.1:$port/v1/feeds/service_episode?view=pseudonymised&limit=3"
   stop:     kill \$(cat $pidfile)
 INFO

@@ -123,6 +123,7 @@ int GatewayDaemon::runOnce() {
     TransferRunner runner(*settings_, *store);
     bool allSucceeded = true;
     for (const auto& source : runner.sources()) {
+        if (source.kind != "file") continue;  // a push source has nothing to read until pushed
         TransferInfo transfer = runner.run(source);
         allSucceeded &= transfer.state == "succeeded";
         std::cout << "source " << source.name << ": transfer " << transfer.id << " "
@@ -155,15 +156,17 @@ int GatewayDaemon::serve() {
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
     if (settings_->runSourcesAtStart) {
-        for (const auto& source : runner.sources()) workers.queue(source.name);
+        for (const auto& source : runner.sources()) {
+            if (source.kind == "file") workers.queue(source.name);
+        }
     }
 
     std::atomic<bool> ready{false};
     Poco::Net::ServerSocket socket(
         Poco::Net::SocketAddress(settings_->httpAddress, settings_->httpPort));
-    Poco::Net::HTTPServer server(
-        new HttpApi({*store, workers, runner.validator(), access, pseudonymiser, ready}), socket,
-        new Poco::Net::HTTPServerParams);
+    Poco::Net::HTTPServer server(new HttpApi({*settings_, *store, workers, runner.validator(),
+                                              access, pseudonymiser, ready}),
+                                 socket, new Poco::Net::HTTPServerParams);
     server.start();
     workers.start();
     logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on http://" +

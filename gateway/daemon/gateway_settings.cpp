@@ -60,6 +60,9 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     s.secretsFile = config.hasProperty("secrets.file")
                         ? resolve(configDirectory, config.getString("secrets.file"))
                         : "";
+    s.pushSpoolDirectory =
+        resolve(configDirectory, config.getString("push.spoolDirectory", "var/push"));
+    s.pushMaxBytes = config.getUInt64("push.maxBytes", 2ULL << 30);
     s.pseudonymisedView = resolve(
         configDirectory,
         config.getString("feeds.pseudonymisedView", data + "/schemas/v1/pseudonymised-view.json"));
@@ -72,12 +75,15 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         SourceSettings source;
         source.name = name;
         source.kind = config.getString(prefix + "kind", "file");
-        if (source.kind != "file") {
-            throw ConfigError("source '" + name + "': unknown kind '" + source.kind +
-                              "' (this build has: file)");
-        }
         source.mapping = resolve(configDirectory, required(config, prefix + "mapping"));
-        source.path = resolve(configDirectory, required(config, prefix + "path"));
+        if (source.kind == "file") {
+            source.path = resolve(configDirectory, required(config, prefix + "path"));
+        } else if (source.kind == "push") {
+            source.dataset = required(config, prefix + "dataset");
+        } else {
+            throw ConfigError("source '" + name + "': unknown kind '" + source.kind +
+                              "' (this build has: file, push)");
+        }
         s.sources.push_back(std::move(source));
     }
     return s;

@@ -2,6 +2,7 @@
 
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,9 +11,12 @@ namespace gw {
 /// One configured source: a named feed of one municipality's export into one mapping.
 struct SourceSettings {
     std::string name;
-    std::string kind;  ///< "file": one export file at `path`
+    /// "file": one export file at `path`; "push": exports pushed to
+    /// POST /v1/push/{municipality}/{dataset}, spooled to disk first.
+    std::string kind;
     std::string mapping;
-    std::string path;
+    std::string path;     ///< file
+    std::string dataset;  ///< push
 };
 
 /// Everything gatewayd reads from its configuration file, with relative paths resolved against
@@ -35,6 +39,10 @@ struct GatewaySettings {
     /// Tokens and the pseudonym key (`gatewayctl token add` writes it); empty: no access.
     std::string secretsFile;
     std::string pseudonymisedView;
+    /// Where pushed exports are kept from before they are acknowledged until their transfer
+    /// ends (then in archive/ or failed/ beneath). Instances sharing a database share it.
+    std::string pushSpoolDirectory;
+    std::uint64_t pushMaxBytes = 0;
     std::vector<SourceSettings> sources;
 
     /// Reads the settings; throws ConfigError naming a missing or bad key.

@@ -1,13 +1,23 @@
 #include "gateway/daemon/http_api.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/MediaType.h>
 #include <Poco/NumberParser.h>
+#include <Poco/Path.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
+#include <Poco/UUIDGenerator.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <functional>
+#include <map>
 
 namespace gw {
 namespace {
@@ -18,6 +28,7 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr std::size_t kMaxPage = 10000;
+constexpr std::streamsize kMaxDrainedBytes = 16 << 20;
 
 void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
               const nlohmann::json& body) {
@@ -80,6 +91,11 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
 
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
         Call call{request, response, grant_ ? &*grant_ : nullptr, segments_, query_};
+        // A body may be left unread (a refused push): one connection per POST, and what is left
+        // is read and dropped after the answer, so that a client sending its whole body before
+        // reading gets the answer rather than a reset connection.
+        bool hasBody = request.getMethod() == HTTPRequest::HTTP_POST;
+        if (hasBody) response.setKeepAlive(false);
         try {
             body_(call);
         } catch (const BadRequest& e) {
@@ -94,6 +110,7 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
                           "the request failed; see the log");
             }
         }
+        if (hasBody) request.stream().ignore(kMaxDrainedBytes);
     }
 
   private:
@@ -194,6 +211,168 @@ void readFeed(const HttpApiContext& context, Call& call) {
     call.response.send() << body;
 }
 
+/// The transfer log as Prometheus metrics (text format 0.0.4).
+void sendMetrics(Store& store, Call& call) {
+    auto stats = store.sourceStats();
+    std::string text =
+        "# HELP gateway_records_total Source records by municipality, source and outcome, from "
+        "the transfer log.\n# TYPE gateway_records_total counter\n";
+    auto label = [](const std::string& value) {
+        std::string escaped;
+        for (char c : value)
+            escaped += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+        return escaped;
+    };
+    std::map<std::pair<std::string, std::string>, TransferCounts> records;
+    std::map<std::string, std::string> lastSuccess;
+    std::int64_t queued = 0, running = 0;
+    for (const auto& s : stats) {
+        auto& counts = records[{s.municipality, s.source}];
+        counts.read += s.counts.read;
+        counts.stored += s.counts.stored;
+        counts.unchanged += s.counts.unchanged;
+        counts.rejected += s.counts.rejected;
+        if (s.state == "queued") queued += s.transfers;
+        if (s.state == "running") running += s.transfers;
+        if (s.state == "succeeded") lastSuccess[s.source] = s.lastFinishedAt;
+    }
+    for (const auto& [key, counts] : records) {
+        std::string labels =
+            "municipality=\"" + label(key.first) + "\",source=\"" + label(key.second) + "\",";
+        for (const auto& [outcome, n] : {std::pair<const char*, std::uint64_t>{"read", counts.read},
+                                         {"stored", counts.stored},
+                                         {"unchanged", counts.unchanged},
+                                         {"rejected", counts.rejected}}) {
+            text += "gateway_records_total{" + labels + "outcome=\"" + outcome + "\"} " +
+                    std::to_string(n) + "\n";
+        }
+    }
+    text +=
+        "# HELP gateway_transfers_total Transfers by source and state.\n"
+        "# TYPE gateway_transfers_total gauge\n";
+    for (const auto& s : stats) {
+        text += "gateway_transfers_total{source=\"" + label(s.source) + "\",state=\"" + s.state +
+                "\"} " + std::to_string(s.transfers) + "\n";
+    }
+    text +=
+        "# HELP gateway_queue_depth Transfers waiting for a worker.\n"
+        "# TYPE gateway_queue_depth gauge\ngateway_queue_depth " +
+        std::to_string(queued) +
+        "\n# HELP gateway_transfers_running Transfers running now.\n"
+        "# TYPE gateway_transfers_running gauge\ngateway_transfers_running " +
+        std::to_string(running) +
+        "\n# HELP gateway_last_success_timestamp_seconds When each source's last successful "
+        "transfer ended.\n# TYPE gateway_last_success_timestamp_seconds gauge\n";
+    for (const auto& [source, finished] : lastSuccess) {
+        int zone = 0;
+        Poco::DateTime when;
+        if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, finished,
+                                            when, zone))
+            continue;
+        text += "gateway_last_success_timestamp_seconds{source=\"" + label(source) + "\"} " +
+                std::to_string(when.timestamp().epochTime()) + "\n";
+    }
+    call.response.setStatus(HTTPResponse::HTTP_OK);
+    call.response.setContentType("text/plain; version=0.0.4");
+    call.response.setContentLength(static_cast<std::streamsize>(text.size()));
+    call.response.send() << text;
+}
+
+/// The adapter format a pushed body's Content-Type names.
+std::string formatOf(const std::string& contentType) {
+    static const std::map<std::string, std::string> formats = {
+        {"text/csv", "csv"},          {"application/csv", "csv"},
+        {"application/json", "json"}, {"application/x-ndjson", "json"},
+        {"application/xml", "xml"},   {"text/xml", "xml"}};
+    Poco::Net::MediaType type(contentType.empty() ? "application/octet-stream" : contentType);
+    auto found = formats.find(Poco::toLower(type.getType() + "/" + type.getSubType()));
+    return found == formats.end() ? "" : found->second;
+}
+
+/// Writes a request body to `path` and makes it durable; false (and no file) when the body was
+/// longer than `maxBytes` or shorter than its Content-Length.
+bool spool(HTTPServerRequest& request, const std::string& path, std::uint64_t maxBytes) {
+    std::string incoming =
+        Poco::Path(path).parent().toString() + "." + Poco::Path(path).getFileName() + ".incoming";
+    int fd = ::open(incoming.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create " + incoming);
+    std::vector<char> buffer(1 << 16);
+    std::uint64_t total = 0;
+    bool complete = true;
+    std::istream& body = request.stream();
+    while (complete && body) {
+        body.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        auto got = static_cast<std::size_t>(body.gcount());
+        total += got;
+        if (total > maxBytes) complete = false;
+        for (std::size_t written = 0; complete && written < got;) {
+            ssize_t n = ::write(fd, buffer.data() + written, got - written);
+            if (n < 0) {
+                ::close(fd);
+                ::unlink(incoming.c_str());
+                throw std::runtime_error("cannot write " + incoming);
+            }
+            written += static_cast<std::size_t>(n);
+        }
+    }
+    if (request.hasContentLength() &&
+        total != static_cast<std::uint64_t>(request.getContentLength64()))
+        complete = false;
+    // Durable before it is acknowledged: the data, the name, and the folder entry.
+    bool synced = complete && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!complete || !synced || ::rename(incoming.c_str(), path.c_str()) != 0) {
+        ::unlink(incoming.c_str());
+        if (complete) throw std::runtime_error("cannot make " + path + " durable");
+        return false;
+    }
+    int folder = ::open(Poco::Path(path).parent().toString().c_str(), O_RDONLY | O_DIRECTORY);
+    if (folder >= 0) {
+        ::fsync(folder);
+        ::close(folder);
+    }
+    return true;
+}
+
+void acceptPush(const HttpApiContext& context, Call& call) {
+    const std::string& municipality = call.segments[2];
+    const std::string& dataset = call.segments[3];
+    const TransferRunner& runner = context.transfers.runner();
+    const SourceSettings* source = runner.findPushSource(municipality, dataset);
+    if (!source) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND,
+                  "no push source for that municipality and dataset");
+        return;
+    }
+    std::string format = runner.mappingOf(*source).format();
+    if (formatOf(call.request.getContentType()) != format) {
+        sendError(call.response, HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE,
+                  "this dataset takes " + format);
+        return;
+    }
+    std::uint64_t maxBytes = context.settings.pushMaxBytes;
+    if (call.request.hasContentLength() &&
+        static_cast<std::uint64_t>(call.request.getContentLength64()) > maxBytes) {
+        call.response.setKeepAlive(false);
+        sendError(call.response, HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
+                  "the body is larger than " + std::to_string(maxBytes) + " bytes");
+        return;
+    }
+    Poco::File(context.settings.pushSpoolDirectory).createDirectories();
+    std::string name = source->name + "-" +
+                       Poco::UUIDGenerator::defaultGenerator().createRandom().toString() + "." +
+                       format;
+    if (!spool(call.request, context.settings.pushSpoolDirectory + "/" + name, maxBytes)) {
+        call.response.setKeepAlive(false);
+        sendError(call.response, HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
+                  "the body was larger than " + std::to_string(maxBytes) +
+                      " bytes, or shorter than its Content-Length");
+        return;
+    }
+    auto transfer = context.transfers.queue(source->name, name);
+    sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, transfer->toJson());
+}
+
 void listFeedReads(Store& store, Call& call) {
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
     auto limit = numberParameter(call.query, "limit", 1000, kMaxPage);
@@ -210,7 +389,9 @@ void listFeedReads(Store& store, Call& call) {
 struct Route {
     std::string method;
     std::vector<std::string> pattern;
-    std::string scope;  ///< empty: open to anyone; "feed" for either feed scope
+    /// Empty: open to anyone; "feed" for either feed scope; "push" for push:<the path's
+    /// municipality>.
+    std::string scope;
     std::function<void(const HttpApiContext&, Call&)> handle;
 
     bool matches(const std::string& m, const std::vector<std::string>& segments) const {
@@ -220,8 +401,9 @@ struct Route {
         }
         return true;
     }
-    bool permits(const TokenGrant& grant) const {
+    bool permits(const TokenGrant& grant, const std::vector<std::string>& segments) const {
         if (scope == "feed") return grant.allows("feed:read") || grant.allows("feed:pseudonymised");
+        if (scope == "push") return grant.allows("push:" + segments[2]);
         return grant.allows(scope);
     }
 };
@@ -244,6 +426,11 @@ const std::vector<Route>& routes() {
                  sendError(call.response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "starting");
              }
          }},
+        // Open, as Prometheus scrapes: counts and times, no names or records.
+        {HTTPRequest::HTTP_GET,
+         {"metrics"},
+         "",
+         [](const HttpApiContext& context, Call& call) { sendMetrics(context.store, call); }},
         {HTTPRequest::HTTP_GET,
          {"v1", "transfers"},
          "transfers:admin",
@@ -260,6 +447,7 @@ const std::vector<Route>& routes() {
          {"v1", "transfers", "*", "rejects"},
          "transfers:admin",
          [](const HttpApiContext& context, Call& call) { listRejects(context.store, call); }},
+        {HTTPRequest::HTTP_POST, {"v1", "push", "*", "*"}, "push", acceptPush},
         {HTTPRequest::HTTP_GET, {"v1", "feeds", "*"}, "feed", readFeed},
         {HTTPRequest::HTTP_GET,
          {"v1", "audit", "feed-reads"},
@@ -294,7 +482,7 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
     }
     for (const auto& route : routes()) {
         if (!route.matches(request.getMethod(), segments)) continue;
-        if (!route.scope.empty() && !route.permits(*grant)) {
+        if (!route.scope.empty() && !route.permits(*grant, segments)) {
             return new FunctionHandler(
                 [](Call& call) {
                     sendError(call.response, HTTPResponse::HTTP_FORBIDDEN,

@@ -14,6 +14,7 @@ namespace gw {
 
 /// What the HTTP API works with.
 struct HttpApiContext {
+    const GatewaySettings& settings;
     Store& store;
     TransferWorkers& transfers;
     const RecordValidator& validator;  ///< knows the entities that have feeds
@@ -22,8 +23,8 @@ struct HttpApiContext {
     const std::atomic<bool>& ready;  ///< true once configuration and store are loaded
 };
 
-/// Routes the gateway's HTTP API (docs/api/openapi.yaml): health and readiness for anyone; the
-/// transfer log and queue, the county's feeds and their audit log for bearer tokens with the
+/// Routes the gateway's HTTP API (docs/api/openapi.yaml): health and readiness for anyone; pushes,
+/// the transfer log and queue, the county's feeds and their audit log for bearer tokens with the
 /// scope each needs. An unknown or missing token gets 401 whatever the path, so that nothing
 /// tells an outsider what exists.
 class HttpApi : public Poco::Net::HTTPRequestHandlerFactory {

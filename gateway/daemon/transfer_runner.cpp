@@ -1,5 +1,6 @@
 #include "gateway/daemon/transfer_runner.h"
 
+#include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
 
@@ -37,10 +38,26 @@ std::string TransferRunner::inputName(const SourceSettings& source) {
     return Poco::Path(source.path).getFileName();
 }
 
+std::string TransferRunner::inputPath(const SourceSettings& source,
+                                      const std::string& input) const {
+    if (source.kind == "push") return settings_.pushSpoolDirectory + "/" + input;
+    return source.path;
+}
+
+const SourceSettings* TransferRunner::findPushSource(const std::string& municipality,
+                                                     const std::string& dataset) const {
+    for (const auto& source : settings_.sources) {
+        if (source.kind == "push" && source.dataset == dataset &&
+            mappingOf(source).municipality() == municipality)
+            return &source;
+    }
+    return nullptr;
+}
+
 TransferInfo TransferRunner::run(const SourceSettings& source, const std::atomic<bool>* stop) {
     std::int64_t id = store_.beginTransfer(source.name, mappingOf(source).municipality(),
                                            inputName(source), settings_.instanceName);
-    return execute(id, source, stop);
+    return execute(id, source, inputName(source), stop);
 }
 
 TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
@@ -53,24 +70,25 @@ TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
         store_.finishTransfer(claimed.id, result);
         return *store_.findTransfer(claimed.id);
     }
-    return execute(claimed.id, *source, stop);
+    return execute(claimed.id, *source, claimed.input, stop);
 }
 
 TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& source,
-                                     const std::atomic<bool>* stop) {
+                                     const std::string& inputName, const std::atomic<bool>* stop) {
     auto& log = Poco::Logger::get("gateway.transfer");
+    std::string path = inputPath(source, inputName);
     log.information("transfer " + std::to_string(id) + " of source '" + source.name +
-                    "' started: " + source.path);
+                    "' started: " + path);
 
     TransferResult result;
     try {
-        std::ifstream input(source.path, std::ios::binary);
+        std::ifstream input(path, std::ios::binary);
         if (!input) {
-            result.error = "cannot open " + source.path;
+            result.error = "cannot open " + path;
         } else {
             auto sink = store_.openSink(id);
             result = Pipeline(mappingOf(source), validator_, clients_)
-                         .run(input, inputName(source), id, *sink, stop);
+                         .run(input, inputName, id, *sink, stop);
         }
     } catch (const std::exception& e) {
         // The sink rolled back its open batch; what it committed before stays, with its counts.
@@ -86,7 +104,26 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
     } else {
         log.information(summary);
     }
+    // An interrupted push stays in the spool: its next run reads it again.
+    if (source.kind == "push" && info.state != "interrupted") fileAway(path, info);
     return info;
+}
+
+void TransferRunner::fileAway(const std::string& path, const TransferInfo& transfer) const {
+    try {
+        bool ok = transfer.state == "succeeded";
+        std::string folder = settings_.pushSpoolDirectory + (ok ? "/archive" : "/failed");
+        Poco::File(folder).createDirectories();
+        std::string target = folder + "/" + Poco::Path(path).getFileName();
+        Poco::File(path).renameTo(target);
+        if (!ok) {
+            std::ofstream reason(target + ".reason.txt");
+            reason << "transfer " << transfer.id << " failed: " << transfer.error << "\n";
+        }
+    } catch (const Poco::Exception& e) {
+        Poco::Logger::get("gateway.transfer")
+            .error("cannot file away " + path + ": " + e.displayText());
+    }
 }
 
 }  // namespace gw

@@ -23,8 +23,13 @@ class TransferRunner {
     const SourceSettings* findSource(const std::string& name) const;
     const Mapping& mappingOf(const SourceSettings& source) const;
     const RecordValidator& validator() const { return validator_; }
-    /// The input name a transfer of `source` logs (the file name of its export).
+    /// The input name a transfer of a file source logs (the file name of its export).
     static std::string inputName(const SourceSettings& source);
+    /// The file a transfer of `source` over input `input` reads.
+    std::string inputPath(const SourceSettings& source, const std::string& input) const;
+    /// The push source of a municipality's dataset, if one is configured.
+    const SourceSettings* findPushSource(const std::string& municipality,
+                                         const std::string& dataset) const;
 
     /// Runs one transfer of `source` now and returns it as logged. Never throws for bad input or
     /// a failing store: the transfer is then logged as failed with the reason.
@@ -33,8 +38,10 @@ class TransferRunner {
     TransferInfo runClaimed(const TransferInfo& claimed, const std::atomic<bool>* stop = nullptr);
 
   private:
-    TransferInfo execute(std::int64_t id, const SourceSettings& source,
+    TransferInfo execute(std::int64_t id, const SourceSettings& source, const std::string& input,
                          const std::atomic<bool>* stop);
+    /// A pushed export whose transfer ended goes to archive/ or, with the reason, to failed/.
+    void fileAway(const std::string& path, const TransferInfo& transfer) const;
 
     const GatewaySettings& settings_;
     Store& store_;

@@ -14,11 +14,12 @@ TransferWorkers::~TransferWorkers() {
     stop();
 }
 
-std::optional<TransferInfo> TransferWorkers::queue(const std::string& name) {
+std::optional<TransferInfo> TransferWorkers::queue(const std::string& name,
+                                                   const std::string& input) {
     const SourceSettings* source = runner_.findSource(name);
-    if (!source) return std::nullopt;
+    if (!source || (source->kind == "push") == input.empty()) return std::nullopt;
     auto id = store_.queueTransfer(source->name, runner_.mappingOf(*source).municipality(),
-                                   TransferRunner::inputName(*source));
+                                   input.empty() ? TransferRunner::inputName(*source) : input);
     wake_.notify_one();
     return store_.findTransfer(id);
 }

@@ -19,9 +19,10 @@ class TransferWorkers {
     TransferWorkers(TransferRunner& runner, Store& store, std::string instance, int threads);
     ~TransferWorkers();
 
-    /// Queues a run of a configured source (one already queued is reused) and wakes a worker.
-    /// Nothing when no source has that name.
-    std::optional<TransferInfo> queue(const std::string& source);
+    /// Queues a run of a configured source over `input` (for a file source, its file; one
+    /// already queued is reused) and wakes a worker. Nothing when no source has that name.
+    std::optional<TransferInfo> queue(const std::string& source, const std::string& input = "");
+    const TransferRunner& runner() const { return runner_; }
 
     void start();
     /// Stops claiming; running transfers stop at the next record and commit what they have.

@@ -125,12 +125,14 @@ void SqlStore::migrate() {
 std::int64_t SqlStore::queueTransfer(const std::string& source, const std::string& municipality,
                                      const std::string& input) {
     {
-        // A source already waiting in the queue waits once.
+        // An input already waiting in the queue waits once.
         auto s = session();
-        std::string boundSource = source;
+        std::string boundSource = source, boundInput = input;
         std::vector<Poco::Int64> queued;
-        s << sql("SELECT id FROM transfers WHERE state = 'queued' AND source = ? LIMIT 1"),
-            use(boundSource), into(queued), now;
+        s << sql(
+            "SELECT id FROM transfers WHERE state = 'queued' AND source = ? AND input = ?"
+            " LIMIT 1"),
+            use(boundSource), use(boundInput), into(queued), now;
         if (!queued.empty()) return queued.front();
     }
     return beginTransfer(source, municipality, input, "");
@@ -249,6 +251,30 @@ std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std
         transfers.push_back(std::move(info));
     }
     return transfers;
+}
+
+std::vector<SourceStats> SqlStore::sourceStats() {
+    auto s = session();
+    std::vector<std::string> sources, municipalities, states, lastFinished;
+    std::vector<Poco::Int64> transfers, read, stored, unchanged, rejected;
+    s << "SELECT source, municipality, state, COUNT(*),"
+         " CAST(COALESCE(SUM(records_read), 0) AS BIGINT),"
+         " CAST(COALESCE(SUM(records_stored), 0) AS BIGINT),"
+         " CAST(COALESCE(SUM(records_unchanged), 0) AS BIGINT),"
+         " CAST(COALESCE(SUM(records_rejected), 0) AS BIGINT), COALESCE(MAX(finished_at), '')"
+         " FROM transfers GROUP BY source, municipality, state ORDER BY source, state",
+        into(sources), into(municipalities), into(states), into(transfers), into(read),
+        into(stored), into(unchanged), into(rejected), into(lastFinished), now;
+    std::vector<SourceStats> stats;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        stats.push_back({sources[i], municipalities[i], states[i], transfers[i],
+                         TransferCounts{static_cast<std::uint64_t>(read[i]),
+                                        static_cast<std::uint64_t>(stored[i]),
+                                        static_cast<std::uint64_t>(unchanged[i]),
+                                        static_cast<std::uint64_t>(rejected[i])},
+                         lastFinished[i]});
+    }
+    return stats;
 }
 
 std::vector<RejectInfo> SqlStore::listRejects(std::int64_t transferId, std::int64_t after,

@@ -27,6 +27,7 @@ class SqlStore : public Store {
     std::optional<TransferInfo> findTransfer(std::int64_t id) override;
     std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
                                         std::size_t limit) override;
+    std::vector<SourceStats> sourceStats() override;
     void scanCurrent(const std::string& entity,
                      const std::function<void(const nlohmann::json& record)>& visit) override;
     std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,

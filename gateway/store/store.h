@@ -41,6 +41,16 @@ struct RejectInfo {
     nlohmann::json toJson() const;
 };
 
+/// The transfers of one source in one state, summed up (for /metrics).
+struct SourceStats {
+    std::string source;
+    std::string municipality;
+    std::string state;
+    std::int64_t transfers = 0;
+    TransferCounts counts;
+    std::string lastFinishedAt;  ///< ISO 8601, empty when none finished
+};
+
 /// One change in a feed: a stored version of a regional record, in commit order.
 struct FeedEntry {
     std::int64_t seq = 0;  ///< the cursor just after this entry
@@ -103,6 +113,8 @@ class Store {
     /// The newest transfers first.
     virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
+    /// The transfer log summed up by source and state.
+    virtual std::vector<SourceStats> sourceStats() = 0;
     /// The quarantined records of a transfer with id greater than `after`, oldest first.
     virtual std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
                                                 std::size_t limit) = 0;

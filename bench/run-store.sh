@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Measures stored records per second on each store backend: one transfer of a generated
+# Effica-style export of ROWS rows (default 1 000 000; bench/make-store-export.py) through
+# `gatewayd --run-once`, parse, mapping, validation and durable storage included, on a fresh
+# SQLite file and on a fresh database of a throwaway PostgreSQL cluster on loopback. For
+# reference it also times the same pipeline writing NDJSON to /dev/null (`gatewayctl map`).
+# Prints one JSON line per run, with peak RSS.
+# Usage: bench/run-store.sh [ROWS] [WORK_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+rows=${1:-1000000}
+work=${2:-$(mktemp -d)}
+mkdir -p "$work"
+
+scripts/install-deps.sh --test
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DGATEWAY_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench --target gatewayd gatewayctl >/dev/null
+
+export_file=$work/export-$rows.csv
+[[ -f $export_file ]] || python3 bench/make-store-export.py samples/nokia "$rows" "$export_file"
+
+cluster=$work/postgres
+trap 'scripts/postgres-test-cluster.sh stop "$cluster"' EXIT
+postgres=$(scripts/postgres-test-cluster.sh start "$cluster")
+
+report() {  # name seconds peak_kb stored_records
+    python3 -c 'import sys; n, s, kb, stored, rows = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]); print("{\"run\": \"%s\", \"sourceRecords\": %d, \"regionalRecordsStored\": %d, \"seconds\": %.1f, \"sourceRecordsPerSecond\": %.0f, \"regionalRecordsPerSecond\": %.0f, \"peakRssMB\": %.1f}" % (n, rows, stored, s, rows / s, stored / s, kb / 1024))' "$@" "$rows"
+}
+
+timed() {  # output_file command...
+    local out=$1
+    shift
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$out"
+    cat "$work/time"
+}
+
+read -r seconds kb < <(timed /dev/null build-bench/gateway/gatewayctl map --mapping mappings/nokia.json \
+    --link-temporary-codes "$export_file")
+report "pipeline to /dev/null (gatewayctl map)" "$seconds" "$kb" 0
+
+for backend in sqlite postgresql; do
+    if [[ $backend == sqlite ]]; then
+        rm -f "$work/gateway.db"*
+        connection=$work/gateway.db
+    else
+        psql "$postgres" -qc "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
+        connection=${postgres/dbname=postgres/dbname=bench}
+    fi
+    cat >"$work/gateway.properties" <<CONFIG
+store.backend = $backend
+store.connection = $connection
+logging.level = warning
+schemas.directory = $root/schemas/v1
+schemas.mapping = $root/schemas/mapping.schema.json
+identity.linkTemporaryCodes = true
+sources = bench
+source.bench.mapping = $root/mappings/nokia.json
+source.bench.path = $export_file
+CONFIG
+    read -r seconds kb < <(timed "$work/run.out" build-bench/gateway/gatewayd \
+        --config "$work/gateway.properties" --run-once)
+    if [[ $backend == sqlite ]]; then
+        stored=$(sqlite3 "$connection" "SELECT COUNT(*) FROM records")
+    else
+        stored=$(psql "$connection" -tAc "SELECT COUNT(*) FROM records")
+    fi
+    report "$backend" "$seconds" "$kb" "$stored"
+done

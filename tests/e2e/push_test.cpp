@@ -1,0 +1,128 @@
+// Municipal systems pushing their exports to gatewayd, and the metrics that count them.
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Path.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "process.h"
+
+namespace gw::test {
+namespace {
+
+std::vector<std::string> filesIn(const std::string& folder) {
+    std::vector<std::string> names;
+    if (!Poco::File(folder).exists()) return names;
+    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
+        if (it->isFile()) names.push_back(it.name());
+    }
+    return names;
+}
+
+long metric(const std::string& text, const std::string& series) {
+    std::smatch match;
+    std::regex line("(^|\n)" + std::regex_replace(series, std::regex(R"([{}"])"), R"(\$&)") +
+                    " ([0-9]+)");
+    return std::regex_search(text, match, line) ? std::stol(match[2]) : -1;
+}
+
+HttpReply push(unsigned short port, const std::string& path, const std::string& token,
+               const std::string& contentType, const std::string& body) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    Poco::Net::HTTPRequest request("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    request.setContentType(contentType);
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    HttpReply reply;
+    std::istream& in = session.receiveResponse(response);
+    reply.status = static_cast<int>(response.getStatus());
+    Poco::StreamCopier::copyToString(in, reply.body);
+    return reply;
+}
+
+TEST(Push, AMunicipalityPushesOnlyItsOwnDataAndEveryAcceptedPushIsStored) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace({}, {{"http.port", std::to_string(port)},
+                                    {"logging.level", "information"},
+                                    {"push.maxBytes", "200000"},
+                                    {"sources", "nokia-push,tampere-push"},
+                                    {"source.nokia-push.kind", "push"},
+                                    {"source.nokia-push.dataset", "asiakastiedot"},
+                                    {"source.nokia-push.mapping",
+                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"},
+                                    {"source.tampere-push.kind", "push"},
+                                    {"source.tampere-push.dataset", "asiakastiedot"},
+                                    {"source.tampere-push.mapping",
+                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/tampere.json"}});
+    std::string nokia = workspace.addToken("nokia", "push:536");
+    std::string tampere = workspace.addToken("tampere", "push:837");
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    RunningGateway gateway(workspace.configFile(), port);
+    const std::string sample = sampleExport("nokia");
+    const std::string body = readFile(sample);
+    const std::string path = "/v1/push/536/asiakastiedot";
+    auto transferCount = [&] {
+        return nlohmann::json::parse(http(port, "GET", "/v1/transfers", admin).body)["transfers"]
+            .size();
+    };
+
+    // Refused pushes leave nothing behind: no transfer, nothing spooled.
+    EXPECT_EQ(push(port, path, "", "text/csv", body).status, 401);
+    EXPECT_EQ(push(port, path, tampere, "text/csv", body).status, 403)
+        << "another municipality's token";
+    EXPECT_EQ(push(port, "/v1/push/536/no-such-dataset", nokia, "text/csv", body).status, 404);
+    EXPECT_EQ(push(port, path, nokia, "application/json", body).status, 415);
+    EXPECT_EQ(push(port, path, nokia, "text/csv", std::string(300000, 'x')).status, 413);
+    EXPECT_EQ(transferCount(), 0u);
+    EXPECT_TRUE(filesIn(workspace.folder() + "/var/push").empty());
+
+    auto accepted = push(port, path, nokia, "text/csv; charset=utf-8", body);
+    ASSERT_EQ(accepted.status, 202) << accepted.body;
+    auto id = nlohmann::json::parse(accepted.body)["id"].get<long>();
+    nlohmann::json transfer;
+    ASSERT_TRUE(eventually([&] {
+        transfer = nlohmann::json::parse(
+            http(port, "GET", "/v1/transfers/" + std::to_string(id), admin).body);
+        return transfer["state"] == "succeeded";
+    })) << transfer.dump();
+    const auto& counts = transfer["counts"];
+    EXPECT_EQ(counts["read"].get<long>(), sampleRows(sample));
+    EXPECT_EQ(counts["rejected"].get<long>(),
+              static_cast<long>(expectedRejects(Poco::Path(sample).parent().toString()).size()));
+    EXPECT_EQ(transfer["municipality"], "536");
+    EXPECT_EQ(filesIn(workspace.folder() + "/var/push/archive").size(), 1u)
+        << "the pushed export is archived once stored";
+
+    // The metrics count what the transfer log says was stored.
+    auto metrics = http(port, "GET", "/metrics");
+    ASSERT_EQ(metrics.status, 200);
+    EXPECT_EQ(
+        metric(metrics.body,
+               R"(gateway_records_total{municipality="536",source="nokia-push",outcome="stored"})"),
+        counts["stored"].get<long>());
+    EXPECT_EQ(
+        metric(
+            metrics.body,
+            R"(gateway_records_total{municipality="536",source="nokia-push",outcome="rejected"})"),
+        counts["rejected"].get<long>());
+    EXPECT_EQ(metric(metrics.body, "gateway_queue_depth"), 0);
+    EXPECT_GT(
+        metric(metrics.body, R"(gateway_last_success_timestamp_seconds{source="nokia-push"})"), 0);
+    EXPECT_EQ(
+        metric(
+            metrics.body,
+            R"(gateway_records_total{municipality="837",source="tampere-push",outcome="stored"})"),
+        -1)
+        << "nothing of Tampere's";
+}
+
+}  // namespace
+}  // namespace gw::test
