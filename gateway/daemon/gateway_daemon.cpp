@@ -20,6 +20,7 @@
 #include "gateway/core/masking_channel.h"
 #include "gateway/daemon/access_control.h"
 #include "gateway/daemon/http_api.h"
+#include "gateway/daemon/scheduler.h"
 #include "gateway/daemon/transfer_runner.h"
 #include "gateway/daemon/transfer_workers.h"
 
@@ -155,20 +156,23 @@ int GatewayDaemon::serve() {
     AccessControl access(std::move(grants));
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
+    Scheduler scheduler(workers, runner.sources());
     if (settings_->runSourcesAtStart) {
         for (const auto& source : runner.sources()) {
             if (source.kind == "file") workers.queue(source.name);
+            if (source.kind == "drop") workers.claimDropped(source.name);
         }
     }
 
     std::atomic<bool> ready{false};
     Poco::Net::ServerSocket socket(
         Poco::Net::SocketAddress(settings_->httpAddress, settings_->httpPort));
-    Poco::Net::HTTPServer server(new HttpApi({*settings_, *store, workers, runner.validator(),
-                                              access, pseudonymiser, ready}),
+    Poco::Net::HTTPServer server(new HttpApi({*settings_, *store, workers, scheduler,
+                                              runner.validator(), access, pseudonymiser, ready}),
                                  socket, new Poco::Net::HTTPServerParams);
     server.start();
     workers.start();
+    scheduler.start();
     logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on http://" +
                          socket.address().toString() + ", store " + settings_->storeBackend);
     ready = true;
@@ -176,6 +180,7 @@ int GatewayDaemon::serve() {
 
     logger().information("stopping: no new requests; running transfers commit what they have");
     server.stop();
+    scheduler.stop();
     workers.stop();
     logger().information("gatewayd stopped");
     return EXIT_OK;

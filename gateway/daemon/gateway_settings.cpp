@@ -78,12 +78,16 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         source.mapping = resolve(configDirectory, required(config, prefix + "mapping"));
         if (source.kind == "file") {
             source.path = resolve(configDirectory, required(config, prefix + "path"));
+        } else if (source.kind == "drop") {
+            source.folder = resolve(configDirectory, required(config, prefix + "folder"));
         } else if (source.kind == "push") {
             source.dataset = required(config, prefix + "dataset");
         } else {
             throw ConfigError("source '" + name + "': unknown kind '" + source.kind +
-                              "' (this build has: file, push)");
+                              "' (this build has: file, drop, push)");
         }
+        source.schedule =
+            config.getString(prefix + "schedule", source.kind == "drop" ? "every 30s" : "");
         s.sources.push_back(std::move(source));
     }
     return s;

@@ -11,12 +11,17 @@ namespace gw {
 /// One configured source: a named feed of one municipality's export into one mapping.
 struct SourceSettings {
     std::string name;
-    /// "file": one export file at `path`; "push": exports pushed to
-    /// POST /v1/push/{municipality}/{dataset}, spooled to disk first.
+    /// "file": one export file at `path`; "drop": every file left in `folder` with a `.done`
+    /// marker beside it; "push": exports pushed to POST /v1/push/{municipality}/{dataset},
+    /// spooled to disk first.
     std::string kind;
     std::string mapping;
     std::string path;     ///< file
+    std::string folder;   ///< drop
     std::string dataset;  ///< push
+    /// When to run (file) or look in the folder (drop), as "every 30s" (s, m, h or d) or
+    /// "at 2022-12-31T18:00:00Z" (once); empty: only at start and on request.
+    std::string schedule;
 };
 
 /// Everything gatewayd reads from its configuration file, with relative paths resolved against

@@ -373,6 +373,15 @@ void acceptPush(const HttpApiContext& context, Call& call) {
     sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, transfer->toJson());
 }
 
+void pauseSource(const HttpApiContext& context, Call& call, bool paused) {
+    if (!context.scheduler.setPaused(call.segments[2], paused)) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no source with that name");
+        return;
+    }
+    sendJson(call.response, HTTPResponse::HTTP_OK,
+             {{"source", call.segments[2]}, {"paused", paused}});
+}
+
 void listFeedReads(Store& store, Call& call) {
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
     auto limit = numberParameter(call.query, "limit", 1000, kMaxPage);
@@ -448,6 +457,21 @@ const std::vector<Route>& routes() {
          "transfers:admin",
          [](const HttpApiContext& context, Call& call) { listRejects(context.store, call); }},
         {HTTPRequest::HTTP_POST, {"v1", "push", "*", "*"}, "push", acceptPush},
+        {HTTPRequest::HTTP_GET,
+         {"v1", "sources"},
+         "transfers:admin",
+         [](const HttpApiContext& context, Call& call) {
+             sendJson(call.response, HTTPResponse::HTTP_OK,
+                      {{"sources", context.scheduler.describe()}});
+         }},
+        {HTTPRequest::HTTP_POST,
+         {"v1", "sources", "*", "pause"},
+         "transfers:admin",
+         [](const HttpApiContext& context, Call& call) { pauseSource(context, call, true); }},
+        {HTTPRequest::HTTP_POST,
+         {"v1", "sources", "*", "resume"},
+         "transfers:admin",
+         [](const HttpApiContext& context, Call& call) { pauseSource(context, call, false); }},
         {HTTPRequest::HTTP_GET, {"v1", "feeds", "*"}, "feed", readFeed},
         {HTTPRequest::HTTP_GET,
          {"v1", "audit", "feed-reads"},

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "gateway/daemon/access_control.h"
+#include "gateway/daemon/scheduler.h"
 #include "gateway/daemon/transfer_workers.h"
 #include "gateway/feeds/pseudonymiser.h"
 #include "gateway/store/store.h"
@@ -17,6 +18,7 @@ struct HttpApiContext {
     const GatewaySettings& settings;
     Store& store;
     TransferWorkers& transfers;
+    Scheduler& scheduler;
     const RecordValidator& validator;  ///< knows the entities that have feeds
     const AccessControl& access;
     const std::optional<Pseudonymiser>& pseudonymiser;  ///< empty: no pseudonym key configured

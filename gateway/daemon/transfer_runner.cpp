@@ -41,6 +41,7 @@ std::string TransferRunner::inputName(const SourceSettings& source) {
 std::string TransferRunner::inputPath(const SourceSettings& source,
                                       const std::string& input) const {
     if (source.kind == "push") return settings_.pushSpoolDirectory + "/" + input;
+    if (source.kind == "drop") return source.folder + "/processing/" + input;
     return source.path;
 }
 
@@ -104,15 +105,17 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
     } else {
         log.information(summary);
     }
-    // An interrupted push stays in the spool: its next run reads it again.
-    if (source.kind == "push" && info.state != "interrupted") fileAway(path, info);
+    // An interrupted one stays where it is: its next run reads it again.
+    if (source.kind != "file" && info.state != "interrupted") fileAway(source, path, info);
     return info;
 }
 
-void TransferRunner::fileAway(const std::string& path, const TransferInfo& transfer) const {
+void TransferRunner::fileAway(const SourceSettings& source, const std::string& path,
+                              const TransferInfo& transfer) const {
     try {
         bool ok = transfer.state == "succeeded";
-        std::string folder = settings_.pushSpoolDirectory + (ok ? "/archive" : "/failed");
+        std::string base = source.kind == "push" ? settings_.pushSpoolDirectory : source.folder;
+        std::string folder = base + (ok ? "/archive" : "/failed");
         Poco::File(folder).createDirectories();
         std::string target = folder + "/" + Poco::Path(path).getFileName();
         Poco::File(path).renameTo(target);

@@ -40,8 +40,10 @@ class TransferRunner {
   private:
     TransferInfo execute(std::int64_t id, const SourceSettings& source, const std::string& input,
                          const std::atomic<bool>* stop);
-    /// A pushed export whose transfer ended goes to archive/ or, with the reason, to failed/.
-    void fileAway(const std::string& path, const TransferInfo& transfer) const;
+    /// A pushed or dropped export whose transfer ended goes to archive/ or, with the reason, to
+    /// failed/ (beside processing/ for a drop folder, in the spool for a push).
+    void fileAway(const SourceSettings& source, const std::string& path,
+                  const TransferInfo& transfer) const;
 
     const GatewaySettings& settings_;
     Store& store_;

@@ -1,8 +1,13 @@
 #include "gateway/daemon/transfer_workers.h"
 
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
 #include <Poco/Logger.h>
+#include <Poco/String.h>
+#include <Poco/UUIDGenerator.h>
 
 #include <chrono>
+#include <cstdio>
 
 namespace gw {
 
@@ -17,11 +22,36 @@ TransferWorkers::~TransferWorkers() {
 std::optional<TransferInfo> TransferWorkers::queue(const std::string& name,
                                                    const std::string& input) {
     const SourceSettings* source = runner_.findSource(name);
-    if (!source || (source->kind == "push") == input.empty()) return std::nullopt;
+    // A file source reads its one file; the others need the input they were given.
+    if (!source || (source->kind == "file") != input.empty()) return std::nullopt;
     auto id = store_.queueTransfer(source->name, runner_.mappingOf(*source).municipality(),
                                    input.empty() ? TransferRunner::inputName(*source) : input);
     wake_.notify_one();
     return store_.findTransfer(id);
+}
+
+int TransferWorkers::claimDropped(const std::string& name) {
+    const SourceSettings* source = runner_.findSource(name);
+    if (!source || source->kind != "drop") return 0;
+    Poco::File(source->folder + "/processing").createDirectories();
+    int claimed = 0;
+    for (Poco::DirectoryIterator it(source->folder), end; it != end; ++it) {
+        const std::string file = it.name();
+        if (!it->isFile() || file.front() == '.' || Poco::endsWith(file, std::string(".done")))
+            continue;
+        Poco::File marker(it.path().toString() + ".done");
+        if (!marker.exists()) continue;  // still being written
+        std::string input =
+            file + "." + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        // The rename is the claim: of two instances looking at one folder, one wins.
+        if (::rename(it.path().toString().c_str(),
+                     (source->folder + "/processing/" + input).c_str()) != 0)
+            continue;
+        marker.remove();
+        queue(source->name, input);
+        ++claimed;
+    }
+    return claimed;
 }
 
 void TransferWorkers::start() {

@@ -22,6 +22,9 @@ class TransferWorkers {
     /// Queues a run of a configured source over `input` (for a file source, its file; one
     /// already queued is reused) and wakes a worker. Nothing when no source has that name.
     std::optional<TransferInfo> queue(const std::string& source, const std::string& input = "");
+    /// Claims every ready file of a drop source's folder (one with a `.done` marker beside it)
+    /// by moving it into processing/, and queues a transfer of each. Returns how many.
+    int claimDropped(const std::string& source);
     const TransferRunner& runner() const { return runner_; }
 
     void start();

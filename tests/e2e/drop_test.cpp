@@ -1,0 +1,85 @@
+// A drop folder read on schedule: only finished files (a .done marker beside), claimed, archived;
+// a paused source waits.
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "process.h"
+
+namespace gw::test {
+namespace {
+
+std::vector<std::string> filesIn(const std::string& folder) {
+    std::vector<std::string> names;
+    if (!Poco::File(folder).exists()) return names;
+    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
+        if (it->isFile()) names.push_back(it.name());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void drop(const std::string& folder, const std::string& name, const std::string& content,
+          bool done) {
+    std::ofstream(folder + "/" + name, std::ios::binary) << content;
+    if (done) std::ofstream(folder + "/" + name + ".done");
+}
+
+TEST(DropFolder, FinishedFilesArePickedUpOnScheduleAndArchivedAndAPausedSourceWaits) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace({}, {{"http.port", std::to_string(port)},
+                                    {"logging.level", "information"},
+                                    {"sources", "nokia-drop"},
+                                    {"source.nokia-drop.kind", "drop"},
+                                    {"source.nokia-drop.folder", "drop"},
+                                    {"source.nokia-drop.schedule", "every 1s"},
+                                    {"source.nokia-drop.mapping",
+                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"}});
+    const std::string folder = workspace.folder() + "/drop";
+    Poco::File(folder).createDirectories();
+    const std::string sample = readFile(sampleExport("nokia"));
+    drop(folder, "half-written.csv", sample.substr(0, sample.size() / 2), false);
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    RunningGateway gateway(workspace.configFile(), port);
+    auto transfers = [&] {
+        return nlohmann::json::parse(http(port, "GET", "/v1/transfers", admin).body)["transfers"];
+    };
+
+    drop(folder, "export1.csv", sample, true);
+    nlohmann::json list;
+    ASSERT_TRUE(eventually([&] {
+        list = transfers();
+        return list.size() == 1 && list[0]["state"] == "succeeded";
+    })) << list.dump();
+    EXPECT_EQ(list[0]["input"].get<std::string>().rfind("export1.csv.", 0), 0u);
+    EXPECT_EQ(list[0]["counts"]["read"].get<long>(), sampleRows(sampleExport("nokia")));
+    auto archived = filesIn(folder + "/archive");
+    ASSERT_EQ(archived.size(), 1u);
+    EXPECT_EQ(archived[0], list[0]["input"]);
+    EXPECT_TRUE(filesIn(folder + "/processing").empty());
+    EXPECT_EQ(filesIn(folder), std::vector<std::string>{"half-written.csv"})
+        << "a file without its .done marker is never read";
+
+    auto sources = nlohmann::json::parse(http(port, "GET", "/v1/sources", admin).body)["sources"];
+    ASSERT_EQ(sources.size(), 1u);
+    EXPECT_EQ(sources[0]["schedule"], "every 1s");
+    EXPECT_EQ(sources[0]["paused"], false);
+
+    EXPECT_EQ(http(port, "POST", "/v1/sources/nokia-drop/pause", admin).status, 200);
+    drop(folder, "export2.csv", sample, true);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    EXPECT_EQ(transfers().size(), 1u) << "paused";
+    EXPECT_EQ(http(port, "POST", "/v1/sources/nokia-drop/resume", admin).status, 200);
+    ASSERT_TRUE(eventually([&] {
+        list = transfers();
+        return list.size() == 2 && list[0]["state"] == "succeeded";
+    })) << list.dump();
+    EXPECT_EQ(list[0]["counts"]["stored"], 0) << "the same export again: nothing new";
+    EXPECT_EQ(http(port, "POST", "/v1/sources/no-such-source/pause", admin).status, 404);
+}
+
+}  // namespace
+}  // namespace gw::test
