@@ -159,7 +159,7 @@ int GatewayDaemon::serve() {
     Scheduler scheduler(workers, runner.sources());
     if (settings_->runSourcesAtStart) {
         for (const auto& source : runner.sources()) {
-            if (source.kind == "file") workers.queue(source.name);
+            if (source.kind == "file" || source.kind == "pull") workers.queue(source.name);
             if (source.kind == "drop") workers.claimDropped(source.name);
         }
     }

@@ -82,9 +82,20 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
             source.folder = resolve(configDirectory, required(config, prefix + "folder"));
         } else if (source.kind == "push") {
             source.dataset = required(config, prefix + "dataset");
+        } else if (source.kind == "pull") {
+            source.url = required(config, prefix + "url");
+            source.watermarkParameter =
+                config.getString(prefix + "watermarkParameter", "changedSince");
+            source.timeoutSeconds = config.getInt(prefix + "timeoutSeconds", 30);
+            source.attempts = config.getInt(prefix + "attempts", 5);
+            source.retryBaseMillis = config.getInt(prefix + "retryBaseMillis", 1000);
+            if (source.timeoutSeconds < 1 || source.attempts < 1 || source.retryBaseMillis < 0)
+                throw ConfigError("source '" + name +
+                                  "': timeoutSeconds and attempts must be "
+                                  "positive, retryBaseMillis not negative");
         } else {
             throw ConfigError("source '" + name + "': unknown kind '" + source.kind +
-                              "' (this build has: file, drop, push)");
+                              "' (this build has: file, drop, push, pull)");
         }
         source.schedule =
             config.getString(prefix + "schedule", source.kind == "drop" ? "every 30s" : "");

@@ -13,12 +13,20 @@ struct SourceSettings {
     std::string name;
     /// "file": one export file at `path`; "drop": every file left in `folder` with a `.done`
     /// marker beside it; "push": exports pushed to POST /v1/push/{municipality}/{dataset},
-    /// spooled to disk first.
+    /// spooled to disk first; "pull": an HTTP(S) GET of `url`, changed since the last
+    /// successful pull.
     std::string kind;
     std::string mapping;
     std::string path;     ///< file
     std::string folder;   ///< drop
     std::string dataset;  ///< push
+    std::string url;      ///< pull
+    /// pull: the query parameter that carries the watermark (the start of the last successful
+    /// pull, ISO 8601 UTC); the first pull asks for everything.
+    std::string watermarkParameter;
+    int timeoutSeconds = 30;     ///< pull: connect and read timeout
+    int attempts = 5;            ///< pull: tries before the transfer fails
+    int retryBaseMillis = 1000;  ///< pull: the first backoff; doubles per try, plus jitter
     /// When to run (file) or look in the folder (drop), as "every 30s" (s, m, h or d) or
     /// "at 2022-12-31T18:00:00Z" (once); empty: only at start and on request.
     std::string schedule;
@@ -44,8 +52,9 @@ struct GatewaySettings {
     /// Tokens and the pseudonym key (`gatewayctl token add` writes it); empty: no access.
     std::string secretsFile;
     std::string pseudonymisedView;
-    /// Where pushed exports are kept from before they are acknowledged until their transfer
-    /// ends (then in archive/ or failed/ beneath). Instances sharing a database share it.
+    /// Where pushed and pulled exports are kept from before they are acknowledged until their
+    /// transfer ends (then in archive/ or failed/ beneath). Instances sharing a database share
+    /// it.
     std::string pushSpoolDirectory;
     std::uint64_t pushMaxBytes = 0;
     std::vector<SourceSettings> sources;

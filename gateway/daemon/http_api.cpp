@@ -212,8 +212,8 @@ void readFeed(const HttpApiContext& context, Call& call) {
 }
 
 /// The transfer log as Prometheus metrics (text format 0.0.4).
-void sendMetrics(Store& store, Call& call) {
-    auto stats = store.sourceStats();
+void sendMetrics(const HttpApiContext& context, Call& call) {
+    auto stats = context.store.sourceStats();
     std::string text =
         "# HELP gateway_records_total Source records by municipality, source and outcome, from "
         "the transfer log.\n# TYPE gateway_records_total counter\n";
@@ -271,6 +271,14 @@ void sendMetrics(Store& store, Call& call) {
             continue;
         text += "gateway_last_success_timestamp_seconds{source=\"" + label(source) + "\"} " +
                 std::to_string(when.timestamp().epochTime()) + "\n";
+    }
+    text +=
+        "# HELP gateway_source_consecutive_failures Transfers in a row that failed, by source "
+        "(this instance's; from 3 on the source is logged as unhealthy).\n"
+        "# TYPE gateway_source_consecutive_failures gauge\n";
+    for (const auto& [source, failures] : context.transfers.runner().consecutiveFailures()) {
+        text += "gateway_source_consecutive_failures{source=\"" + label(source) + "\"} " +
+                std::to_string(failures) + "\n";
     }
     call.response.setStatus(HTTPResponse::HTTP_OK);
     call.response.setContentType("text/plain; version=0.0.4");
@@ -436,10 +444,7 @@ const std::vector<Route>& routes() {
              }
          }},
         // Open, as Prometheus scrapes: counts and times, no names or records.
-        {HTTPRequest::HTTP_GET,
-         {"metrics"},
-         "",
-         [](const HttpApiContext& context, Call& call) { sendMetrics(context.store, call); }},
+        {HTTPRequest::HTTP_GET, {"metrics"}, "", sendMetrics},
         {HTTPRequest::HTTP_GET,
          {"v1", "transfers"},
          "transfers:admin",

@@ -111,7 +111,7 @@ void Scheduler::fire(Entry& entry) {
     try {
         if (entry.source->kind == "drop") {
             workers_.claimDropped(entry.source->name);
-        } else if (entry.source->kind == "file") {
+        } else if (entry.source->kind == "file" || entry.source->kind == "pull") {
             workers_.queue(entry.source->name);
         }
     } catch (const std::exception& e) {

@@ -3,9 +3,12 @@
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
+#include <Poco/URI.h>
 
 #include <fstream>
 
+#include "gateway/core/errors.h"
+#include "gateway/daemon/http_puller.h"
 #include "gateway/pipeline/pipeline.h"
 
 namespace gw {
@@ -35,6 +38,7 @@ const Mapping& TransferRunner::mappingOf(const SourceSettings& source) const {
 }
 
 std::string TransferRunner::inputName(const SourceSettings& source) {
+    if (source.kind == "pull") return Poco::URI(source.url).getPath();
     return Poco::Path(source.path).getFileName();
 }
 
@@ -77,20 +81,31 @@ TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
 TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& source,
                                      const std::string& inputName, const std::atomic<bool>* stop) {
     auto& log = Poco::Logger::get("gateway.transfer");
-    std::string path = inputPath(source, inputName);
+    // A pull is fetched into the spool first, as its transfer's own file.
+    std::string path = source.kind == "pull"
+                           ? settings_.pushSpoolDirectory + "/" + source.name + "-" +
+                                 std::to_string(id) + "." + mappingOf(source).format()
+                           : inputPath(source, inputName);
     log.information("transfer " + std::to_string(id) + " of source '" + source.name +
-                    "' started: " + path);
+                    "' started: " + (source.kind == "pull" ? inputName : path));
 
     TransferResult result;
+    std::string newWatermark;
     try {
+        if (source.kind == "pull") {
+            Poco::File(settings_.pushSpoolDirectory).createDirectories();
+            newWatermark = HttpPuller::pull(source, store_.watermark(source.name), path, stop);
+        }
         std::ifstream input(path, std::ios::binary);
         if (!input) {
             result.error = "cannot open " + path;
         } else {
             auto sink = store_.openSink(id);
             result = Pipeline(mappingOf(source), validator_, clients_)
-                         .run(input, inputName, id, *sink, stop);
+                         .run(input, Poco::Path(path).getFileName(), id, *sink, stop);
         }
+    } catch (const InputError& e) {
+        result.error = e.what();
     } catch (const std::exception& e) {
         // The sink rolled back its open batch; what it committed before stays, with its counts.
         result.error = std::string("transfer failed: ") + e.what();
@@ -105,9 +120,29 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
     } else {
         log.information(summary);
     }
+    if (source.kind == "pull" && info.state == "succeeded")
+        store_.setWatermark(source.name, newWatermark);
+    noteOutcome(source, info);
     // An interrupted one stays where it is: its next run reads it again.
-    if (source.kind != "file" && info.state != "interrupted") fileAway(source, path, info);
+    if (source.kind != "file" && info.state != "interrupted" && Poco::File(path).exists())
+        fileAway(source, path, info);
     return info;
+}
+
+void TransferRunner::noteOutcome(const SourceSettings& source, const TransferInfo& transfer) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int& failures = consecutiveFailures_[source.name];
+    failures = transfer.state == "failed" ? failures + 1 : 0;
+    if (failures >= kUnhealthyAfter) {
+        Poco::Logger::get("gateway.transfer")
+            .error("source '" + source.name + "' is unhealthy: its last " +
+                   std::to_string(failures) + " transfers failed");
+    }
+}
+
+std::map<std::string, int> TransferRunner::consecutiveFailures() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return consecutiveFailures_;
 }
 
 void TransferRunner::fileAway(const SourceSettings& source, const std::string& path,

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "gateway/daemon/gateway_settings.h"
 #include "gateway/mapping/mapping.h"
@@ -36,10 +37,15 @@ class TransferRunner {
     TransferInfo run(const SourceSettings& source, const std::atomic<bool>* stop = nullptr);
     /// Runs a transfer this instance claimed from the queue, the same way.
     TransferInfo runClaimed(const TransferInfo& claimed, const std::atomic<bool>* stop = nullptr);
+    /// How many transfers in a row failed, by source (this instance's; reset by a success). From
+    /// kUnhealthyAfter on, each failure logs the source as unhealthy at error level.
+    std::map<std::string, int> consecutiveFailures() const;
+    static constexpr int kUnhealthyAfter = 3;
 
   private:
     TransferInfo execute(std::int64_t id, const SourceSettings& source, const std::string& input,
                          const std::atomic<bool>* stop);
+    void noteOutcome(const SourceSettings& source, const TransferInfo& transfer);
     /// A pushed or dropped export whose transfer ended goes to archive/ or, with the reason, to
     /// failed/ (beside processing/ for a drop folder, in the spool for a push).
     void fileAway(const SourceSettings& source, const std::string& path,
@@ -50,6 +56,8 @@ class TransferRunner {
     RecordValidator validator_;
     ClientIdentity clients_;
     std::map<std::string, Mapping> mappings_;  // by source name
+    mutable std::mutex mutex_;
+    std::map<std::string, int> consecutiveFailures_;
 };
 
 }  // namespace gw

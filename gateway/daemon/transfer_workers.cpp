@@ -22,8 +22,9 @@ TransferWorkers::~TransferWorkers() {
 std::optional<TransferInfo> TransferWorkers::queue(const std::string& name,
                                                    const std::string& input) {
     const SourceSettings* source = runner_.findSource(name);
-    // A file source reads its one file; the others need the input they were given.
-    if (!source || (source->kind == "file") != input.empty()) return std::nullopt;
+    // A file or pull source knows its input; a drop or push source needs the one it was given.
+    bool ownInput = source && (source->kind == "file" || source->kind == "pull");
+    if (!source || ownInput != input.empty()) return std::nullopt;
     auto id = store_.queueTransfer(source->name, runner_.mappingOf(*source).municipality(),
                                    input.empty() ? TransferRunner::inputName(*source) : input);
     wake_.notify_one();

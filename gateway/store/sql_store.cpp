@@ -70,6 +70,10 @@ const std::vector<std::vector<std::string>>& migrations() {
             " view TEXT NOT NULL, after_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL,"
             " record_count BIGINT NOT NULL)",
         },
+        {
+            "CREATE TABLE source_watermarks (source TEXT PRIMARY KEY, watermark TEXT NOT NULL,"
+            " updated_at TEXT NOT NULL)",
+        },
     };
     return steps;
 }
@@ -251,6 +255,25 @@ std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std
         transfers.push_back(std::move(info));
     }
     return transfers;
+}
+
+std::string SqlStore::watermark(const std::string& source) {
+    auto s = session();
+    std::string boundSource = source;
+    std::vector<std::string> found;
+    s << sql("SELECT watermark FROM source_watermarks WHERE source = ?"), use(boundSource),
+        into(found), now;
+    return found.empty() ? "" : found.front();
+}
+
+void SqlStore::setWatermark(const std::string& source, const std::string& watermark) {
+    auto s = session();
+    std::string boundSource = source, boundWatermark = watermark, updated = utcNow();
+    s << sql(
+        "INSERT INTO source_watermarks (source, watermark, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (source) DO UPDATE SET watermark = excluded.watermark,"
+        " updated_at = excluded.updated_at"),
+        use(boundSource), use(boundWatermark), use(updated), now;
 }
 
 std::vector<SourceStats> SqlStore::sourceStats() {

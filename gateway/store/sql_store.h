@@ -28,6 +28,8 @@ class SqlStore : public Store {
     std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
                                         std::size_t limit) override;
     std::vector<SourceStats> sourceStats() override;
+    std::string watermark(const std::string& source) override;
+    void setWatermark(const std::string& source, const std::string& watermark) override;
     void scanCurrent(const std::string& entity,
                      const std::function<void(const nlohmann::json& record)>& visit) override;
     std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,

@@ -113,6 +113,9 @@ class Store {
     /// The newest transfers first.
     virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
+    /// A pull source's watermark: where its next pull starts ("" before the first success).
+    virtual std::string watermark(const std::string& source) = 0;
+    virtual void setWatermark(const std::string& source, const std::string& watermark) = 0;
     /// The transfer log summed up by source and state.
     virtual std::vector<SourceStats> sourceStats() = 0;
     /// The quarantined records of a transfer with id greater than `after`, oldest first.

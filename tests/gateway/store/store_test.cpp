@@ -332,8 +332,18 @@ TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
     begin();
     open();
     open();
-    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 3);
     EXPECT_EQ(count("SELECT COUNT(*) FROM transfers"), 1);
+}
+
+TEST_P(StoreTest, KeepsAWatermarkPerSource) {
+    EXPECT_EQ(store_->watermark("tampere-pull"), "");
+    store_->setWatermark("tampere-pull", "2026-11-23T10:00:00Z");
+    store_->setWatermark("tampere-pull", "2026-11-23T11:00:00Z");
+    store_->setWatermark("nokia-pull", "2026-11-20T08:00:00Z");
+    open();
+    EXPECT_EQ(store_->watermark("tampere-pull"), "2026-11-23T11:00:00Z");
+    EXPECT_EQ(store_->watermark("nokia-pull"), "2026-11-20T08:00:00Z");
 }
 
 TEST(OpenStore, AnUnknownBackendIsAConfigurationError) {
