@@ -10,7 +10,8 @@ packages=(
     libcsv-dev libsqlite3-dev libpq-dev sqlite3
 )
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils)
+    # postgresql: the throwaway test cluster (initdb, pg_ctl) and psql; openssl: test certificates.
+    packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils postgresql openssl)
     # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
     command -v npm >/dev/null || packages+=(npm)
     packages+=(clang-14 libclang-rt-14-dev)

@@ -18,6 +18,7 @@
 #include "gateway/ctl/reconcile_command.h"
 #include "gateway/ctl/report_command.h"
 #include "gateway/ctl/token_command.h"
+#include "gateway/ctl/transfer_command.h"
 
 namespace gw {
 namespace {
@@ -30,6 +31,8 @@ std::vector<std::unique_ptr<Command>> allCommands() {
     commands.push_back(std::make_unique<ReportCommand>());
     commands.push_back(std::make_unique<ReconcileCommand>());
     commands.push_back(std::make_unique<TokenCommand>());
+    commands.push_back(std::make_unique<TransferCommand>());
+    commands.push_back(std::make_unique<SourceCommand>());
     return commands;
 }
 

@@ -5,7 +5,10 @@
 #include <Poco/File.h>
 #include <Poco/FileChannel.h>
 #include <Poco/FormattingChannel.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
@@ -109,6 +112,23 @@ int GatewayDaemon::main(const std::vector<std::string>& args) {
     }
 }
 
+Poco::Net::ServerSocket GatewayDaemon::listen() {
+    Poco::Net::SocketAddress address(settings_->httpAddress, settings_->httpPort);
+    if (settings_->tlsCertificate.empty()) return Poco::Net::ServerSocket(address);
+    Poco::Net::initializeSSL();
+    Poco::Net::Context::Ptr context;
+    try {
+        context =
+            new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, settings_->tlsPrivateKey,
+                                   settings_->tlsCertificate, "", Poco::Net::Context::VERIFY_NONE);
+    } catch (const Poco::Exception& e) {
+        throw ConfigError("cannot use http.certificate and http.privateKey: " + e.displayText());
+    }
+    context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                              Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+    return Poco::Net::SecureServerSocket(address, 64, context);
+}
+
 std::unique_ptr<Store> GatewayDaemon::openRecoveredStore() {
     auto store = openStore(settings_->storeBackend, settings_->storeConnection);
     if (int interrupted = store->recoverInterrupted(settings_->instanceName)) {
@@ -143,7 +163,10 @@ int GatewayDaemon::serve() {
 
     std::vector<TokenGrant> grants;
     std::optional<Pseudonymiser> pseudonymiser;
-    if (!settings_->secretsFile.empty()) {
+    if (!settings_->secretsFile.empty() && !Poco::File(settings_->secretsFile).exists()) {
+        logger().warning("the secrets file " + settings_->secretsFile +
+                         " does not exist (gatewayctl token add makes it)");
+    } else if (!settings_->secretsFile.empty()) {
         Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> secrets(
             new Poco::Util::PropertyFileConfiguration(settings_->secretsFile));
         grants = AccessControl::readGrants(*secrets);
@@ -156,7 +179,7 @@ int GatewayDaemon::serve() {
     AccessControl access(std::move(grants));
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
-    Scheduler scheduler(workers, runner.sources());
+    Scheduler scheduler(workers, *store, runner.sources());
     if (settings_->runSourcesAtStart) {
         for (const auto& source : runner.sources()) {
             if (source.kind == "file" || source.kind == "pull") workers.queue(source.name);
@@ -165,15 +188,15 @@ int GatewayDaemon::serve() {
     }
 
     std::atomic<bool> ready{false};
-    Poco::Net::ServerSocket socket(
-        Poco::Net::SocketAddress(settings_->httpAddress, settings_->httpPort));
+    Poco::Net::ServerSocket socket = listen();
     Poco::Net::HTTPServer server(new HttpApi({*settings_, *store, workers, scheduler,
                                               runner.validator(), access, pseudonymiser, ready}),
                                  socket, new Poco::Net::HTTPServerParams);
     server.start();
     workers.start();
     scheduler.start();
-    logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on http://" +
+    logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on " +
+                         (settings_->tlsCertificate.empty() ? "http://" : "https://") +
                          socket.address().toString() + ", store " + settings_->storeBackend);
     ready = true;
     waitForTerminationRequest();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/Util/ServerApplication.h>
 
 #include <optional>
@@ -20,6 +21,8 @@ class GatewayDaemon : public Poco::Util::ServerApplication {
 
   private:
     void setUpLogging();
+    /// The API's socket: HTTPS when a certificate and key are configured.
+    Poco::Net::ServerSocket listen();
     /// The configured store, with this instance's transfers cut off by a crash marked.
     std::unique_ptr<Store> openRecoveredStore();
     int runOnce();

@@ -39,6 +39,12 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     int port = config.getInt("http.port", 8780);
     if (port < 0 || port > 65535) throw ConfigError("http.port must be between 0 and 65535");
     s.httpPort = static_cast<unsigned short>(port);
+    if (config.hasProperty("http.certificate") != config.hasProperty("http.privateKey"))
+        throw ConfigError("http.certificate and http.privateKey go together");
+    if (config.hasProperty("http.certificate")) {
+        s.tlsCertificate = resolve(configDirectory, config.getString("http.certificate"));
+        s.tlsPrivateKey = resolve(configDirectory, config.getString("http.privateKey"));
+    }
     s.logFile = config.hasProperty("logging.file")
                     ? resolve(configDirectory, config.getString("logging.file"))
                     : "";
@@ -99,6 +105,7 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         }
         source.schedule =
             config.getString(prefix + "schedule", source.kind == "drop" ? "every 30s" : "");
+        source.expectEvery = config.getString(prefix + "expectEvery", "");
         s.sources.push_back(std::move(source));
     }
     return s;

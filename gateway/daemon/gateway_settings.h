@@ -30,6 +30,9 @@ struct SourceSettings {
     /// When to run (file) or look in the folder (drop), as "every 30s" (s, m, h or d) or
     /// "at 2022-12-31T18:00:00Z" (once); empty: only at start and on request.
     std::string schedule;
+    /// How often a delivery is expected ("every"'s units: "1d", "12h"); when none has
+    /// succeeded for that long, an error is logged and /metrics shows the source late.
+    std::string expectEvery;
 };
 
 /// Everything gatewayd reads from its configuration file, with relative paths resolved against
@@ -39,6 +42,9 @@ struct GatewaySettings {
     std::string storeConnection;
     std::string httpAddress;
     unsigned short httpPort = 0;
+    /// PEM files; when both are set the API speaks HTTPS only (TLS 1.2 and newer).
+    std::string tlsCertificate;
+    std::string tlsPrivateKey;
     std::string logFile;
     std::string logLevel;
     std::string schemaDirectory;

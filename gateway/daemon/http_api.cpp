@@ -135,11 +135,18 @@ void queueTransfer(TransferWorkers& transfers, Call& call) {
     }
     if (!body.is_object() || !body.contains("source") || !body["source"].is_string())
         throw BadRequest("the body must be a JSON object like {\"source\": \"nokia\"}");
-    auto transfer = transfers.queue(body["source"].get<std::string>());
-    if (!transfer) {
+    std::string name = body["source"].get<std::string>();
+    const SourceSettings* source = transfers.runner().findSource(name);
+    if (!source) {
         sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no source with that name");
         return;
     }
+    if (source->kind == "drop" || source->kind == "push") {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT,
+                  "a " + source->kind + " source runs when its data arrives");
+        return;
+    }
+    auto transfer = transfers.queue(name);
     sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, transfer->toJson());
 }
 
@@ -279,6 +286,14 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
     for (const auto& [source, failures] : context.transfers.runner().consecutiveFailures()) {
         text += "gateway_source_consecutive_failures{source=\"" + label(source) + "\"} " +
                 std::to_string(failures) + "\n";
+    }
+    text +=
+        "# HELP gateway_source_delivery_late 1 when a source with an expected delivery "
+        "interval has had no successful transfer for longer.\n"
+        "# TYPE gateway_source_delivery_late gauge\n";
+    for (const auto& [source, late] : context.scheduler.lateness()) {
+        text += "gateway_source_delivery_late{source=\"" + label(source) + "\"} " +
+                (late ? "1" : "0") + "\n";
     }
     call.response.setStatus(HTTPResponse::HTTP_OK);
     call.response.setContentType("text/plain; version=0.0.4");

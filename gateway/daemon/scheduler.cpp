@@ -5,10 +5,13 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/Logger.h>
 #include <Poco/NumberParser.h>
+#include <Poco/RegularExpression.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 
 #include "gateway/core/errors.h"
+#include "gateway/store/store.h"
 
 namespace gw {
 namespace {
@@ -36,7 +39,13 @@ Schedule Schedule::parse(const std::string& text) {
             return schedule;
         }
     }
-    if (text.rfind("at ", 0) == 0) {
+    if (text.rfind("cron ", 0) == 0) {
+        schedule.cron = CronExpression::parse(text.substr(5));
+        return schedule;
+    }
+    static const Poco::RegularExpression isoTime(
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})$");
+    if (text.rfind("at ", 0) == 0 && isoTime.match(text.substr(3))) {
         Poco::DateTime when;
         int zone = 0;
         if (Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text.substr(3),
@@ -48,19 +57,36 @@ Schedule Schedule::parse(const std::string& text) {
         }
     }
     throw ConfigError("schedule '" + text +
-                      "' is neither 'every N{s,m,h,d}' nor 'at yyyy-mm-ddThh:mm:ssZ'");
+                      "' is none of 'every N{s,m,h,d}', 'cron M H D M W', "
+                      "'at yyyy-mm-ddThh:mm:ssZ'");
 }
 
-Scheduler::Scheduler(TransferWorkers& workers, const std::vector<SourceSettings>& sources)
-    : workers_(workers) {
+std::optional<std::chrono::system_clock::time_point> Schedule::next(
+    std::chrono::system_clock::time_point now) const {
+    if (every) return now + *every;
+    if (cron) return cron->next(now);
+    // A one-off time already past ran, or was missed while down: the run at start covers it.
+    if (at && *at > now) return *at;
+    return std::nullopt;
+}
+
+Scheduler::Scheduler(TransferWorkers& workers, Store& store,
+                     const std::vector<SourceSettings>& sources)
+    : workers_(workers), store_(store), started_(std::chrono::system_clock::now()) {
     for (const auto& source : sources) {
-        Schedule schedule;
+        Entry entry{&source, {}, nullptr, false, std::nullopt, std::nullopt, false};
         try {
-            schedule = Schedule::parse(source.schedule);
+            entry.schedule = Schedule::parse(source.schedule);
+            if (!source.expectEvery.empty()) {
+                entry.expectEvery = Schedule::parse("every " + source.expectEvery).every;
+                // Checked ten times per interval, at least every minute.
+                latenessPeriod_ = std::max(std::chrono::seconds(1),
+                                           std::min(latenessPeriod_, *entry.expectEvery / 10));
+            }
         } catch (const ConfigError& e) {
             throw ConfigError("source '" + source.name + "': " + e.what());
         }
-        entries_.emplace(source.name, Entry{&source, schedule, nullptr, false, std::nullopt});
+        entries_.emplace(source.name, std::move(entry));
     }
 }
 
@@ -73,6 +99,8 @@ void Scheduler::start() {
         entry.timer = std::make_unique<boost::asio::system_timer>(io_);
         arm(entry);
     }
+    latenessTimer_ = std::make_unique<boost::asio::system_timer>(io_);
+    armLatenessCheck();
     thread_ = std::thread([this] {
         auto guard = boost::asio::make_work_guard(io_);
         io_.run();
@@ -85,11 +113,7 @@ void Scheduler::stop() {
 }
 
 void Scheduler::arm(Entry& entry) {
-    auto now = std::chrono::system_clock::now();
-    std::optional<std::chrono::system_clock::time_point> next;
-    if (entry.schedule.every) next = now + *entry.schedule.every;
-    // A one-off time already past ran, or was missed while down: the run at start covers it.
-    if (entry.schedule.at && *entry.schedule.at > now) next = *entry.schedule.at;
+    auto next = entry.schedule.next(std::chrono::system_clock::now());
     {
         std::lock_guard<std::mutex> lock(mutex_);
         entry.next = next;
@@ -120,6 +144,59 @@ void Scheduler::fire(Entry& entry) {
     }
 }
 
+void Scheduler::armLatenessCheck() {
+    latenessTimer_->expires_after(latenessPeriod_);
+    latenessTimer_->async_wait([this](const boost::system::error_code& error) {
+        if (error) return;
+        checkLateness();
+        armLatenessCheck();
+    });
+}
+
+void Scheduler::checkLateness() {
+    std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
+    try {
+        for (const auto& stats : store_.sourceStats()) {
+            Poco::DateTime when;
+            int zone = 0;
+            if (stats.state != "succeeded" ||
+                !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT,
+                                                stats.lastFinishedAt, when, zone))
+                continue;
+            lastSuccess[stats.source] = std::chrono::system_clock::time_point(
+                std::chrono::microseconds(when.timestamp().epochMicroseconds()));
+        }
+    } catch (const std::exception& e) {
+        Poco::Logger::get("gateway.scheduler")
+            .error(std::string("cannot check deliveries: ") + e.what());
+        return;
+    }
+    auto now = std::chrono::system_clock::now();
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [name, entry] : entries_) {
+        if (!entry.expectEvery) continue;
+        auto found = lastSuccess.find(name);
+        // Before the first delivery, the clock starts with the daemon.
+        auto since = found == lastSuccess.end() ? started_ : found->second;
+        bool late = now - since > *entry.expectEvery;
+        if (late && !entry.late) {
+            Poco::Logger::get("gateway.scheduler")
+                .error("source '" + name + "': delivery late: none succeeded since " + iso(since) +
+                       ", one expected every " + entry.source->expectEvery);
+        }
+        entry.late = late;
+    }
+}
+
+std::map<std::string, bool> Scheduler::lateness() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::map<std::string, bool> late;
+    for (const auto& [name, entry] : entries_) {
+        if (entry.expectEvery) late[name] = entry.late;
+    }
+    return late;
+}
+
 bool Scheduler::setPaused(const std::string& source, bool paused) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = entries_.find(source);
@@ -139,6 +216,10 @@ nlohmann::json Scheduler::describe() const {
             {"paused", entry.paused}};
         if (!entry.source->schedule.empty()) source["schedule"] = entry.source->schedule;
         if (entry.next) source["nextRunAt"] = iso(*entry.next);
+        if (entry.expectEvery) {
+            source["expectEvery"] = entry.source->expectEvery;
+            source["late"] = entry.late;
+        }
         list.push_back(source);
     }
     return list;

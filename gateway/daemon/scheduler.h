@@ -9,27 +9,33 @@
 #include <optional>
 #include <thread>
 
+#include "gateway/daemon/cron_expression.h"
 #include "gateway/daemon/transfer_workers.h"
 
 namespace gw {
 
-/// A source's schedule: every so often, or once at a time (the cut-over).
+/// A source's schedule: every so often, by a cron expression, or once at a time (the cut-over).
 struct Schedule {
     std::optional<std::chrono::seconds> every;
+    std::optional<CronExpression> cron;
     std::optional<std::chrono::system_clock::time_point> at;
 
-    /// "every 30s" (s, m, h or d), "at 2022-12-31T18:00:00Z", or "" (no schedule). Throws
-    /// ConfigError for anything else.
+    /// "every 30s" (s, m, h or d), "cron 0 6 * * 1-5", "at 2022-12-31T18:00:00Z", or "" (no
+    /// schedule). Throws ConfigError for anything else.
     static Schedule parse(const std::string& text);
+    /// When it fires next after `now`; nothing when it never will.
+    std::optional<std::chrono::system_clock::time_point> next(
+        std::chrono::system_clock::time_point now) const;
 };
 
 /// Fires each source's schedule on Boost.Asio timers (one thread): queues a transfer of a file
-/// source, or claims the ready files of a drop folder. A paused source is skipped until resumed.
-/// Pausing is this instance's own and lasts until it stops.
+/// or pull source, or claims the ready files of a drop folder. A paused source is skipped until
+/// resumed; pausing is this instance's own and lasts until it stops. Also watches deliveries:
+/// a source with `expectEvery` and no successful transfer for that long is late.
 class Scheduler {
   public:
-    /// Throws ConfigError for a source whose schedule does not parse.
-    Scheduler(TransferWorkers& workers, const std::vector<SourceSettings>& sources);
+    /// Throws ConfigError for a source whose schedule or expectEvery does not parse.
+    Scheduler(TransferWorkers& workers, Store& store, const std::vector<SourceSettings>& sources);
     ~Scheduler();
 
     void start();
@@ -37,8 +43,10 @@ class Scheduler {
 
     /// False when no source has that name.
     bool setPaused(const std::string& source, bool paused);
-    /// Every source: name, kind, municipality, schedule, paused, next run.
+    /// Every source: name, kind, municipality, schedule, paused, next run, late.
     nlohmann::json describe() const;
+    /// Whether each source with an expected delivery interval is late now, by name.
+    std::map<std::string, bool> lateness() const;
 
   private:
     struct Entry {
@@ -47,12 +55,20 @@ class Scheduler {
         std::unique_ptr<boost::asio::system_timer> timer;
         bool paused = false;
         std::optional<std::chrono::system_clock::time_point> next;
+        std::optional<std::chrono::seconds> expectEvery;
+        bool late = false;
     };
 
     void arm(Entry& entry);
     void fire(Entry& entry);
+    void armLatenessCheck();
+    void checkLateness();
 
     TransferWorkers& workers_;
+    Store& store_;
+    std::chrono::system_clock::time_point started_;
+    std::unique_ptr<boost::asio::system_timer> latenessTimer_;
+    std::chrono::seconds latenessPeriod_{60};
     boost::asio::io_context io_;
     std::map<std::string, Entry> entries_;  // by source name
     mutable std::mutex mutex_;

@@ -6,6 +6,7 @@
 #include <Poco/String.h>
 #include <Poco/UUIDGenerator.h>
 
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstdio>
 
@@ -56,14 +57,15 @@ int TransferWorkers::claimDropped(const std::string& name) {
 }
 
 void TransferWorkers::start() {
-    for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { work(); });
+    pool_.emplace(static_cast<std::size_t>(threads_));
+    for (int i = 0; i < threads_; ++i) boost::asio::post(*pool_, [this] { work(); });
 }
 
 void TransferWorkers::stop() {
     stop_ = true;
     wake_.notify_all();
-    for (auto& worker : workers_) worker.join();
-    workers_.clear();
+    if (pool_) pool_->join();
+    pool_.reset();
 }
 
 void TransferWorkers::work() {

@@ -1,19 +1,19 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "gateway/daemon/transfer_runner.h"
 
 namespace gw {
 
-/// Runs queued transfers: a few threads, each claiming the oldest queued transfer from the store
-/// and running it. The queue is in the database, so several instances on one database share the
-/// work and no transfer runs twice.
+/// Runs queued transfers: a Boost.Asio thread pool whose threads each claim the oldest queued
+/// transfer from the store and run it. The queue is in the database, so several instances on one
+/// database share the work and no transfer runs twice.
 class TransferWorkers {
   public:
     TransferWorkers(TransferRunner& runner, Store& store, std::string instance, int threads);
@@ -38,7 +38,7 @@ class TransferWorkers {
     Store& store_;
     std::string instance_;
     int threads_;
-    std::vector<std::thread> workers_;
+    std::optional<boost::asio::thread_pool> pool_;
     std::atomic<bool> stop_{false};
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "process.h"
@@ -50,6 +51,33 @@ TEST(Daemon, ServesHealthAndTransfersAndStopsOnSigterm) {
     EXPECT_EQ(httpGet(port, "/v1/transfers").status, 401) << "no token";
     EXPECT_EQ(httpGet(port, "/v1/no/such/thing").status, 401) << "no token, nothing revealed";
     EXPECT_EQ(httpGet(port, "/v1/transfers", "not-a-token").status, 401);
+
+    // gatewayctl's client verbs against the running daemon.
+    std::string tokenFile = workspace.folder() + "/admin-token";
+    std::ofstream(tokenFile) << admin << "\n";
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    auto ctl = [&](std::vector<std::string> arguments) {
+        arguments.insert(arguments.end(), {"--url", url, "--token-file", tokenFile});
+        return runProcess(GATEWAYCTL_PATH, arguments);
+    };
+    auto ran = ctl({"transfer", "run", "nokia", "--wait"});
+    EXPECT_EQ(ran.exitCode, 0) << ran.err;
+    EXPECT_NE(ran.err.find("succeeded: read " + std::to_string(sampleRows(sample))),
+              std::string::npos)
+        << ran.err;
+    auto listed = ctl({"transfer", "list"});
+    EXPECT_EQ(listed.exitCode, 0);
+    EXPECT_NE(listed.out.find("succeeded"), std::string::npos) << listed.out;
+    auto shown = ctl({"transfer", "show", std::to_string(transfer["id"].get<long>())});
+    EXPECT_EQ(nlohmann::json::parse(shown.out)["id"], transfer["id"]);
+    EXPECT_EQ(ctl({"source", "pause", "nokia"}).out, "nokia paused\n");
+    EXPECT_NE(ctl({"source", "list"}).out.find("yes"), std::string::npos) << "paused";
+    EXPECT_EQ(ctl({"source", "resume", "nokia"}).exitCode, 0);
+    EXPECT_EQ(ctl({"source", "pause", "no-such-source"}).exitCode, 1);
+    std::ofstream(tokenFile) << "wrong\n";
+    auto refused = ctl({"transfer", "list"});
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.err.find("HTTP 401"), std::string::npos);
 
     ::kill(daemon.id(), SIGTERM);
     EXPECT_EQ(daemon.wait(), 0);

@@ -1,6 +1,5 @@
 // A drop folder read on schedule: only finished files (a .done marker beside), claimed, archived;
 // a paused source waits.
-#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <gtest/gtest.h>
 
@@ -11,16 +10,6 @@
 
 namespace gw::test {
 namespace {
-
-std::vector<std::string> filesIn(const std::string& folder) {
-    std::vector<std::string> names;
-    if (!Poco::File(folder).exists()) return names;
-    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
-        if (it->isFile()) names.push_back(it.name());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
 
 void drop(const std::string& folder, const std::string& name, const std::string& content,
           bool done) {
@@ -36,6 +25,7 @@ TEST(DropFolder, FinishedFilesArePickedUpOnScheduleAndArchivedAndAPausedSourceWa
                                     {"source.nokia-drop.kind", "drop"},
                                     {"source.nokia-drop.folder", "drop"},
                                     {"source.nokia-drop.schedule", "every 1s"},
+                                    {"source.nokia-drop.expectEvery", "3s"},
                                     {"source.nokia-drop.mapping",
                                      std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"}});
     const std::string folder = workspace.folder() + "/drop";
@@ -70,14 +60,23 @@ TEST(DropFolder, FinishedFilesArePickedUpOnScheduleAndArchivedAndAPausedSourceWa
 
     EXPECT_EQ(http(port, "POST", "/v1/sources/nokia-drop/pause", admin).status, 200);
     drop(folder, "export2.csv", sample, true);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    // Paused longer than a delivery is expected: late, with an alert in the log and a metric.
+    const std::string late = "gateway_source_delivery_late{source=\"nokia-drop\"} ";
+    EXPECT_TRUE(eventually(
+        [&] { return http(port, "GET", "/metrics").body.find(late + "1") != std::string::npos; },
+        std::chrono::seconds(10)));
     EXPECT_EQ(transfers().size(), 1u) << "paused";
+    EXPECT_NE(readFile(workspace.logFile()).find("'nokia-drop': delivery late"), std::string::npos);
     EXPECT_EQ(http(port, "POST", "/v1/sources/nokia-drop/resume", admin).status, 200);
     ASSERT_TRUE(eventually([&] {
         list = transfers();
         return list.size() == 2 && list[0]["state"] == "succeeded";
     })) << list.dump();
     EXPECT_EQ(list[0]["counts"]["stored"], 0) << "the same export again: nothing new";
+    EXPECT_TRUE(eventually(
+        [&] { return http(port, "GET", "/metrics").body.find(late + "0") != std::string::npos; },
+        std::chrono::seconds(10)))
+        << "on time again";
     EXPECT_EQ(http(port, "POST", "/v1/sources/no-such-source/pause", admin).status, 404);
 }
 

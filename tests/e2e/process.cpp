@@ -152,6 +152,16 @@ unsigned short freeLoopbackPort() {
     return socket.address().port();
 }
 
+std::vector<std::string> filesIn(const std::string& folder) {
+    std::vector<std::string> names;
+    if (!Poco::File(folder).exists()) return names;
+    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
+        if (it->isFile()) names.push_back(it.name());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 std::string readFile(const std::string& path) {
     std::ifstream file(path, std::ios::binary);
     std::ostringstream text;

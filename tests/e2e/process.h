@@ -100,6 +100,9 @@ bool eventually(Predicate done, std::chrono::seconds limit = std::chrono::second
 /// A TCP port on loopback that nothing listens on right now.
 unsigned short freeLoopbackPort();
 
+/// The names of the files (not folders) in a folder, sorted; none when it does not exist.
+std::vector<std::string> filesIn(const std::string& folder);
+
 /// The whole content of a file.
 std::string readFile(const std::string& path);
 

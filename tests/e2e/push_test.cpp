@@ -1,5 +1,4 @@
 // Municipal systems pushing their exports to gatewayd, and the metrics that count them.
-#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -8,6 +7,7 @@
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -15,15 +15,6 @@
 
 namespace gw::test {
 namespace {
-
-std::vector<std::string> filesIn(const std::string& folder) {
-    std::vector<std::string> names;
-    if (!Poco::File(folder).exists()) return names;
-    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
-        if (it->isFile()) names.push_back(it.name());
-    }
-    return names;
-}
 
 long metric(const std::string& text, const std::string& series) {
     std::smatch match;
@@ -48,22 +39,35 @@ HttpReply push(unsigned short port, const std::string& path, const std::string& 
     return reply;
 }
 
+/// What the Content-Type of a pushed sample export is, by its file name.
+std::string contentTypeOf(const std::string& file) {
+    std::string extension = Poco::Path(file).getExtension();
+    return extension == "csv"    ? "text/csv"
+           : extension == "json" ? "application/json"
+                                 : "application/xml";
+}
+
 TEST(Push, AMunicipalityPushesOnlyItsOwnDataAndEveryAcceptedPushIsStored) {
     unsigned short port = freeLoopbackPort();
-    GatewayWorkspace workspace({}, {{"http.port", std::to_string(port)},
-                                    {"logging.level", "information"},
-                                    {"push.maxBytes", "200000"},
-                                    {"sources", "nokia-push,tampere-push"},
-                                    {"source.nokia-push.kind", "push"},
-                                    {"source.nokia-push.dataset", "asiakastiedot"},
-                                    {"source.nokia-push.mapping",
-                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"},
-                                    {"source.tampere-push.kind", "push"},
-                                    {"source.tampere-push.dataset", "asiakastiedot"},
-                                    {"source.tampere-push.mapping",
-                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/tampere.json"}});
-    std::string nokia = workspace.addToken("nokia", "push:536");
-    std::string tampere = workspace.addToken("tampere", "push:837");
+    // Every municipality's sample export becomes a push source of its own dataset.
+    std::map<std::string, std::string> config = {{"http.port", std::to_string(port)},
+                                                 {"logging.level", "information"},
+                                                 {"push.maxBytes", "300000"}};
+    std::string names;
+    std::map<std::string, std::string> codeOf;
+    for (const auto& m : sampleMunicipalities()) {
+        std::string mapping = std::string(GATEWAY_SOURCE_DIR) + "/mappings/" + m + ".json";
+        codeOf[m] = nlohmann::json::parse(readFile(mapping))["municipality"];
+        names += (names.empty() ? "" : ",") + m;
+        config["source." + m + ".kind"] = "push";
+        config["source." + m + ".dataset"] = Poco::Path(sampleExport(m)).getBaseName();
+        config["source." + m + ".mapping"] = mapping;
+    }
+    config["sources"] = names;
+    GatewayWorkspace workspace({}, config);
+    std::map<std::string, std::string> tokenOf;
+    for (const auto& [m, code] : codeOf) tokenOf[m] = workspace.addToken(m, "push:" + code);
+    const std::string nokia = tokenOf["nokia"], tampere = tokenOf["tampere"];
     std::string admin = workspace.addToken("admin", "transfers:admin");
     RunningGateway gateway(workspace.configFile(), port);
     const std::string sample = sampleExport("nokia");
@@ -80,7 +84,7 @@ TEST(Push, AMunicipalityPushesOnlyItsOwnDataAndEveryAcceptedPushIsStored) {
         << "another municipality's token";
     EXPECT_EQ(push(port, "/v1/push/536/no-such-dataset", nokia, "text/csv", body).status, 404);
     EXPECT_EQ(push(port, path, nokia, "application/json", body).status, 415);
-    EXPECT_EQ(push(port, path, nokia, "text/csv", std::string(300000, 'x')).status, 413);
+    EXPECT_EQ(push(port, path, nokia, "text/csv", std::string(300001, 'x')).status, 413);
     EXPECT_EQ(transferCount(), 0u);
     EXPECT_TRUE(filesIn(workspace.folder() + "/var/push").empty());
 
@@ -106,22 +110,44 @@ TEST(Push, AMunicipalityPushesOnlyItsOwnDataAndEveryAcceptedPushIsStored) {
     ASSERT_EQ(metrics.status, 200);
     EXPECT_EQ(
         metric(metrics.body,
-               R"(gateway_records_total{municipality="536",source="nokia-push",outcome="stored"})"),
+               R"(gateway_records_total{municipality="536",source="nokia",outcome="stored"})"),
         counts["stored"].get<long>());
     EXPECT_EQ(
-        metric(
-            metrics.body,
-            R"(gateway_records_total{municipality="536",source="nokia-push",outcome="rejected"})"),
+        metric(metrics.body,
+               R"(gateway_records_total{municipality="536",source="nokia",outcome="rejected"})"),
         counts["rejected"].get<long>());
     EXPECT_EQ(metric(metrics.body, "gateway_queue_depth"), 0);
-    EXPECT_GT(
-        metric(metrics.body, R"(gateway_last_success_timestamp_seconds{source="nokia-push"})"), 0);
+    EXPECT_GT(metric(metrics.body, R"(gateway_last_success_timestamp_seconds{source="nokia"})"), 0);
     EXPECT_EQ(
-        metric(
-            metrics.body,
-            R"(gateway_records_total{municipality="837",source="tampere-push",outcome="stored"})"),
+        metric(metrics.body,
+               R"(gateway_records_total{municipality="837",source="tampere",outcome="stored"})"),
         -1)
         << "nothing of Tampere's";
+
+    // Every other municipality pushes its own export, whatever its format.
+    std::map<long, std::string> pushed;  // transfer id -> municipality
+    for (const auto& [m, code] : codeOf) {
+        if (m == "nokia") continue;
+        std::string file = sampleExport(m);
+        auto reply = push(port, "/v1/push/" + code + "/" + Poco::Path(file).getBaseName(),
+                          tokenOf[m], contentTypeOf(file), readFile(file));
+        ASSERT_EQ(reply.status, 202) << m << ": " << reply.body;
+        pushed[nlohmann::json::parse(reply.body)["id"].get<long>()] = m;
+    }
+    for (const auto& [id, m] : pushed) {
+        nlohmann::json t;
+        ASSERT_TRUE(eventually([&] {
+            t = nlohmann::json::parse(
+                http(port, "GET", "/v1/transfers/" + std::to_string(id), admin).body);
+            return t["state"] == "succeeded";
+        })) << m
+            << ": " << t.dump();
+        std::string folder = Poco::Path(sampleExport(m)).parent().toString();
+        EXPECT_EQ(t["counts"]["rejected"].get<long>(),
+                  static_cast<long>(expectedRejects(folder).size()))
+            << m;
+        EXPECT_GT(t["counts"]["stored"].get<long>(), 0) << m;
+    }
 }
 
 }  // namespace

@@ -138,6 +138,9 @@ class PostgresSink : public SqlSink {
         if (!keys.empty()) {
             keys.copyInto(connection_,
                           "batch_keys (municipality, source_system, entity, source_record_id)");
+            // Without statistics a temporary table looks large enough for a hash join over
+            // every head; with them, each key is one look-up in the heads' primary key.
+            execute(connection_, "ANALYZE batch_keys", PGRES_COMMAND_OK);
             Result found =
                 execute(connection_,
                         "SELECT h.municipality, h.source_system, h.entity, h.source_record_id,"

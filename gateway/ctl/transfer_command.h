@@ -1,0 +1,43 @@
+#pragma once
+
+#include "gateway/ctl/api_client.h"
+#include "gateway/ctl/command.h"
+
+namespace gw {
+
+/// `gatewayctl transfer run|list|show`: the transfers of a running gatewayd.
+class TransferCommand : public Command {
+  public:
+    std::string name() const override { return "transfer"; }
+    std::string usage() const override {
+        return "transfer run SOURCE [--wait] | list | show ID   [--url URL] [--token-file FILE]";
+    }
+    std::string summary() const override;
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    void handleOption(const std::string& name, const std::string& value) override;
+    int run(const std::vector<std::string>& arguments) override;
+
+  private:
+    int waitFor(std::int64_t id) const;
+
+    ApiClient api_;
+    bool wait_ = false;
+};
+
+/// `gatewayctl source list|pause|resume`: the sources of a running gatewayd.
+class SourceCommand : public Command {
+  public:
+    std::string name() const override { return "source"; }
+    std::string usage() const override {
+        return "source list | pause NAME | resume NAME   [--url URL] [--token-file FILE]";
+    }
+    std::string summary() const override;
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    void handleOption(const std::string& name, const std::string& value) override;
+    int run(const std::vector<std::string>& arguments) override;
+
+  private:
+    ApiClient api_;
+};
+
+}  // namespace gw
