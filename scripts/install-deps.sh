@@ -10,8 +10,9 @@ packages=(
     libcsv-dev libsqlite3-dev libpq-dev sqlite3
 )
 if [[ "${1:-}" == "--test" ]]; then
-    # postgresql: the throwaway test cluster (initdb, pg_ctl) and psql; openssl: test certificates.
-    packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils postgresql openssl)
+    # postgresql: the throwaway test cluster (initdb, pg_ctl) and psql; openssl and curl: the
+    # HTTPS test (a certificate, a client).
+    packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils postgresql openssl curl)
     # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
     command -v npm >/dev/null || packages+=(npm)
     packages+=(clang-14 libclang-rt-14-dev)
