@@ -17,8 +17,9 @@
 namespace gw::test {
 namespace {
 
-/// The municipality's export API: the first request fails with 503; asked for everything, it
-/// answers the whole export; asked for changes since a time, the first two rows. /broken is 404.
+/// The municipality's export API: the first request for the export fails with 503; asked for
+/// everything, it answers the whole export; asked for changes since a time, the first two rows.
+/// /broken is 404.
 class ExportServer : public Poco::Net::HTTPRequestHandlerFactory {
   public:
     explicit ExportServer(std::string exportText) : export_(std::move(exportText)) {}
@@ -38,19 +39,20 @@ class ExportServer : public Poco::Net::HTTPRequestHandlerFactory {
         explicit Handler(ExportServer& server) : server_(server) {}
         void handleRequest(Poco::Net::HTTPServerRequest& request,
                            Poco::Net::HTTPServerResponse& response) override {
-            std::size_t seen;
+            Poco::URI uri(request.getURI());
+            std::size_t exportRequests = 0;
             {
                 std::lock_guard<std::mutex> lock(server_.mutex_);
                 server_.requests_.push_back(request.getURI());
-                seen = server_.requests_.size();
+                for (const auto& seen : server_.requests_)
+                    exportRequests += seen.rfind("/export/", 0) == 0 ? 1 : 0;
             }
-            Poco::URI uri(request.getURI());
             if (uri.getPath() == "/broken") {
                 response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_FOUND);
                 response.send();
                 return;
             }
-            if (seen == 1) {
+            if (exportRequests == 1) {
                 response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
                 response.send();
                 return;
