@@ -67,10 +67,11 @@ class Scheduler {
     TransferWorkers& workers_;
     Store& store_;
     std::chrono::system_clock::time_point started_;
-    std::unique_ptr<boost::asio::system_timer> latenessTimer_;
     std::chrono::seconds latenessPeriod_{60};
+    // The timers below use io_, so they are declared after it and destroyed before it.
     boost::asio::io_context io_;
     std::map<std::string, Entry> entries_;  // by source name
+    std::unique_ptr<boost::asio::system_timer> latenessTimer_;
     mutable std::mutex mutex_;
     std::thread thread_;
 };
