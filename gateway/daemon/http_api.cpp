@@ -1,7 +1,5 @@
 #include "gateway/daemon/http_api.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -231,7 +229,7 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
         return escaped;
     };
     std::map<std::pair<std::string, std::string>, TransferCounts> records;
-    std::map<std::string, std::string> lastSuccess;
+    std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
     std::int64_t queued = 0, running = 0;
     for (const auto& s : stats) {
         auto& counts = records[{s.municipality, s.source}];
@@ -241,7 +239,7 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
         counts.rejected += s.counts.rejected;
         if (s.state == "queued") queued += s.transfers;
         if (s.state == "running") running += s.transfers;
-        if (s.state == "succeeded") lastSuccess[s.source] = s.lastFinishedAt;
+        if (s.state == "succeeded" && s.lastFinishedAt) lastSuccess[s.source] = *s.lastFinishedAt;
     }
     for (const auto& [key, counts] : records) {
         std::string labels =
@@ -271,13 +269,8 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
         "\n# HELP gateway_last_success_timestamp_seconds When each source's last successful "
         "transfer ended.\n# TYPE gateway_last_success_timestamp_seconds gauge\n";
     for (const auto& [source, finished] : lastSuccess) {
-        int zone = 0;
-        Poco::DateTime when;
-        if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, finished,
-                                            when, zone))
-            continue;
         text += "gateway_last_success_timestamp_seconds{source=\"" + label(source) + "\"} " +
-                std::to_string(when.timestamp().epochTime()) + "\n";
+                std::to_string(std::chrono::system_clock::to_time_t(finished)) + "\n";
     }
     text +=
         "# HELP gateway_source_consecutive_failures Transfers in a row that failed, by source "

@@ -157,14 +157,8 @@ void Scheduler::checkLateness() {
     std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
     try {
         for (const auto& stats : store_.sourceStats()) {
-            Poco::DateTime when;
-            int zone = 0;
-            if (stats.state != "succeeded" ||
-                !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT,
-                                                stats.lastFinishedAt, when, zone))
-                continue;
-            lastSuccess[stats.source] = std::chrono::system_clock::time_point(
-                std::chrono::microseconds(when.timestamp().epochMicroseconds()));
+            if (stats.state == "succeeded" && stats.lastFinishedAt)
+                lastSuccess[stats.source] = *stats.lastFinishedAt;
         }
     } catch (const std::exception& e) {
         Poco::Logger::get("gateway.scheduler")

@@ -3,6 +3,7 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
@@ -290,12 +291,21 @@ std::vector<SourceStats> SqlStore::sourceStats() {
         into(stored), into(unchanged), into(rejected), into(lastFinished), now;
     std::vector<SourceStats> stats;
     for (std::size_t i = 0; i < sources.size(); ++i) {
+        // The log's own format (utcNow): parsed here, once, for every reader.
+        std::optional<std::chrono::system_clock::time_point> finished;
+        Poco::DateTime when;
+        int zone = 0;
+        if (Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT,
+                                           lastFinished[i], when, zone)) {
+            finished = std::chrono::system_clock::time_point(
+                std::chrono::microseconds(when.timestamp().epochMicroseconds()));
+        }
         stats.push_back({sources[i], municipalities[i], states[i], transfers[i],
                          TransferCounts{static_cast<std::uint64_t>(read[i]),
                                         static_cast<std::uint64_t>(stored[i]),
                                         static_cast<std::uint64_t>(unchanged[i]),
                                         static_cast<std::uint64_t>(rejected[i])},
-                         lastFinished[i]});
+                         finished});
     }
     return stats;
 }

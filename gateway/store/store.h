@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,7 +49,8 @@ struct SourceStats {
     std::string state;
     std::int64_t transfers = 0;
     TransferCounts counts;
-    std::string lastFinishedAt;  ///< ISO 8601, empty when none finished
+    /// When the newest of them finished; empty when none did.
+    std::optional<std::chrono::system_clock::time_point> lastFinishedAt;
 };
 
 /// One change in a feed: a stored version of a regional record, in commit order.
