@@ -15,7 +15,9 @@ namespace gw {
 /// Reads one export, in one format, record by record, with constant memory.
 class Adapter {
   public:
-    /// Receives each record in turn; returns false to stop reading.
+    /// Receives each record in turn; returns false to stop reading. It may take the record and
+    /// leave another in its place: the adapter fills every part of the record again for the
+    /// next one, reusing what buffers it finds.
     using RecordHandler = std::function<bool(SourceRecord& record)>;
 
     virtual ~Adapter() = default;

@@ -61,7 +61,6 @@ CsvAdapter::CsvAdapter(std::istream& input, std::string inputName, const Options
       options_(options),
       decoder_(options.encoding) {
     resetParser();
-    record_.position.input = inputName_;
 }
 
 CsvAdapter::~CsvAdapter() {
@@ -223,8 +222,7 @@ void CsvAdapter::endRow() {
                                                           " fields as in the header, found " +
                                                           std::to_string(count)};
     }
-    record_.position.line = line;
-    record_.position.record = ++recordCount_;
+    record_.position = {inputName_, line, ++recordCount_};
     if (!(*handler_)(record_)) stopped_ = true;
     record_.error.reset();
 }

@@ -31,9 +31,11 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
     RecordCollector(const JsonAdapter::Options& options,
                     const std::vector<std::string>& recordsPath, const std::string& inputName,
                     ChunkedSource* counter, const Adapter::RecordHandler& handler)
-        : options_(options), recordsPath_(recordsPath), counter_(counter), handler_(handler) {
-        record_.position.input = inputName;
-    }
+        : options_(options),
+          recordsPath_(recordsPath),
+          inputName_(inputName),
+          counter_(counter),
+          handler_(handler) {}
 
     /// NDJSON: the value about to be parsed is itself a record, found on `line`.
     void expectRecordAt(std::uint64_t line) {
@@ -186,12 +188,11 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
         count_ = 0;
         prefix_.clear();
         record_.error.reset();
-        record_.position.record = ++records_;
         if (counter_) {
             line_ = counter_->line();
             recordStart_ = counter_->offset();
         }
-        record_.position.line = line_;
+        record_.position = {inputName_, line_, ++records_};
         recordBytes_ = 0;
     }
 
@@ -233,6 +234,7 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
 
     const JsonAdapter::Options& options_;
     const std::vector<std::string>& recordsPath_;
+    const std::string inputName_;
     ChunkedSource* counter_;
     const Adapter::RecordHandler& handler_;
 

@@ -18,7 +18,7 @@ class NdjsonSink : public RecordSink {
         : records_(records), rejects_(rejects) {}
 
     void write(const std::vector<RegionalRecord>& records) override {
-        for (const auto& record : records) records_ << record.body.dump() << '\n';
+        for (const auto& record : records) records_ << record.text << '\n';
         ++counts_.stored;
     }
 

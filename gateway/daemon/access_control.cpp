@@ -2,10 +2,10 @@
 
 #include <Poco/DigestEngine.h>
 #include <Poco/RandomStream.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/StringTokenizer.h>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/sha256.h"
 
 namespace gw {
 namespace {
@@ -54,9 +54,7 @@ std::optional<TokenGrant> AccessControl::authenticate(const std::string& authori
 }
 
 std::string AccessControl::hash(const std::string& token) {
-    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
-    sha256.update(token);
-    return Poco::DigestEngine::digestToHex(sha256.digest());
+    return sha256Hex(token);
 }
 
 std::string AccessControl::newToken() {

@@ -19,6 +19,7 @@ struct RegionalRecord {
     std::string entity;          ///< e.g. "service_episode"
     std::string sourceRecordId;  ///< the source system's own id, part of the store key
     nlohmann::json body;
+    std::string text = {};  ///< the body as stored: set by the pipeline once the record is complete
 };
 
 /// What one source record became: its regional records, or the fault that stopped it.

@@ -1,17 +1,13 @@
 #include "gateway/pipeline/client_identity.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include "gateway/core/identity_code.h"
+#include "gateway/core/sha256.h"
 
 namespace gw {
 namespace {
 
 std::string clientIdOf(const std::string& scope) {
-    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
-    sha256.update(scope);
-    return "c-" + Poco::DigestEngine::digestToHex(sha256.digest()).substr(0, 32);
+    return "c-" + sha256Hex(scope).substr(0, 32);
 }
 
 }  // namespace

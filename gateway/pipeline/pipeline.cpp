@@ -1,32 +1,45 @@
 #include "gateway/pipeline/pipeline.h"
 
-#include <Poco/DigestEngine.h>
 #include <Poco/Logger.h>
-#include <Poco/SHA2Engine.h>
 
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <deque>
+#include <future>
+#include <memory>
 #include <sstream>
+#include <thread>
 
 #include "adapters/adapter.h"
 #include "gateway/core/errors.h"
+#include "gateway/core/sha256.h"
 
 namespace gw {
 namespace {
 
-std::string contentHash(const nlohmann::json& body) {
-    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
-    sha256.update(body.dump());
-    return Poco::DigestEngine::digestToHex(sha256.digest());
-}
+// Records go to the worker threads in batches of this many, and at most this many batches per
+// thread are in flight: enough to keep every thread busy, few enough to keep memory flat.
+constexpr std::size_t kBatchSize = 64;
+constexpr std::size_t kBatchesInFlightPerThread = 2;
 
 }  // namespace
+
+/// What became of one source record: its regional records, or why it was turned away.
+struct Pipeline::Outcome {
+    SourceRecord source;
+    std::optional<MappingNotes> notes;  ///< set when the record reached the mapping
+    std::vector<RegionalRecord> records;
+    std::optional<Rejection> rejection;
+};
 
 nlohmann::json TransferCounts::toJson() const {
     return {{"read", read}, {"stored", stored}, {"unchanged", unchanged}, {"rejected", rejected}};
 }
 
 Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator,
-                   const ClientIdentity& clients)
-    : mapping_(mapping), validator_(validator), clients_(clients) {
+                   const ClientIdentity& clients, unsigned threads)
+    : mapping_(mapping), validator_(validator), clients_(clients), threads_(std::max(1u, threads)) {
     // An adapter over nothing: its format and options are checked now, before any input.
     std::istringstream nothing;
     try {
@@ -41,6 +54,10 @@ Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator,
     }
 }
 
+unsigned Pipeline::defaultThreads() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
 TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
                              std::int64_t transferId, RecordSink& sink,
                              const std::atomic<bool>* stop) const {
@@ -48,20 +65,55 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     TransferResult result;
     auto adapter =
         builtinAdapters().create(mapping_.format(), input, inputName, mapping_.inputOptions());
-    auto reject = [&](Stage stage, Fault fault, const SourceRecord& source) {
-        Rejection rejection = Rejection::from(stage, std::move(fault), source.position);
-        if (log.debug()) {
-            log.debug(inputName + " record " + std::to_string(source.position.record) +
-                      " quarantined by " + rejection.rule + ": " + rejection.message);
+
+    // The adapter and the sink work on this thread, in input order; mapping and validation,
+    // most of the work, run on the pool's threads, a batch at a time.
+    boost::asio::thread_pool workers(threads_);
+    std::deque<std::future<std::vector<Outcome>>> inFlight;
+    std::vector<SourceRecord> batch;
+    std::vector<SourceRecord> spare;  // delivered records, whose buffers the adapter reuses
+    auto deliverOldest = [&] {
+        std::vector<Outcome> outcomes = inFlight.front().get();
+        inFlight.pop_front();
+        for (auto& outcome : outcomes) {
+            if (outcome.notes) sink.mapped(outcome.source, *outcome.notes);
+            if (!outcome.rejection) {
+                sink.write(outcome.records);
+            } else {
+                if (log.debug()) {
+                    log.debug(inputName + " record " +
+                              std::to_string(outcome.source.position.record) + " quarantined by " +
+                              outcome.rejection->rule + ": " + outcome.rejection->message);
+                }
+                sink.quarantine(*outcome.rejection, outcome.source);
+            }
+            if (spare.size() < kBatchSize) spare.push_back(std::move(outcome.source));
         }
-        sink.quarantine(rejection, source);
+        // Freeing a batch's JSON trees costs about as much as storing them: a worker does it.
+        boost::asio::post(workers, [finished = std::move(outcomes)] {});
+    };
+    auto dispatch = [&] {
+        if (batch.empty()) return;
+        auto task = std::make_shared<std::packaged_task<std::vector<Outcome>()>>(
+            [this, records = std::move(batch), transferId]() mutable {
+                return process(std::move(records), transferId);
+            });
+        batch = {};
+        inFlight.push_back(task->get_future());
+        boost::asio::post(workers, [task] { (*task)(); });
+        while (inFlight.size() > threads_ * kBatchesInFlightPerThread) deliverOldest();
     };
 
     std::uint64_t read = 0;
     try {
         adapter->read([&](SourceRecord& source) {
             ++read;
-            process(source, transferId, sink, reject);
+            batch.push_back(std::move(source));
+            if (!spare.empty()) {
+                source = std::move(spare.back());
+                spare.pop_back();
+            }
+            if (batch.size() == kBatchSize) dispatch();
             if (stop && stop->load()) {
                 result.interrupted = true;
                 return false;
@@ -71,31 +123,46 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     } catch (const InputError& e) {
         result.error = e.what();
     }
+    dispatch();
+    while (!inFlight.empty()) deliverOldest();
     result.counts = sink.commit();
     result.counts.read = read;
     return result;
 }
 
-void Pipeline::process(const SourceRecord& source, std::int64_t transferId, RecordSink& sink,
-                       const std::function<void(Stage, Fault, const SourceRecord&)>& reject) const {
+std::vector<Pipeline::Outcome> Pipeline::process(std::vector<SourceRecord> batch,
+                                                 std::int64_t transferId) const {
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(batch.size());
+    for (auto& source : batch) outcomes.push_back(process(std::move(source), transferId));
+    return outcomes;
+}
+
+Pipeline::Outcome Pipeline::process(SourceRecord source, std::int64_t transferId) const {
+    Outcome outcome;
     if (source.error) {
-        reject(Stage::Read, Fault{source.error->rule, "", source.error->message}, source);
-        return;
+        outcome.rejection = Rejection::from(
+            Stage::Read, Fault{source.error->rule, "", source.error->message}, source.position);
+        outcome.source = std::move(source);
+        return outcome;
     }
     MappingResult mapped = mapping_.apply(source);
-    sink.mapped(source, mapped.notes);
     if (mapped.fault) {
-        reject(Stage::Map, std::move(*mapped.fault), source);
-        return;
-    }
-    // Enriched first: what is validated is the record exactly as it will be stored.
-    for (auto& record : mapped.records)
-        enrich(record, source.position, transferId, mapped.notes.warnings);
-    if (std::optional<Fault> invalid = firstFault(mapped.records)) {
-        reject(Stage::Validate, std::move(*invalid), source);
+        outcome.rejection = Rejection::from(Stage::Map, std::move(*mapped.fault), source.position);
     } else {
-        sink.write(mapped.records);
+        // Enriched first: what is validated is the record exactly as it will be stored.
+        for (auto& record : mapped.records)
+            enrich(record, source.position, transferId, mapped.notes.warnings);
+        if (std::optional<Fault> invalid = firstFault(mapped.records)) {
+            outcome.rejection =
+                Rejection::from(Stage::Validate, std::move(*invalid), source.position);
+        } else {
+            outcome.records = std::move(mapped.records);
+        }
     }
+    outcome.notes = std::move(mapped.notes);
+    outcome.source = std::move(source);
+    return outcome;
 }
 
 std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& records) const {
@@ -108,8 +175,9 @@ std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& rec
 void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
                       std::int64_t transferId, const std::vector<std::string>& warnings) const {
     clients_.assign(record, mapping_.municipality(), mapping_.sourceSystem());
+    record.body.erase("provenance");  // the gateway's to write, whatever a mapping made
     // The hash covers the content alone, so an unchanged record delivered again hashes the same.
-    std::string hash = contentHash(record.body);
+    std::string content = record.body.dump();
     nlohmann::json provenance{{"sourceMunicipality", mapping_.municipality()},
                               {"sourceSystem", mapping_.sourceSystem()},
                               {"sourceRecordId", record.sourceRecordId},
@@ -118,9 +186,17 @@ void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
                               {"transferId", transferId},
                               {"mapping", mapping_.name()},
                               {"mappingVersion", mapping_.version()},
-                              {"contentHash", hash}};
+                              {"contentHash", sha256Hex(content)}};
     if (position.line != 0) provenance["line"] = position.line;
     if (!warnings.empty()) provenance["warnings"] = warnings;
+    // The stored text is the hashed text with the provenance as its last member: each record is
+    // serialised once.
+    record.text = std::move(content);
+    record.text.pop_back();
+    if (record.text.size() > 1) record.text += ',';
+    record.text += "\"provenance\":";
+    record.text += provenance.dump();
+    record.text += '}';
     record.body["provenance"] = std::move(provenance);
 }
 

@@ -27,19 +27,24 @@ struct TransferResult {
 class Pipeline {
   public:
     /// Throws ConfigError when the mapping names an adapter, adapter options or an entity the
-    /// gateway does not have.
+    /// gateway does not have. `threads` map and validate records side by side (the machine's
+    /// cores by default); the sink still sees every record in input order.
     Pipeline(const Mapping& mapping, const RecordValidator& validator,
-             const ClientIdentity& clients);
+             const ClientIdentity& clients, unsigned threads = defaultThreads());
 
     /// Reads `input` to its end (or until `stop` becomes true), sending every record to `sink`
     /// as stored or quarantined, and commits. Sink failures propagate as exceptions.
     TransferResult run(std::istream& input, const std::string& inputName, std::int64_t transferId,
                        RecordSink& sink, const std::atomic<bool>* stop = nullptr) const;
 
+    static unsigned defaultThreads();
+
   private:
-    // Maps, validates and writes (or quarantines) one source record.
-    void process(const SourceRecord& source, std::int64_t transferId, RecordSink& sink,
-                 const std::function<void(Stage, Fault, const SourceRecord&)>& reject) const;
+    struct Outcome;
+
+    // Maps, validates and serialises one batch of source records, on a worker thread.
+    std::vector<Outcome> process(std::vector<SourceRecord> batch, std::int64_t transferId) const;
+    Outcome process(SourceRecord source, std::int64_t transferId) const;
     std::optional<Fault> firstFault(const std::vector<RegionalRecord>& records) const;
     void enrich(RegionalRecord& record, const SourcePosition& position, std::int64_t transferId,
                 const std::vector<std::string>& warnings) const;
@@ -47,6 +52,7 @@ class Pipeline {
     const Mapping& mapping_;
     const RecordValidator& validator_;
     const ClientIdentity& clients_;
+    unsigned threads_;
 };
 
 }  // namespace gw

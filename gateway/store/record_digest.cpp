@@ -1,9 +1,9 @@
 #include "gateway/store/record_digest.h"
 
 #include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/sha256.h"
 
 namespace gw {
 
@@ -18,13 +18,7 @@ RecordDigest RecordDigest::fromHex(const std::string& hex) {
 
 void RecordDigest::add(const std::string& entity, const std::string& sourceRecordId,
                        const std::string& contentHash) {
-    Poco::SHA2Engine sha256(Poco::SHA2Engine::SHA_256);
-    sha256.update(entity);
-    sha256.update('\t');
-    sha256.update(sourceRecordId);
-    sha256.update('\t');
-    sha256.update(contentHash);
-    addBigEndian(sha256.digest().data());
+    addBigEndian(sha256({entity, "\t", sourceRecordId, "\t", contentHash}).data());
 }
 
 void RecordDigest::add(const RecordDigest& other) {

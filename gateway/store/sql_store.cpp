@@ -509,7 +509,7 @@ void SqlSink::write(const std::vector<RegionalRecord>& records) {
         row.sourceRecordId = record.sourceRecordId;
         row.contentHash = provenance.at("contentHash").get<std::string>();
         row.recordNumber = provenance.at("record").get<Poco::Int64>();
-        row.body = record.body.dump();
+        row.body = record.text;
         item.rows.push_back(std::move(row));
     }
     add(std::move(item));

@@ -25,7 +25,7 @@ class ReportsTest : public ::testing::Test {
             {"sourceSystem", "effica"},
             {"record", ++records_},
             {"contentHash", std::to_string(std::hash<std::string>()(body.dump()))}};
-        sink_->write({{entity, id, body}});
+        sink_->write({{entity, id, body, body.dump()}});
     }
 
     void episode(const std::string& id, const std::string& start, const std::string& end,

@@ -25,7 +25,7 @@ RegionalRecord episode(const std::string& id, const std::string& serviceType, lo
                           {"sourceSystem", "effica"},
                           {"record", record},
                           {"contentHash", hash}};
-    return {"service_episode", id, body};
+    return {"service_episode", id, body, body.dump()};
 }
 
 SourceRecord badSource(long line) {
