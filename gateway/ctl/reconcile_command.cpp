@@ -7,7 +7,6 @@
 #include <set>
 
 #include "gateway/core/errors.h"
-#include "gateway/daemon/gateway_settings.h"
 #include "gateway/mapping/mapping.h"
 #include "gateway/store/store.h"
 
@@ -23,11 +22,8 @@ std::string ReconcileCommand::summary() const {
 }
 
 void ReconcileCommand::defineOptions(Poco::Util::OptionSet& options) {
+    ConfiguredCommand::defineOptions(options);
     using Poco::Util::Option;
-    options.addOption(Option("config", "c", "the gatewayd configuration file")
-                          .argument("FILE")
-                          .required(true)
-                          .repeatable(false));
     options.addOption(
         Option("transfer", "t", "one transfer, by id").argument("ID").repeatable(false));
     options.addOption(Option("municipality", "m", "one municipality, by its 3-digit code")
@@ -37,7 +33,7 @@ void ReconcileCommand::defineOptions(Poco::Util::OptionSet& options) {
 }
 
 void ReconcileCommand::handleOption(const std::string& name, const std::string& value) {
-    if (name == "config") configFile_ = value;
+    ConfiguredCommand::handleOption(name, value);
     if (name == "transfer") transfer_ = value;
     if (name == "municipality") municipality_ = value;
     if (name == "json") json_ = true;
@@ -47,7 +43,7 @@ int ReconcileCommand::run(const std::vector<std::string>& arguments) {
     if (!arguments.empty()) throw ConfigError("reconcile takes no arguments");
     if (!transfer_.empty() && !municipality_.empty())
         throw ConfigError("give --transfer or --municipality, not both");
-    GatewaySettings settings = GatewaySettings::load(configFile_);
+    GatewaySettings settings = loadSettings();
     auto store = openStore(settings.storeBackend, settings.storeConnection);
 
     std::vector<Reconciliation> results;

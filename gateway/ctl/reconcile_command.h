@@ -1,12 +1,12 @@
 #pragma once
 
-#include "gateway/ctl/command.h"
+#include "gateway/ctl/configured_command.h"
 
 namespace gw {
 
 /// `gatewayctl reconcile`: whether what the store holds adds up to what was read, per transfer or
 /// per municipality, with the digest the county can check its feeds against.
-class ReconcileCommand : public Command {
+class ReconcileCommand : public ConfiguredCommand {
   public:
     std::string name() const override { return "reconcile"; }
     std::string usage() const override {
@@ -18,7 +18,6 @@ class ReconcileCommand : public Command {
     int run(const std::vector<std::string>& arguments) override;
 
   private:
-    std::string configFile_;
     std::string transfer_;
     std::string municipality_;
     bool json_ = false;

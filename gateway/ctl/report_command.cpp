@@ -6,7 +6,6 @@
 
 #include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
-#include "gateway/daemon/gateway_settings.h"
 #include "gateway/reports/report.h"
 
 namespace gw {
@@ -20,11 +19,8 @@ std::string ReportCommand::summary() const {
 }
 
 void ReportCommand::defineOptions(Poco::Util::OptionSet& options) {
+    ConfiguredCommand::defineOptions(options);
     using Poco::Util::Option;
-    options.addOption(Option("config", "c", "the gatewayd configuration file")
-                          .argument("FILE")
-                          .required(true)
-                          .repeatable(false));
     options.addOption(
         Option("as-of", "",
                "the reference date for active episodes and overdue reviews (default: today)")
@@ -34,7 +30,7 @@ void ReportCommand::defineOptions(Poco::Util::OptionSet& options) {
 }
 
 void ReportCommand::handleOption(const std::string& name, const std::string& value) {
-    if (name == "config") configFile_ = value;
+    ConfiguredCommand::handleOption(name, value);
     if (name == "as-of") asOf_ = value;
     if (name == "json") json_ = true;
 }
@@ -49,7 +45,7 @@ int ReportCommand::run(const std::vector<std::string>& arguments) {
     ReportContext context{"", asOf_.empty() ? todayIso() : asOf_};
     if (!dayNumber(context.asOf)) throw ConfigError("--as-of takes a date as yyyy-mm-dd");
 
-    GatewaySettings settings = GatewaySettings::load(configFile_);
+    GatewaySettings settings = loadSettings();
     context.codeDirectory = settings.schemaDirectory + "/codes";
     auto store = openStore(settings.storeBackend, settings.storeConnection);
 

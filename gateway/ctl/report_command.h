@@ -1,11 +1,11 @@
 #pragma once
 
-#include "gateway/ctl/command.h"
+#include "gateway/ctl/configured_command.h"
 
 namespace gw {
 
 /// `gatewayctl report NAME`: answers one of the county's questions from the stored records.
-class ReportCommand : public Command {
+class ReportCommand : public ConfiguredCommand {
   public:
     std::string name() const override { return "report"; }
     std::string usage() const override {
@@ -17,7 +17,6 @@ class ReportCommand : public Command {
     int run(const std::vector<std::string>& arguments) override;
 
   private:
-    std::string configFile_;
     std::string asOf_;
     bool json_ = false;
 };

@@ -12,7 +12,6 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/daemon/access_control.h"
-#include "gateway/daemon/gateway_settings.h"
 
 namespace gw {
 
@@ -26,11 +25,8 @@ std::string TokenCommand::summary() const {
 }
 
 void TokenCommand::defineOptions(Poco::Util::OptionSet& options) {
+    ConfiguredCommand::defineOptions(options);
     using Poco::Util::Option;
-    options.addOption(Option("config", "c", "the gatewayd configuration file")
-                          .argument("FILE")
-                          .required(true)
-                          .repeatable(false));
     options.addOption(Option("scopes", "s", "what the token may do, separated by commas")
                           .argument("SCOPES")
                           .required(true)
@@ -38,7 +34,7 @@ void TokenCommand::defineOptions(Poco::Util::OptionSet& options) {
 }
 
 void TokenCommand::handleOption(const std::string& name, const std::string& value) {
-    if (name == "config") configFile_ = value;
+    ConfiguredCommand::handleOption(name, value);
     if (name == "scopes") scopes_ = value;
 }
 
@@ -48,9 +44,9 @@ int TokenCommand::run(const std::vector<std::string>& arguments) {
     const std::string& name = arguments[1];
     if (!Poco::RegularExpression("^[A-Za-z0-9_-]{1,64}$").match(name))
         throw ConfigError("a token name is 1 to 64 letters, digits, '-' or '_'");
-    GatewaySettings settings = GatewaySettings::load(configFile_);
+    GatewaySettings settings = loadSettings();
     if (settings.secretsFile.empty())
-        throw ConfigError(configFile_ + " names no secrets.file to keep tokens in");
+        throw ConfigError(configFile() + " names no secrets.file to keep tokens in");
 
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> secrets(
         new Poco::Util::PropertyFileConfiguration);

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "gateway/ctl/command.h"
+#include "gateway/ctl/configured_command.h"
 
 namespace gw {
 
 /// `gatewayctl token add NAME`: makes a bearer token, keeps only its hash in the secrets file,
 /// and prints the token once.
-class TokenCommand : public Command {
+class TokenCommand : public ConfiguredCommand {
   public:
     std::string name() const override { return "token"; }
     std::string usage() const override {
@@ -18,7 +18,6 @@ class TokenCommand : public Command {
     int run(const std::vector<std::string>& arguments) override;
 
   private:
-    std::string configFile_;
     std::string scopes_;
 };
 

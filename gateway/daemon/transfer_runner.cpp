@@ -42,8 +42,12 @@ std::string TransferRunner::inputName(const SourceSettings& source) {
     return Poco::Path(source.path).getFileName();
 }
 
-std::string TransferRunner::inputPath(const SourceSettings& source,
+std::string TransferRunner::inputPath(std::int64_t id, const SourceSettings& source,
                                       const std::string& input) const {
+    if (source.kind == "pull") {
+        return settings_.pushSpoolDirectory + "/" + source.name + "-" + std::to_string(id) + "." +
+               mappingOf(source).format();
+    }
     if (source.kind == "push") return settings_.pushSpoolDirectory + "/" + input;
     if (source.kind == "drop") return source.folder + "/processing/" + input;
     return source.path;
@@ -81,11 +85,7 @@ TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
 TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& source,
                                      const std::string& inputName, const std::atomic<bool>* stop) {
     auto& log = Poco::Logger::get("gateway.transfer");
-    // A pull is fetched into the spool first, as its transfer's own file.
-    std::string path = source.kind == "pull"
-                           ? settings_.pushSpoolDirectory + "/" + source.name + "-" +
-                                 std::to_string(id) + "." + mappingOf(source).format()
-                           : inputPath(source, inputName);
+    std::string path = inputPath(id, source, inputName);
     log.information("transfer " + std::to_string(id) + " of source '" + source.name +
                     "' started: " + (source.kind == "pull" ? inputName : path));
 

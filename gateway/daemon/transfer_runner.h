@@ -26,8 +26,6 @@ class TransferRunner {
     const RecordValidator& validator() const { return validator_; }
     /// The input name a transfer of a file source logs (the file name of its export).
     static std::string inputName(const SourceSettings& source);
-    /// The file a transfer of `source` over input `input` reads.
-    std::string inputPath(const SourceSettings& source, const std::string& input) const;
     /// The push source of a municipality's dataset, if one is configured.
     const SourceSettings* findPushSource(const std::string& municipality,
                                          const std::string& dataset) const;
@@ -43,6 +41,10 @@ class TransferRunner {
     static constexpr int kUnhealthyAfter = 3;
 
   private:
+    /// The file transfer `id` of `source` over input `input` reads: a pull is fetched into the
+    /// spool first, as its transfer's own file.
+    std::string inputPath(std::int64_t id, const SourceSettings& source,
+                          const std::string& input) const;
     TransferInfo execute(std::int64_t id, const SourceSettings& source, const std::string& input,
                          const std::atomic<bool>* stop);
     void noteOutcome(const SourceSettings& source, const TransferInfo& transfer);

@@ -19,9 +19,10 @@ namespace gw {
 namespace {
 
 // Records go to the worker threads in batches of this many, and at most this many batches per
-// thread are in flight: enough to keep every thread busy, few enough to keep memory flat.
+// thread are in flight: enough to keep the threads busy while the sink waits for the disk to
+// commit, few enough to keep memory flat.
 constexpr std::size_t kBatchSize = 64;
-constexpr std::size_t kBatchesInFlightPerThread = 2;
+constexpr std::size_t kBatchesInFlightPerThread = 8;
 
 }  // namespace
 
