@@ -530,7 +530,7 @@ void SqlSink::quarantine(const Rejection& rejection, const SourceRecord& source)
 
 void SqlSink::add(Item item) {
     batch_.push_back(std::move(item));
-    if (batch_.size() >= kBatchSize) flush();
+    if (batch_.size() >= store_.batchSize()) flush();
 }
 
 TransferCounts SqlSink::commit() {

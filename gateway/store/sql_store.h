@@ -95,6 +95,7 @@ class SqlSink : public RecordSink {
         std::optional<RejectRow> rejection;
     };
 
+    /// Commits every `store.batchSize()` source records.
     SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId);
     ~SqlSink() override;
 
@@ -110,8 +111,6 @@ class SqlSink : public RecordSink {
   private:
     void flush();
     void add(Item item);
-
-    static constexpr std::size_t kBatchSize = 1000;
 
     SqlStore& store_;
     std::vector<Item> batch_;

@@ -111,6 +111,8 @@ class Store {
     /// A sink that writes the records of transfer `transferId` into this store, committing the
     /// transfer's counts in the same transaction as each batch.
     virtual std::unique_ptr<RecordSink> openSink(std::int64_t transferId) = 0;
+    /// How many source records a sink of this store commits at once.
+    virtual std::size_t batchSize() const = 0;
 
     /// The newest transfers first.
     virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;

@@ -67,7 +67,7 @@ TEST_P(CrashSafety, AStoppedTransferLosesAndDuplicatesNothingAfterARestart) {
                                            {"logging.level", "information"},
                                            {"store.backend", crashed.backend()},
                                            {"store.connection", crashed.connection()}});
-    std::string large = largeExport("nokia", 12000, workspace.folder());
+    std::string large = largeExport("nokia", 24000, workspace.folder());
     std::string config = workspace.writeConfig("gateway", {{"source.nokia.path", large}});
     std::string admin = workspace.addToken("admin", "transfers:admin");
 
@@ -101,9 +101,9 @@ TEST_P(CrashSafety, AStoppedTransferLosesAndDuplicatesNothingAfterARestart) {
     EXPECT_EQ(interrupted["state"], "interrupted");
     long committed = interrupted["counts"]["read"];
     EXPECT_GT(committed, 0);
-    EXPECT_LT(committed, 12000) << "killed before the end";
+    EXPECT_LT(committed, 24000) << "killed before the end";
     const auto& resumed = list[0]["counts"];
-    EXPECT_EQ(resumed["read"], 12000);
+    EXPECT_EQ(resumed["read"], 24000);
 
     int crashedExit = 0;
     auto afterCrash = reconcile(config, crashedExit);

@@ -118,17 +118,19 @@ TEST_P(StoreTest, WhatIsNotCommittedIsNotStored) {
 TEST_P(StoreTest, BatchesCommitTheTransferCountsWithTheRecords) {
     auto id = begin();
     auto sink = store_->openSink(id);
-    for (long i = 1; i <= 2500; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
-    // Two batches of 1000 are durable, with the counts that describe them.
+    const std::uint64_t batch = store_->batchSize(), written = 2 * batch + batch / 2;
+    for (std::uint64_t i = 1; i <= written; ++i)
+        sink->write({episode("E" + std::to_string(i), "a", static_cast<long>(i))});
+    // Two batches are durable, with the counts that describe them.
     auto durable = store_->findTransfer(id);
-    EXPECT_EQ(durable->counts.stored, 2000u);
-    EXPECT_EQ(durable->counts.read, 2000u);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 2000);
-    EXPECT_EQ(sink->commit().stored, 2500u);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 2500);
-    long seen = 0;
+    EXPECT_EQ(durable->counts.stored, 2 * batch);
+    EXPECT_EQ(durable->counts.read, 2 * batch);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), static_cast<Poco::Int64>(2 * batch));
+    EXPECT_EQ(sink->commit().stored, written);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), static_cast<Poco::Int64>(written));
+    std::uint64_t seen = 0;
     store_->scanCurrent("service_episode", [&](const nlohmann::json&) { ++seen; });
-    EXPECT_EQ(seen, 2500);
+    EXPECT_EQ(seen, written);
 }
 
 TEST_P(StoreTest, QuarantinesWithPositionRuleAndSourceFields) {
@@ -314,7 +316,8 @@ TEST_P(StoreTest, ACrashedInstancesTransfersAreMarkedInterruptedWithWhatTheyComm
     auto id = begin();
     {
         auto sink = store_->openSink(id);
-        for (long i = 1; i <= 1500; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
+        const long written = static_cast<long>(store_->batchSize() * 3 / 2);
+        for (long i = 1; i <= written; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
         // The process dies here: the second batch never commits.
     }
     auto other = store_->beginTransfer("tampere", "837", "b.csv", "elsewhere");
@@ -322,8 +325,8 @@ TEST_P(StoreTest, ACrashedInstancesTransfersAreMarkedInterruptedWithWhatTheyComm
     EXPECT_EQ(store_->recoverInterrupted("test"), 1);
     auto info = store_->findTransfer(id);
     EXPECT_EQ(info->state, "interrupted");
-    EXPECT_EQ(info->counts.read, 1000u);
-    EXPECT_EQ(info->counts.stored, 1000u);
+    EXPECT_EQ(info->counts.read, store_->batchSize());
+    EXPECT_EQ(info->counts.stored, store_->batchSize());
     EXPECT_TRUE(store_->reconcileTransfer(id).addsUp);
     EXPECT_EQ(store_->findTransfer(other)->state, "running") << "another instance's is left";
 }
