@@ -138,14 +138,16 @@ class PostgresSink : public SqlSink {
         if (!keys.empty()) {
             keys.copyInto(connection_,
                           "batch_keys (municipality, source_system, entity, source_record_id)");
-            // Without statistics a temporary table looks large enough for a hash join over
-            // every head; with them, each key is one look-up in the heads' primary key.
-            execute(connection_, "ANALYZE batch_keys", PGRES_COMMAND_OK);
+            // One primary-key look-up per key, whatever the planner makes of a temporary table:
+            // the LIMIT keeps the sub-select from being flattened into a join, which with or
+            // without statistics could become a hash join over every head in the store.
             Result found =
                 execute(connection_,
                         "SELECT h.municipality, h.source_system, h.entity, h.source_record_id,"
-                        " h.version, h.content_hash FROM record_heads h JOIN batch_keys k"
-                        " USING (municipality, source_system, entity, source_record_id)",
+                        " h.version, h.content_hash FROM batch_keys k CROSS JOIN LATERAL"
+                        " (SELECT * FROM record_heads h WHERE h.municipality = k.municipality"
+                        " AND h.source_system = k.source_system AND h.entity = k.entity"
+                        " AND h.source_record_id = k.source_record_id LIMIT 1) h",
                         PGRES_TUPLES_OK);
             for (int i = 0; i < PQntuples(found.get()); ++i) {
                 Head& head =
