@@ -18,8 +18,10 @@ run_suite() {  # build folder, extra ctest arguments, cmake arguments...
     (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 300 $ctest_args)
 }
 
+# -g1: line tables are all a failing test's backtrace needs, and full debug information of
+# the JSON templates costs a fifth of the build.
 echo "== build and test (RelWithDebInfo)"
-run_suite build "" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite build "" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
 
 echo "== fuzz each adapter briefly (libFuzzer + AddressSanitizer)"
 scripts/fuzz.sh 15
@@ -29,4 +31,5 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Without the heavy end-to-end tests (crash, scale-out): unoptimised and instrumented, they would
 # take minutes, and what they exercise runs in every other test here too.
-run_suite build-asan "--label-exclude heavy" -DCMAKE_BUILD_TYPE=Debug -DGATEWAY_SANITIZE=ON
+run_suite build-asan "--label-exclude heavy" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" \
+    -DGATEWAY_SANITIZE=ON
