@@ -229,7 +229,6 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
         return escaped;
     };
     std::map<std::pair<std::string, std::string>, TransferCounts> records;
-    std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
     std::int64_t queued = 0, running = 0;
     for (const auto& s : stats) {
         auto& counts = records[{s.municipality, s.source}];
@@ -239,7 +238,6 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
         counts.rejected += s.counts.rejected;
         if (s.state == "queued") queued += s.transfers;
         if (s.state == "running") running += s.transfers;
-        if (s.state == "succeeded" && s.lastFinishedAt) lastSuccess[s.source] = *s.lastFinishedAt;
     }
     for (const auto& [key, counts] : records) {
         std::string labels =
@@ -268,7 +266,7 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
         std::to_string(running) +
         "\n# HELP gateway_last_success_timestamp_seconds When each source's last successful "
         "transfer ended.\n# TYPE gateway_last_success_timestamp_seconds gauge\n";
-    for (const auto& [source, finished] : lastSuccess) {
+    for (const auto& [source, finished] : lastSuccesses(stats)) {
         text += "gateway_last_success_timestamp_seconds{source=\"" + label(source) + "\"} " +
                 std::to_string(std::chrono::system_clock::to_time_t(finished)) + "\n";
     }

@@ -156,10 +156,7 @@ void Scheduler::armLatenessCheck() {
 void Scheduler::checkLateness() {
     std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
     try {
-        for (const auto& stats : store_.sourceStats()) {
-            if (stats.state == "succeeded" && stats.lastFinishedAt)
-                lastSuccess[stats.source] = *stats.lastFinishedAt;
-        }
+        lastSuccess = lastSuccesses(store_.sourceStats());
     } catch (const std::exception& e) {
         Poco::Logger::get("gateway.scheduler")
             .error(std::string("cannot check deliveries: ") + e.what());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -52,6 +53,16 @@ struct SourceStats {
     /// When the newest of them finished; empty when none did.
     std::optional<std::chrono::system_clock::time_point> lastFinishedAt;
 };
+
+/// When each source's newest successful transfer finished; sources without one are left out.
+inline std::map<std::string, std::chrono::system_clock::time_point> lastSuccesses(
+    const std::vector<SourceStats>& stats) {
+    std::map<std::string, std::chrono::system_clock::time_point> last;
+    for (const auto& s : stats) {
+        if (s.state == "succeeded" && s.lastFinishedAt) last[s.source] = *s.lastFinishedAt;
+    }
+    return last;
+}
 
 /// One change in a feed: a stored version of a regional record, in commit order.
 struct FeedEntry {
