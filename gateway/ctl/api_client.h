@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "gateway/ctl/command.h"
+
 namespace gw {
 
 /// gatewayctl's way to a running gatewayd: its URL and a bearer token, from options or the
@@ -34,6 +36,21 @@ class ApiClient {
 
     std::string url_;
     std::string tokenFile_;
+};
+
+/// What the verbs that talk to a running gatewayd share: the --url and --token-file options and
+/// the client they configure.
+class ApiCommand : public Command {
+  public:
+    void defineOptions(Poco::Util::OptionSet& options) override {
+        ApiClient::defineOptions(options);
+    }
+    void handleOption(const std::string& name, const std::string& value) override {
+        api_.handleOption(name, value);
+    }
+
+  protected:
+    ApiClient api_;
 };
 
 }  // namespace gw

@@ -37,13 +37,13 @@ std::string TransferCommand::summary() const {
 }
 
 void TransferCommand::defineOptions(Poco::Util::OptionSet& options) {
-    ApiClient::defineOptions(options);
+    ApiCommand::defineOptions(options);
     options.addOption(Poco::Util::Option("wait", "w", "run: wait for the end, showing progress")
                           .repeatable(false));
 }
 
 void TransferCommand::handleOption(const std::string& name, const std::string& value) {
-    api_.handleOption(name, value);
+    ApiCommand::handleOption(name, value);
     if (name == "wait") wait_ = true;
 }
 
@@ -114,14 +114,6 @@ std::string SourceCommand::summary() const {
     return "Lists the sources of the gatewayd at --url (kind, municipality, schedule, paused, next "
            "run), or pauses or resumes one's schedule on that instance. The token needs "
            "transfers:admin.";
-}
-
-void SourceCommand::defineOptions(Poco::Util::OptionSet& options) {
-    ApiClient::defineOptions(options);
-}
-
-void SourceCommand::handleOption(const std::string& name, const std::string& value) {
-    api_.handleOption(name, value);
 }
 
 int SourceCommand::run(const std::vector<std::string>& arguments) {

@@ -1,12 +1,11 @@
 #pragma once
 
 #include "gateway/ctl/api_client.h"
-#include "gateway/ctl/command.h"
 
 namespace gw {
 
 /// `gatewayctl transfer run|list|show`: the transfers of a running gatewayd.
-class TransferCommand : public Command {
+class TransferCommand : public ApiCommand {
   public:
     std::string name() const override { return "transfer"; }
     std::string usage() const override {
@@ -20,24 +19,18 @@ class TransferCommand : public Command {
   private:
     int waitFor(std::int64_t id) const;
 
-    ApiClient api_;
     bool wait_ = false;
 };
 
 /// `gatewayctl source list|pause|resume`: the sources of a running gatewayd.
-class SourceCommand : public Command {
+class SourceCommand : public ApiCommand {
   public:
     std::string name() const override { return "source"; }
     std::string usage() const override {
         return "source list | pause NAME | resume NAME   [--url URL] [--token-file FILE]";
     }
     std::string summary() const override;
-    void defineOptions(Poco::Util::OptionSet& options) override;
-    void handleOption(const std::string& name, const std::string& value) override;
     int run(const std::vector<std::string>& arguments) override;
-
-  private:
-    ApiClient api_;
 };
 
 }  // namespace gw
