@@ -1,45 +1,50 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <istream>
-#include <iterator>
 #include <vector>
 
 namespace gw {
 
-/// Reads a stream in large chunks and lets a parser walk it byte by byte through a plain
-/// iterator (what nlohmann/json parses fastest), while knowing the offset and line it is at.
+/// Reads a stream in large chunks for RapidJSON's reader (its input stream concept: Peek, Take,
+/// Tell), while knowing the offset and line it is at. A UTF-8 byte order mark at the start is
+/// skipped.
 class ChunkedSource {
   public:
+    using Ch = char;
+
     explicit ChunkedSource(std::istream& input, std::size_t chunkSize = 256 * 1024)
-        : input_(input), buffer_(chunkSize) {}
+        : input_(input), buffer_(chunkSize) {
+        refill();
+        static const char bom[] = "\xEF\xBB\xBF";
+        if (limit_ - position_ >= 3 && std::equal(bom, bom + 3, position_)) position_ += 3;
+    }
 
-    /// An input iterator over the bytes; compares equal to end() once the stream is exhausted.
-    class Iterator {
-      public:
-        using iterator_category = std::input_iterator_tag;
-        using value_type = char;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const char*;
-        using reference = const char&;
+    /// The next byte, or '\0' at the end of the stream.
+    Ch Peek() const { return position_ < limit_ ? *position_ : '\0'; }
+    Ch Take() {
+        Ch c = Peek();
+        if (position_ < limit_ && ++position_ == limit_) refill();
+        return c;
+    }
+    /// Bytes consumed so far.
+    std::size_t Tell() const { return offset(); }
+    /// True once every byte has been taken.
+    bool atEnd() const { return position_ >= limit_; }
 
-        explicit Iterator(ChunkedSource* source) : source_(source) {}
-        reference operator*() const { return *source_->position_; }
-        Iterator& operator++() {
-            ++source_->position_;
-            return *this;
-        }
-        // Only ever compared with end(): equal when no byte is left.
-        bool operator==(const Iterator&) const { return !source_->available(); }
-        bool operator!=(const Iterator& other) const { return !(*this == other); }
-
-      private:
-        ChunkedSource* source_;
-    };
-
-    Iterator begin() { return Iterator(this); }
-    Iterator end() { return Iterator(this); }
+    // The writing half of the concept, used only by in-situ parsing, which this stream is not for.
+    Ch* PutBegin() {
+        assert(false);
+        return nullptr;
+    }
+    void Put(Ch) { assert(false); }
+    void Flush() { assert(false); }
+    std::size_t PutEnd(Ch*) {
+        assert(false);
+        return 0;
+    }
 
     /// Bytes consumed so far.
     std::uint64_t offset() const {
@@ -53,15 +58,12 @@ class ChunkedSource {
     }
 
   private:
-    bool available() { return position_ < limit_ || refill(); }
-
-    bool refill() {
+    void refill() {
         line();
         chunkStart_ += static_cast<std::uint64_t>(limit_ - buffer_.data());
         input_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
         position_ = counted_ = buffer_.data();
         limit_ = buffer_.data() + input_.gcount();
-        return position_ < limit_;
     }
 
     std::istream& input_;

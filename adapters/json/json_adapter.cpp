@@ -1,5 +1,10 @@
 #include "adapters/json/json_adapter.h"
 
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <charconv>
 #include <limits>
 
 #include "adapters/json/chunked_source.h"
@@ -10,7 +15,11 @@ namespace {
 
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 
-std::string escapePointerToken(const std::string& token) {
+// Strict JSON; strings checked to be UTF-8; numbers handed over as the text they were written as.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
+
+std::string escapePointerToken(std::string_view token) {
     std::string escaped;
     for (char c : token) {
         if (c == '~') {
@@ -24,9 +33,9 @@ std::string escapePointerToken(const std::string& token) {
     return escaped;
 }
 
-/// Turns SAX events into flat records: the values at the record slot (the elements of the records
-/// array, or each top-level value in NDJSON) become records of pointer-named fields.
-class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
+/// Turns RapidJSON's SAX events into flat records: the values at the record slot (the elements of
+/// the records array, or each top-level value in NDJSON) become records of pointer-named fields.
+class RecordCollector {
   public:
     RecordCollector(const JsonAdapter::Options& options,
                     const std::vector<std::string>& recordsPath, const std::string& inputName,
@@ -37,9 +46,11 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
           counter_(counter),
           handler_(handler) {}
 
-    /// NDJSON: the value about to be parsed is itself a record, found on `line`.
+    /// NDJSON: the value about to be parsed is itself a record, found on `line`. The record is
+    /// held until deliverLine(), as what follows it on the line may still make the line malformed.
     void expectRecordAt(std::uint64_t line) {
-        levels_.clear();
+        holdRecord_ = true;
+        depth_ = 0;
         tokens_.clear();
         inRecord_ = false;
         failure_.clear();
@@ -53,50 +64,53 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
         records_ = recordsBeforeLine_;
         beginRecord();
         record_.error = ReadError{rule, message};
-        return finishRecord();
+        finishRecord();
+        return deliver();
     }
 
+    /// NDJSON: the line was one well-formed value; hands its record over.
+    bool deliverLine() { return deliver(); }
+
+    /// Why the parse ended early: the collector's own reason, or else the parser's. RapidJSON's
+    /// messages name the kind of error and its offset, never the text it read, which may be part
+    /// of an identity code or a name.
+    std::string failure(const rapidjson::ParseResult& result) const {
+        if (!failure_.empty()) return failure_;
+        return "byte " + std::to_string(result.Offset()) + ": " +
+               rapidjson::GetParseError_En(result.Code());
+    }
     bool stopped() const { return stopped_; }
-    const std::string& failure() const { return failure_; }
     /// Records handed to the handler so far.
     std::uint64_t delivered() const { return delivered_; }
 
-    bool null() override { return scalar("", 0); }
-    bool boolean(bool value) override { return value ? scalar("true", 4) : scalar("false", 5); }
-    bool number_integer(number_integer_t value) override {
-        std::string text = std::to_string(value);
-        return scalar(text.data(), text.size());
+    // RapidJSON's handler concept.
+    bool Null() { return scalar("", 0); }
+    bool Bool(bool value) { return value ? scalar("true", 4) : scalar("false", 5); }
+    bool RawNumber(const char* text, rapidjson::SizeType length, bool) {
+        return scalar(text, length);
     }
-    bool number_unsigned(number_unsigned_t value) override {
-        std::string text = std::to_string(value);
-        return scalar(text.data(), text.size());
-    }
-    bool number_float(number_float_t, const string_t& text) override {
-        return scalar(text.data(), text.size());
-    }
-    bool string(string_t& value) override { return scalar(value.data(), value.size()); }
-    bool binary(binary_t&) override { return scalar("", 0); }
-    bool key(string_t& name) override {
+    bool String(const char* text, rapidjson::SizeType length, bool) { return scalar(text, length); }
+    bool Key(const char* name, rapidjson::SizeType length, bool) {
         // Kept as its pointer token: "~" and "/" escaped once here, not at every use.
         bool plain = true;
-        for (char c : name) plain &= c != '~' && c != '/';
-        levels_.back().key = plain ? name : escapePointerToken(name);
+        for (rapidjson::SizeType i = 0; i < length; ++i) plain &= name[i] != '~' && name[i] != '/';
+        if (plain) {
+            top().key.assign(name, length);
+        } else {
+            top().key = escapePointerToken(std::string_view(name, length));
+        }
         return true;
     }
-    bool start_object(std::size_t) override { return startContainer(false); }
-    bool end_object() override { return endContainer(); }
-    bool start_array(std::size_t) override { return startContainer(true); }
-    bool end_array() override { return endContainer(); }
-
-    bool parse_error(std::size_t position, const std::string&,
-                     const nlohmann::detail::exception& error) override {
-        // nlohmann/json ends its message with the text it last read, which may be part of an
-        // identity code or a name: that part never goes into a message.
-        std::string message = error.what();
-        message = message.substr(0, message.find("; last read:"));
-        failure_ = "byte " + std::to_string(position) + ": " + message;
-        return false;
-    }
+    bool StartObject() { return startContainer(false); }
+    bool EndObject(rapidjson::SizeType) { return endContainer(); }
+    bool StartArray() { return startContainer(true); }
+    bool EndArray(rapidjson::SizeType) { return endContainer(); }
+    // Never called: kParseNumbersAsStringsFlag hands every number to RawNumber.
+    bool Int(int) { return false; }
+    bool Uint(unsigned) { return false; }
+    bool Int64(std::int64_t) { return false; }
+    bool Uint64(std::uint64_t) { return false; }
+    bool Double(double) { return false; }
 
   private:
     struct Level {
@@ -108,23 +122,36 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
 
     // Appends the pointer token of the value now starting in the current container.
     void appendToken(std::string& out) {
-        if (levels_.empty()) return;
-        Level& level = levels_.back();
+        if (depth_ == 0) return;
+        Level& level = top();
         if (level.array) {
-            out += std::to_string(level.nextIndex++);
+            char digits[24];
+            auto end = std::to_chars(digits, digits + sizeof digits, level.nextIndex++).ptr;
+            out.append(digits, end);
         } else {
             out += level.key;
         }
     }
 
-    bool atRecordSlot() const { return slotLevel_ != kNone && levels_.size() == slotLevel_; }
+    Level& top() { return levels_[depth_ - 1]; }
+
+    void pushLevel(bool array, std::size_t prefixLength) {
+        if (depth_ == levels_.size()) levels_.emplace_back();
+        Level& level = levels_[depth_++];
+        level.array = array;
+        level.nextIndex = 0;
+        level.key.clear();
+        level.prefixLength = prefixLength;
+    }
+
+    bool atRecordSlot() const { return slotLevel_ != kNone && depth_ == slotLevel_; }
 
     bool scalar(const char* text, std::size_t length) {
         if (inRecord_) {
             addField(text, length);
             return true;
         }
-        if (!levels_.empty() && levels_.back().array) ++levels_.back().nextIndex;
+        if (depth_ > 0 && top().array) ++top().nextIndex;
         if (atRecordSlot()) {
             beginRecord();
             record_.error =
@@ -139,15 +166,15 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
             std::size_t before = prefix_.size();
             prefix_ += '/';
             appendToken(prefix_);
-            levels_.push_back(Level{array, 0, std::string(), before});
+            pushLevel(array, before);
         } else {
             bool startsRecord = atRecordSlot();
-            if (!levels_.empty()) {
+            if (depth_ > 0) {
                 std::string token;
                 appendToken(token);
                 tokens_.push_back(std::move(token));
             }
-            levels_.push_back(Level{array, 0, std::string(), 0});
+            pushLevel(array, 0);
             if (startsRecord) {
                 beginRecord();
             } else if (slotLevel_ == kNone && tokens_ == recordsPath_) {
@@ -155,10 +182,10 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
                     failure_ = "the value at the records pointer is not an array";
                     return false;
                 }
-                slotLevel_ = levels_.size();
+                slotLevel_ = depth_;
             }
         }
-        if (levels_.size() > options_.maxDepth) {
+        if (depth_ > options_.maxDepth) {
             failure_ =
                 "the JSON nests deeper than " + std::to_string(options_.maxDepth) + " levels";
             return false;
@@ -167,19 +194,18 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
     }
 
     bool endContainer() {
-        std::size_t prefixLength = levels_.back().prefixLength;
-        levels_.pop_back();
+        std::size_t prefixLength = top().prefixLength;
+        --depth_;
         if (inRecord_) {
-            if (levels_.size() != slotLevel_) {
+            if (depth_ != slotLevel_) {
                 prefix_.resize(prefixLength);
                 return true;
             }
             if (!tokens_.empty()) tokens_.pop_back();  // the record's own token
             return finishRecord();
         }
-        if (!tokens_.empty() && tokens_.size() >= levels_.size()) tokens_.pop_back();
-        if (slotLevel_ != kNone && levels_.size() < slotLevel_)
-            slotLevel_ = kNone;  // left the array
+        if (!tokens_.empty() && tokens_.size() >= depth_) tokens_.pop_back();
+        if (slotLevel_ != kNone && depth_ < slotLevel_) slotLevel_ = kNone;  // left the array
         return true;
     }
 
@@ -224,6 +250,10 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
     bool finishRecord() {
         inRecord_ = false;
         record_.fields.resize(count_);
+        return holdRecord_ || deliver();
+    }
+
+    bool deliver() {
         ++delivered_;
         if (!handler_(record_)) {
             stopped_ = true;
@@ -238,7 +268,8 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
     ChunkedSource* counter_;
     const Adapter::RecordHandler& handler_;
 
-    std::vector<Level> levels_;
+    std::vector<Level> levels_;  // the open containers are the first depth_; the rest are kept
+    std::size_t depth_ = 0;      // for their buffers
     std::vector<std::string> tokens_;  // outside records: pointer tokens of the open containers
     std::size_t slotLevel_ = kNone;    // records are the values started at this many open levels
     bool inRecord_ = false;
@@ -251,6 +282,7 @@ class RecordCollector : public nlohmann::json_sax<nlohmann::json> {
     std::uint64_t line_ = 0;
     std::uint64_t recordStart_ = 0;
     std::size_t recordBytes_ = 0;
+    bool holdRecord_ = false;
     bool stopped_ = false;
     std::string failure_;
 };
@@ -314,31 +346,31 @@ void JsonAdapter::read(const RecordHandler& handler) {
 void JsonAdapter::readArray(const RecordHandler& handler) {
     ChunkedSource source(input_);
     RecordCollector collector(options_, recordsPath_, inputName_, &source, handler);
-    bool complete = nlohmann::json::sax_parse(source.begin(), source.end(), &collector);
-    if (collector.stopped()) return;
-    if (!complete) {
-        throw InputError(inputName_ + " (line " + std::to_string(source.line()) +
-                         ", after record " + std::to_string(collector.delivered()) +
-                         "): " + collector.failure());
-    }
+    rapidjson::Reader reader;
+    rapidjson::ParseResult result = reader.Parse<kParseFlags>(source, collector);
+    if (collector.stopped() || !result.IsError()) return;
+    throw InputError(inputName_ + " (line " + std::to_string(source.line()) + ", after record " +
+                     std::to_string(collector.delivered()) + "): " + collector.failure(result));
 }
 
 void JsonAdapter::readLines(const RecordHandler& handler) {
+    ChunkedSource source(input_);
     RecordCollector collector(options_, recordsPath_, inputName_, nullptr, handler);
+    rapidjson::Reader reader;
     std::string line;
-    for (std::uint64_t number = 1;; ++number) {
+    for (std::uint64_t number = 1; !source.atEnd(); ++number) {
         // Read one line, but never keep more of it than a record may hold.
         line.clear();
         bool tooLong = false;
-        int c = 0;
-        while ((c = input_.get()) != EOF && c != '\n') {
+        while (!source.atEnd()) {
+            char c = source.Take();
+            if (c == '\n') break;
             if (line.size() < options_.maxRecordBytes) {
-                line.push_back(static_cast<char>(c));
+                line.push_back(c);
             } else {
                 tooLong = true;
             }
         }
-        if (c == EOF && line.empty()) return;
         bool blank = line.find_first_not_of(" \t\r") == std::string::npos;
         if (tooLong) {
             collector.expectRecordAt(number);
@@ -349,13 +381,14 @@ void JsonAdapter::readLines(const RecordHandler& handler) {
             }
         } else if (!blank) {
             collector.expectRecordAt(number);
-            if (!nlohmann::json::sax_parse(line, &collector)) {
-                if (collector.stopped()) return;
-                // A malformed line is that line's error; the next line is read normally.
-                if (!collector.failLine("read.syntax", collector.failure())) return;
-            }
+            rapidjson::MemoryStream text(line.data(), line.size());
+            rapidjson::ParseResult result = reader.Parse<kParseFlags>(text, collector);
+            // A malformed line is that line's error; the next line is read normally.
+            bool more = result.IsError()
+                            ? collector.failLine("read.syntax", collector.failure(result))
+                            : collector.deliverLine();
+            if (!more) return;
         }
-        if (c == EOF) return;
     }
 }
 

@@ -7,7 +7,7 @@
 
 namespace gw {
 
-/// Streams the records of a JSON export through nlohmann/json's SAX parser, so that a 2 GB array is
+/// Streams the records of a JSON export through RapidJSON's SAX reader, so that a 2 GB array is
 /// never held in memory: the elements of the array at a JSON Pointer, or one value per line
 /// (NDJSON). Each record's fields are its leaf values, named by their JSON Pointer within the
 /// record ("/client/hetu", "/goals/0/text"); null becomes an empty field.

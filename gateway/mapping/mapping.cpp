@@ -1,6 +1,7 @@
 #include "gateway/mapping/mapping.h"
 
 #include <Poco/Path.h>
+#include <rapidjson/reader.h>
 
 #include <algorithm>
 #include <fstream>
@@ -64,30 +65,30 @@ nlohmann::json readMerged(const std::string& path, std::vector<std::string>& cha
 
 /// Finds the line where the value at a dotted path ("entities.0.fields.startDate") begins in a
 /// JSON text, so that a mistake in a mapping file can be shown where it is written.
-class LineFinder : public nlohmann::json_sax<nlohmann::json> {
+class LineFinder {
   public:
     LineFinder(const std::string& target, ChunkedSource& source)
         : target_(target), source_(source) {}
     std::uint64_t line() const { return line_; }
 
-    bool null() override { return value(); }
-    bool boolean(bool) override { return value(); }
-    bool number_integer(number_integer_t) override { return value(); }
-    bool number_unsigned(number_unsigned_t) override { return value(); }
-    bool number_float(number_float_t, const string_t&) override { return value(); }
-    bool string(string_t&) override { return value(); }
-    bool binary(binary_t&) override { return value(); }
-    bool key(string_t& name) override {
-        levels_.back().key = name;
+    // RapidJSON's handler concept: any event returning false ends the parse.
+    bool Null() { return value(); }
+    bool Bool(bool) { return value(); }
+    bool Int(int) { return value(); }
+    bool Uint(unsigned) { return value(); }
+    bool Int64(std::int64_t) { return value(); }
+    bool Uint64(std::uint64_t) { return value(); }
+    bool Double(double) { return value(); }
+    bool RawNumber(const char*, rapidjson::SizeType, bool) { return value(); }
+    bool String(const char*, rapidjson::SizeType, bool) { return value(); }
+    bool Key(const char* name, rapidjson::SizeType length, bool) {
+        levels_.back().key.assign(name, length);
         return true;
     }
-    bool start_object(std::size_t) override { return open(false); }
-    bool start_array(std::size_t) override { return open(true); }
-    bool end_object() override { return close(); }
-    bool end_array() override { return close(); }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-        return false;
-    }
+    bool StartObject() { return open(false); }
+    bool StartArray() { return open(true); }
+    bool EndObject(rapidjson::SizeType) { return close(); }
+    bool EndArray(rapidjson::SizeType) { return close(); }
 
   private:
     struct Level {
@@ -129,7 +130,7 @@ std::uint64_t lineOf(const std::string& file, const std::string& path) {
     std::ifstream input(file, std::ios::binary);
     ChunkedSource source(input);
     LineFinder finder(path, source);
-    nlohmann::json::sax_parse(source.begin(), source.end(), &finder);
+    rapidjson::Reader().Parse(source, finder);
     return finder.line();
 }
 

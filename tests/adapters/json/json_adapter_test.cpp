@@ -59,6 +59,26 @@ TEST(JsonAdapter, ATopLevelArrayIsTheDefault) {
     EXPECT_EQ(*read.records[2].field("/a"), "3");
 }
 
+TEST(JsonAdapter, NumbersKeepTheTextTheyWereWrittenAs) {
+    auto read = readAll(R"([{"a": -0, "b": 1E3, "c": 18446744073709551616, "d": -12.500}])",
+                        nlohmann::json::object());
+    ASSERT_EQ(read.records.size(), 1u) << read.failure;
+    EXPECT_EQ(*read.records[0].field("/a"), "-0");
+    EXPECT_EQ(*read.records[0].field("/b"), "1E3");
+    EXPECT_EQ(*read.records[0].field("/c"), "18446744073709551616");
+    EXPECT_EQ(*read.records[0].field("/d"), "-12.500");
+}
+
+TEST(JsonAdapter, AByteOrderMarkIsSkippedInBothLayouts) {
+    auto array = readAll("\xEF\xBB\xBF[{\"a\": 1}]", nlohmann::json::object());
+    ASSERT_EQ(array.records.size(), 1u) << array.failure;
+    EXPECT_EQ(*array.records[0].field("/a"), "1");
+    auto lines = readAll("\xEF\xBB\xBF{\"a\": 1}\n{\"a\": 2}\n", {{"lines", true}});
+    ASSERT_EQ(lines.records.size(), 2u);
+    EXPECT_FALSE(lines.records[0].error) << lines.records[0].error->message;
+    EXPECT_EQ(*lines.records[1].field("/a"), "2");
+}
+
 TEST(JsonAdapter, AValueThatIsNotAnObjectIsAnErrorOfThatRecord) {
     auto read = readAll(R"([{"a": 1}, 7, {"a": 2}])", nlohmann::json::object());
     ASSERT_EQ(read.records.size(), 3u);
@@ -91,8 +111,8 @@ TEST(JsonAdapter, InvalidUtf8FailsTheInput) {
 }
 
 TEST(JsonAdapter, NdjsonReadsOneRecordPerLineAndAMalformedLineIsItsOwnError) {
-    auto read = readAll("{\"a\": 1}\n\n{\"a\": \n{\"a\": 3}\n", {{"lines", true}});
-    ASSERT_EQ(read.records.size(), 3u) << read.failure;
+    auto read = readAll("{\"a\": 1}\n\n{\"a\": \n{\"a\": 3}\n{\"a\": 4} {}", {{"lines", true}});
+    ASSERT_EQ(read.records.size(), 4u) << read.failure;
     EXPECT_EQ(*read.records[0].field("/a"), "1");
     ASSERT_TRUE(read.records[1].error);
     EXPECT_EQ(read.records[1].error->rule, "read.syntax");
@@ -101,6 +121,8 @@ TEST(JsonAdapter, NdjsonReadsOneRecordPerLineAndAMalformedLineIsItsOwnError) {
     EXPECT_EQ(*read.records[2].field("/a"), "3");
     EXPECT_EQ(read.records[2].position.line, 4u);
     EXPECT_EQ(read.records[2].position.record, 3u);
+    ASSERT_TRUE(read.records[3].error) << "a line holds one value, nothing after it";
+    EXPECT_EQ(read.records[3].error->rule, "read.syntax");
 }
 
 TEST(JsonAdapter, RecordsLargerThanTheLimitAreErrorsOfTheirOwn) {
