@@ -47,7 +47,7 @@ class RecordCollector {
           handler_(handler) {}
 
     /// NDJSON: the value about to be parsed is itself a record, found on `line`. The record is
-    /// held until deliverLine(), as what follows it on the line may still make the line malformed.
+    /// held until deliver(), as what follows it on the line may still make the line malformed.
     void expectRecordAt(std::uint64_t line) {
         holdRecord_ = true;
         depth_ = 0;
@@ -68,8 +68,16 @@ class RecordCollector {
         return deliver();
     }
 
-    /// NDJSON: the line was one well-formed value; hands its record over.
-    bool deliverLine() { return deliver(); }
+    /// Hands the record over; NDJSON calls it once a line has proved to be one well-formed value.
+    /// Returns false when the handler says to stop.
+    bool deliver() {
+        ++delivered_;
+        if (!handler_(record_)) {
+            stopped_ = true;
+            return false;
+        }
+        return true;
+    }
 
     /// Why the parse ended early: the collector's own reason, or else the parser's. RapidJSON's
     /// messages name the kind of error and its offset, never the text it read, which may be part
@@ -253,23 +261,15 @@ class RecordCollector {
         return holdRecord_ || deliver();
     }
 
-    bool deliver() {
-        ++delivered_;
-        if (!handler_(record_)) {
-            stopped_ = true;
-            return false;
-        }
-        return true;
-    }
-
     const JsonAdapter::Options& options_;
     const std::vector<std::string>& recordsPath_;
     const std::string inputName_;
     ChunkedSource* counter_;
     const Adapter::RecordHandler& handler_;
 
-    std::vector<Level> levels_;  // the open containers are the first depth_; the rest are kept
-    std::size_t depth_ = 0;      // for their buffers
+    // The open containers are the first depth_ levels; the rest are kept for their buffers.
+    std::vector<Level> levels_;
+    std::size_t depth_ = 0;
     std::vector<std::string> tokens_;  // outside records: pointer tokens of the open containers
     std::size_t slotLevel_ = kNone;    // records are the values started at this many open levels
     bool inRecord_ = false;
@@ -386,7 +386,7 @@ void JsonAdapter::readLines(const RecordHandler& handler) {
             // A malformed line is that line's error; the next line is read normally.
             bool more = result.IsError()
                             ? collector.failLine("read.syntax", collector.failure(result))
-                            : collector.deliverLine();
+                            : collector.deliver();
             if (!more) return;
         }
     }
