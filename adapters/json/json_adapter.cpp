@@ -14,6 +14,10 @@ namespace gw {
 namespace {
 
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+// A record may be up to maxRecordBytes and still be read past as an error of its own, but a single
+// string, number or gap between tokens this many times longer ends the file: the parser would
+// have to hold it whole.
+constexpr std::uint64_t kLongestRunInRecords = 8;
 
 // Strict JSON; strings checked to be UTF-8; numbers handed over as the text they were written as.
 constexpr unsigned kParseFlags =
@@ -99,6 +103,7 @@ class RecordCollector {
     }
     bool String(const char* text, rapidjson::SizeType length, bool) { return scalar(text, length); }
     bool Key(const char* name, rapidjson::SizeType length, bool) {
+        markToken();
         // Kept as its pointer token: "~" and "/" escaped once here, not at every use.
         bool plain = true;
         for (rapidjson::SizeType i = 0; i < length; ++i) plain &= name[i] != '~' && name[i] != '/';
@@ -154,7 +159,13 @@ class RecordCollector {
 
     bool atRecordSlot() const { return slotLevel_ != kNone && depth_ == slotLevel_; }
 
+    // Tells the source a token has ended, so the run it limits starts again.
+    void markToken() {
+        if (counter_) counter_->mark();
+    }
+
     bool scalar(const char* text, std::size_t length) {
+        markToken();
         if (inRecord_) {
             addField(text, length);
             return true;
@@ -170,6 +181,7 @@ class RecordCollector {
     }
 
     bool startContainer(bool array) {
+        markToken();
         if (inRecord_) {
             std::size_t before = prefix_.size();
             prefix_ += '/';
@@ -202,6 +214,7 @@ class RecordCollector {
     }
 
     bool endContainer() {
+        markToken();
         std::size_t prefixLength = top().prefixLength;
         --depth_;
         if (inRecord_) {
@@ -344,13 +357,18 @@ void JsonAdapter::read(const RecordHandler& handler) {
 }
 
 void JsonAdapter::readArray(const RecordHandler& handler) {
-    ChunkedSource source(input_);
+    std::uint64_t longestRun = kLongestRunInRecords * options_.maxRecordBytes;
+    ChunkedSource source(input_, longestRun);
     RecordCollector collector(options_, recordsPath_, inputName_, &source, handler);
     rapidjson::Reader reader;
     rapidjson::ParseResult result = reader.Parse<kParseFlags>(source, collector);
     if (collector.stopped() || !result.IsError()) return;
+    std::string reason = source.overran()
+                             ? "a single value runs longer than " + std::to_string(longestRun) +
+                                   " bytes; the rest of the file cannot be read"
+                             : collector.failure(result);
     throw InputError(inputName_ + " (line " + std::to_string(source.line()) + ", after record " +
-                     std::to_string(collector.delivered()) + "): " + collector.failure(result));
+                     std::to_string(collector.delivered()) + "): " + reason);
 }
 
 void JsonAdapter::readLines(const RecordHandler& handler) {

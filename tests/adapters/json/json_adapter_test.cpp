@@ -141,6 +141,26 @@ TEST(JsonAdapter, RecordsLargerThanTheLimitAreErrorsOfTheirOwn) {
     EXPECT_EQ(*lines.records[1].field("/a"), "2");
 }
 
+TEST(JsonAdapter, AValueTooLongToHoldEndsTheFileAfterTheRecordsBeforeIt) {
+    // 8 × maxRecordBytes is the longest run the parser is let buffer; this string is longer and
+    // spans several of the source's 256 KiB chunks.
+    std::string huge(700 * 1024, 'x');
+    auto read = readAll("[{\"a\": 1},\n{\"a\": \"" + huge + "\"}, {\"a\": 3}]",
+                        {{"maxRecordBytes", 32 * 1024}});
+    ASSERT_EQ(read.records.size(), 1u);
+    EXPECT_EQ(*read.records[0].field("/a"), "1");
+    EXPECT_NE(read.failure.find("line 2, after record 1"), std::string::npos) << read.failure;
+    EXPECT_NE(read.failure.find("a single value runs longer than 262144 bytes"), std::string::npos)
+        << read.failure;
+    // Just under the run limit it is an error of its own record, and reading goes on.
+    std::string large(200 * 1024, 'x');
+    auto under = readAll("[{\"a\": 1},\n{\"a\": \"" + large + "\"}, {\"a\": 3}]",
+                         {{"maxRecordBytes", 32 * 1024}});
+    ASSERT_EQ(under.records.size(), 3u) << under.failure;
+    EXPECT_EQ(under.records[1].error->rule, "read.record-too-large");
+    EXPECT_EQ(*under.records[2].field("/a"), "3");
+}
+
 TEST(JsonAdapter, RefusesANestingBomb) {
     std::string bomb = "[" + std::string(100000, '[') + std::string(100000, ']') + "]";
     auto read = readAll(bomb, nlohmann::json::object());
