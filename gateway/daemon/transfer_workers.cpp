@@ -1,6 +1,7 @@
 #include "gateway/daemon/transfer_workers.h"
 
 #include <Poco/DirectoryIterator.h>
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/String.h>
@@ -39,10 +40,17 @@ int TransferWorkers::claimDropped(const std::string& name) {
     int claimed = 0;
     for (Poco::DirectoryIterator it(source->folder), end; it != end; ++it) {
         const std::string file = it.name();
-        if (!it->isFile() || file.front() == '.' || Poco::endsWith(file, std::string(".done")))
-            continue;
+        if (file.front() == '.' || Poco::endsWith(file, std::string(".done"))) continue;
         Poco::File marker(it.path().toString() + ".done");
         if (!marker.exists()) continue;  // still being written
+        // An entry listed may be gone by now (claimed by another instance): it is skipped, and
+        // the rest of the folder is still looked at.
+        bool regularFile = false;
+        try {
+            regularFile = it->isFile();
+        } catch (const Poco::FileNotFoundException&) {
+        }
+        if (!regularFile) continue;
         std::string input =
             file + "." + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
         // The rename is the claim: of two instances looking at one folder, one wins.

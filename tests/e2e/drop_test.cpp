@@ -46,12 +46,18 @@ TEST(DropFolder, FinishedFilesArePickedUpOnScheduleAndArchivedAndAPausedSourceWa
     })) << list.dump();
     EXPECT_EQ(list[0]["input"].get<std::string>().rfind("export1.csv.", 0), 0u);
     EXPECT_EQ(list[0]["counts"]["read"].get<long>(), sampleRows(sampleExport("nokia")));
-    auto archived = filesIn(folder + "/archive");
-    ASSERT_EQ(archived.size(), 1u);
+    // The input is filed away just after its transfer is recorded as finished.
+    std::vector<std::string> archived;
+    ASSERT_TRUE(eventually([&] {
+        archived = filesIn(folder + "/archive");
+        return archived.size() == 1;
+    }));
     EXPECT_EQ(archived[0], list[0]["input"]);
     EXPECT_TRUE(filesIn(folder + "/processing").empty());
     EXPECT_EQ(filesIn(folder), std::vector<std::string>{"half-written.csv"})
         << "a file without its .done marker is never read";
+    // Claiming a file removes its marker, which the same scan may still list after it.
+    EXPECT_EQ(readFile(workspace.logFile()).find("scheduled run failed"), std::string::npos);
 
     auto sources = nlohmann::json::parse(http(port, "GET", "/v1/sources", admin).body)["sources"];
     ASSERT_EQ(sources.size(), 1u);
