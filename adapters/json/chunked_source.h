@@ -36,13 +36,15 @@ class ChunkedSource {
     /// Starts a new run here (the parser has just handed over a token).
     void mark() {
         if (!maxRun_ || overran_) return;
-        runEnd_ = offset() + maxRun_;
-        limit_ = cutAt(dataEnd_);
+        runEnd_ = Tell() + maxRun_;
+        limit_ = readableEnd();
     }
     /// True when the stream ended early because a run grew longer than the limit.
     bool overran() const { return overran_; }
     /// Bytes consumed so far.
-    std::size_t Tell() const { return offset(); }
+    std::size_t Tell() const {
+        return chunkStart_ + static_cast<std::size_t>(position_ - buffer_.data());
+    }
     /// True once every byte has been taken.
     bool atEnd() const { return position_ >= limit_; }
 
@@ -58,10 +60,6 @@ class ChunkedSource {
         return 0;
     }
 
-    /// Bytes consumed so far.
-    std::uint64_t offset() const {
-        return chunkStart_ + static_cast<std::uint64_t>(position_ - buffer_.data());
-    }
     /// The 1-based line the next byte is on.
     std::uint64_t line() {
         lines_ += static_cast<std::uint64_t>(std::count(counted_, position_, '\n'));
@@ -71,11 +69,11 @@ class ChunkedSource {
 
   private:
     // The end of the readable bytes: the end of the data, or sooner where the run limit falls.
-    const char* cutAt(const char* dataEnd) const {
-        if (!maxRun_) return dataEnd;
+    const char* readableEnd() const {
+        if (!maxRun_) return dataEnd_;
         std::uint64_t room = runEnd_ - chunkStart_;
-        return room < static_cast<std::uint64_t>(dataEnd - buffer_.data()) ? buffer_.data() + room
-                                                                           : dataEnd;
+        return room < static_cast<std::uint64_t>(dataEnd_ - buffer_.data()) ? buffer_.data() + room
+                                                                            : dataEnd_;
     }
 
     void advance() {
@@ -92,7 +90,7 @@ class ChunkedSource {
         input_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
         position_ = counted_ = buffer_.data();
         dataEnd_ = buffer_.data() + input_.gcount();
-        limit_ = cutAt(dataEnd_);
+        limit_ = readableEnd();
         if (position_ == limit_ && limit_ < dataEnd_) overran_ = true;
     }
 

@@ -237,7 +237,7 @@ class RecordCollector {
         record_.error.reset();
         if (counter_) {
             line_ = counter_->line();
-            recordStart_ = counter_->offset();
+            recordStart_ = counter_->Tell();
         }
         record_.position = {inputName_, line_, ++records_};
         recordBytes_ = 0;
@@ -249,9 +249,8 @@ class RecordCollector {
         appendToken(prefix_);
         if (!record_.error) {
             recordBytes_ += prefix_.size() + length;
-            bool tooLarge =
-                recordBytes_ > options_.maxRecordBytes ||
-                (counter_ && counter_->offset() - recordStart_ > options_.maxRecordBytes);
+            bool tooLarge = recordBytes_ > options_.maxRecordBytes ||
+                            (counter_ && counter_->Tell() - recordStart_ > options_.maxRecordBytes);
             if (tooLarge) {
                 count_ = 0;
                 record_.error = ReadError{"read.record-too-large",
