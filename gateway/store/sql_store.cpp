@@ -492,10 +492,21 @@ void SqlStore::checkReconciliation(Reconciliation& r, std::int64_t storedSourceR
     r.addsUp = r.problems.empty();
 }
 
-SqlSink::SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId)
-    : session_(std::move(session)), transferId_(transferId), store_(store) {}
+SqlSink::SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId,
+                 const WriterFactory& makeWriter)
+    : store_(store),
+      session_(std::move(session)),
+      transferId_(transferId),
+      writer_(makeWriter(session_)) {}
 
-SqlSink::~SqlSink() = default;
+SqlSink::~SqlSink() {
+    // Left mid-transfer (the pipeline failed): the batch being written commits or rolls back
+    // on its own; what became of it is already in the transfer's row.
+    try {
+        finishWriting();
+    } catch (...) {
+    }
+}
 
 void SqlSink::write(const std::vector<RegionalRecord>& records) {
     Item item;
@@ -530,22 +541,32 @@ void SqlSink::quarantine(const Rejection& rejection, const SourceRecord& source)
 
 void SqlSink::add(Item item) {
     batch_.push_back(std::move(item));
-    if (batch_.size() >= store_.batchSize()) flush();
+    if (batch_.size() < store_.batchSize()) return;
+    // One batch is written while the next fills: memory holds two batches at most.
+    finishWriting();
+    writing_ = std::async(std::launch::async,
+                          [this, batch = std::move(batch_)]() mutable { flush(batch); });
+    batch_ = {};
+}
+
+void SqlSink::finishWriting() {
+    if (writing_.valid()) writing_.get();
 }
 
 TransferCounts SqlSink::commit() {
-    flush();
+    finishWriting();
+    flush(batch_);
     return durable_;
 }
 
-void SqlSink::flush() {
-    if (batch_.empty()) return;
-    begin();
+void SqlSink::flush(std::vector<Item>& batch) {
+    if (batch.empty()) return;
+    writer_->begin();
     try {
-        persist(batch_);
+        writer_->persist(batch);
         TransferCounts counts = durable_;
         RecordDigest digest = digest_;
-        for (const auto& item : batch_) {
+        for (const auto& item : batch) {
             ++counts.read;
             if (item.rejection) {
                 ++counts.rejected;
@@ -570,7 +591,7 @@ void SqlSink::flush() {
         session_ << "COMMIT", now;
         durable_ = counts;
         digest_ = digest;
-        batch_.clear();
+        batch.clear();
     } catch (...) {
         session_ << "ROLLBACK", now;
         throw;

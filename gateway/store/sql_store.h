@@ -3,6 +3,9 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 
+#include <functional>
+#include <future>
+#include <memory>
 #include <optional>
 
 #include "gateway/store/record_digest.h"
@@ -66,16 +69,12 @@ class SqlStore : public Store {
     Poco::Data::SessionPool pool_;
 };
 
-/// The part of a store's sink both backends share: batches of source records, counts by source
+/// A store's sink, the same for both backends: batches of source records, counts by source
 /// record, the running digest, and the transfer's row updated in the same transaction as each
-/// batch, so that what the transfer log says is always what is durable.
-class SqlSink : public RecordSink {
+/// batch, so that what the transfer log says is always what is durable. A full batch is written
+/// on a thread of its own while the pipeline goes on with the next one.
+class SqlSink final : public RecordSink {
   public:
-    void write(const std::vector<RegionalRecord>& records) override;
-    void quarantine(const Rejection& rejection, const SourceRecord& source) override;
-    TransferCounts commit() override;
-
-  protected:
     /// One regional record ready to store.
     struct Row {
         std::string municipality, sourceSystem, entity, sourceRecordId, contentHash, body;
@@ -95,27 +94,45 @@ class SqlSink : public RecordSink {
         std::optional<RejectRow> rejection;
     };
 
+    /// What a backend supplies: how a batch's transaction begins and how its rows are written.
+    /// Used by one thread at a time.
+    class Writer {
+      public:
+        virtual ~Writer() = default;
+        /// Begins the batch's transaction.
+        virtual void begin() = 0;
+        /// Writes the batch's records (marking the stored ones) and rejections in the open
+        /// transaction. Within one batch, a later row for the same key sees the earlier one.
+        virtual void persist(std::vector<Item>& batch) = 0;
+    };
+    /// Makes the backend's writer on the sink's own session.
+    using WriterFactory = std::function<std::unique_ptr<Writer>(Poco::Data::Session& session)>;
+
     /// Commits every `store.batchSize()` source records.
-    SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId);
+    SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId,
+            const WriterFactory& makeWriter);
     ~SqlSink() override;
 
-    /// Begins the batch's transaction.
-    virtual void begin() = 0;
-    /// Writes the batch's records (marking the stored ones) and rejections in the open
-    /// transaction. Within one batch, a later row for the same key sees the earlier one.
-    virtual void persist(std::vector<Item>& batch) = 0;
-
-    Poco::Data::Session session_;
-    Poco::Int64 transferId_;
+    void write(const std::vector<RegionalRecord>& records) override;
+    void quarantine(const Rejection& rejection, const SourceRecord& source) override;
+    TransferCounts commit() override;
 
   private:
-    void flush();
     void add(Item item);
+    /// Waits for the batch being written; rethrows what stopped it.
+    void finishWriting();
+    void flush(std::vector<Item>& batch);
 
     SqlStore& store_;
+    Poco::Data::Session session_;
+    Poco::Int64 transferId_;
+    std::unique_ptr<Writer> writer_;
     std::vector<Item> batch_;
+    // Touched only by the batch being written; read once it is finished.
     TransferCounts durable_;
     RecordDigest digest_;
+    // Declared last, so that it is waited for before anything it uses goes away.
+    std::future<void> writing_;
 };
 
 }  // namespace gw

@@ -93,12 +93,14 @@ std::string keyOf(const std::string& municipality, const std::string& sourceSyst
 
 /// Writes each batch set-based: the heads of the batch's keys in one query, then the new
 /// versions, the heads and the rejections each in one COPY.
-class PostgresSink : public SqlSink {
+class PostgresWriter : public SqlSink::Writer {
+    using Row = SqlSink::Row;
+
   public:
-    PostgresSink(PostgresStore& store, Poco::Data::Session session, std::int64_t transferId)
-        : SqlSink(store, std::move(session), transferId),
+    PostgresWriter(Poco::Data::Session& session, std::int64_t transferId)
+        : transferId_(transferId),
           connection_(
-              static_cast<Poco::Data::PostgreSQL::SessionImpl*>(session_.impl())->handle()) {
+              static_cast<Poco::Data::PostgreSQL::SessionImpl*>(session.impl())->handle()) {
         execute(connection_,
                 "CREATE TEMPORARY TABLE batch_keys (municipality TEXT, source_system TEXT,"
                 " entity TEXT, source_record_id TEXT) ON COMMIT DELETE ROWS",
@@ -108,14 +110,13 @@ class PostgresSink : public SqlSink {
                 PGRES_COMMAND_OK);
     }
 
-  protected:
     void begin() override {
         execute(connection_, "BEGIN", PGRES_COMMAND_OK);
         execute(connection_, std::string("SELECT pg_advisory_xact_lock(") + kWriterLock + ")",
                 PGRES_TUPLES_OK);
     }
 
-    void persist(std::vector<Item>& batch) override {
+    void persist(std::vector<SqlSink::Item>& batch) override {
         struct Head {
             Poco::Int64 version = 0;
             std::string contentHash;
@@ -218,7 +219,7 @@ class PostgresSink : public SqlSink {
         CopyBuffer rejections;
         for (const auto& item : batch) {
             if (!item.rejection) continue;
-            const RejectRow& r = *item.rejection;
+            const SqlSink::RejectRow& r = *item.rejection;
             rejections.field(transferId_).field(r.input).field(r.line).field(r.record);
             rejections.field(r.stage).field(r.rule).field(r.field).field(r.message);
             rejections.field(r.sourceFields).endRow();
@@ -231,6 +232,7 @@ class PostgresSink : public SqlSink {
     }
 
   private:
+    Poco::Int64 transferId_;
     PGconn* connection_;
 };
 
@@ -272,9 +274,11 @@ void PostgresStore::beginExclusive(Poco::Data::Session& session) {
 
 std::unique_ptr<RecordSink> PostgresStore::openSink(std::int64_t transferId) {
     // Its own connection, not the pool's: the sink works on libpq's handle directly.
-    return std::make_unique<PostgresSink>(
+    return std::make_unique<SqlSink>(
         *this, Poco::Data::Session(Poco::Data::PostgreSQL::Connector::KEY, connection_),
-        transferId);
+        transferId, [transferId](Poco::Data::Session& session) {
+            return std::make_unique<PostgresWriter>(session, transferId);
+        });
 }
 
 }  // namespace gw

@@ -74,11 +74,12 @@ class PreparedStatement {
 
 /// Writes each batch in one IMMEDIATE transaction, a statement per row: in-process, that costs
 /// less than anything set-based.
-class SqliteSink : public SqlSink {
+class SqliteWriter : public SqlSink::Writer {
   public:
-    SqliteSink(SqliteStore& store, Poco::Data::Session session, std::int64_t transferId)
-        : SqlSink(store, std::move(session), transferId),
-          db_(Poco::Data::SQLite::Utility::dbHandle(session_)),
+    SqliteWriter(Poco::Data::Session& session, std::int64_t transferId)
+        : session_(session),
+          transferId_(transferId),
+          db_(Poco::Data::SQLite::Utility::dbHandle(session)),
           findHead_(db_,
                     "SELECT version, content_hash FROM record_heads"
                     " WHERE municipality = ? AND source_system = ? AND entity = ?"
@@ -99,14 +100,13 @@ class SqliteSink : public SqlSink {
                            " stage, rule, field, message, source_fields)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
 
-  protected:
     // IMMEDIATE: a deferred transaction that reads first could not always upgrade to writing.
     void begin() override { session_ << "BEGIN IMMEDIATE", now; }
 
-    void persist(std::vector<Item>& batch) override {
+    void persist(std::vector<SqlSink::Item>& batch) override {
         for (auto& item : batch) {
             if (item.rejection) {
-                const RejectRow& r = *item.rejection;
+                const SqlSink::RejectRow& r = *item.rejection;
                 insertRejection_.bind(1, transferId_).bind(2, r.input).bind(3, r.line);
                 insertRejection_.bind(4, r.record).bind(5, r.stage).bind(6, r.rule);
                 insertRejection_.bind(7, r.field).bind(8, r.message).bind(9, r.sourceFields);
@@ -119,7 +119,7 @@ class SqliteSink : public SqlSink {
     }
 
   private:
-    void write(Row& row) {
+    void write(SqlSink::Row& row) {
         findHead_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
         findHead_.bind(4, row.sourceRecordId);
         bool found = findHead_.step();
@@ -142,6 +142,8 @@ class SqliteSink : public SqlSink {
         upsertHead_.reset();
     }
 
+    Poco::Data::Session& session_;
+    Poco::Int64 transferId_;
     sqlite3* db_;
     PreparedStatement findHead_;
     PreparedStatement insertRecord_;
@@ -176,7 +178,10 @@ std::unique_ptr<RecordSink> SqliteStore::openSink(std::int64_t transferId) {
     // Its own connection, not the pool's: the sink works on SQLite's handle directly.
     Poco::Data::Session own(Poco::Data::SQLite::Connector::KEY, path_);
     configure(own);
-    return std::make_unique<SqliteSink>(*this, std::move(own), transferId);
+    return std::make_unique<SqlSink>(*this, std::move(own), transferId,
+                                     [transferId](Poco::Data::Session& session) {
+                                         return std::make_unique<SqliteWriter>(session, transferId);
+                                     });
 }
 
 }  // namespace gw
