@@ -75,6 +75,12 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE TABLE source_watermarks (source TEXT PRIMARY KEY, watermark TEXT NOT NULL,"
             " updated_at TEXT NOT NULL)",
         },
+        {
+            // Every index is written with every record: these two were for look-ups that the
+            // heads' key serves as well (reconciliation's current records and digest).
+            "DROP INDEX record_heads_by_seq",
+            "DROP INDEX record_heads_by_municipality",
+        },
     };
     return steps;
 }
@@ -416,7 +422,9 @@ Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
         " WHERE transfer_id = ?) AS stored_source_records"),
         use(boundId), into(storedSourceRecords), now;
     s << sql(
-        "SELECT COUNT(*) FROM records r JOIN record_heads h ON h.seq = r.seq"
+        "SELECT COUNT(*) FROM records r JOIN record_heads h ON h.municipality = r.municipality"
+        " AND h.source_system = r.source_system AND h.entity = r.entity"
+        " AND h.source_record_id = r.source_record_id AND h.version = r.version"
         " WHERE r.transfer_id = ?"),
         use(boundId), into(r.currentRecords), now;
     checkReconciliation(r, storedSourceRecords);
@@ -452,19 +460,22 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
 
     // Over the current records, as the county can compute it from the feeds. Page by page:
     // PostgreSQL's client would otherwise hold the whole result in memory.
+    // The digest is the same in any order: the pages follow the heads' key.
     RecordDigest digest;
-    Poco::Int64 after = 0;
+    std::string afterSystem, afterEntity, afterId;
     for (;;) {
-        std::vector<Poco::Int64> seqs;
-        std::vector<std::string> entities, ids, hashes;
+        std::vector<std::string> systems, entities, ids, hashes;
         s << sql(
-            "SELECT seq, entity, source_record_id, content_hash FROM record_heads"
-            " WHERE municipality = ? AND seq > ? ORDER BY seq LIMIT 10000"),
-            use(boundMunicipality), use(after), into(seqs), into(entities), into(ids), into(hashes),
-            now;
-        for (std::size_t i = 0; i < seqs.size(); ++i) digest.add(entities[i], ids[i], hashes[i]);
-        if (seqs.size() < 10000) break;
-        after = seqs.back();
+            "SELECT source_system, entity, source_record_id, content_hash FROM record_heads"
+            " WHERE municipality = ? AND (source_system, entity, source_record_id) > (?, ?, ?)"
+            " ORDER BY source_system, entity, source_record_id LIMIT 10000"),
+            use(boundMunicipality), use(afterSystem), use(afterEntity), use(afterId),
+            into(systems), into(entities), into(ids), into(hashes), now;
+        for (std::size_t i = 0; i < ids.size(); ++i) digest.add(entities[i], ids[i], hashes[i]);
+        if (ids.size() < 10000) break;
+        afterSystem = systems.back();
+        afterEntity = entities.back();
+        afterId = ids.back();
     }
     r.digest = digest.hex();
     checkReconciliation(r, storedSourceRecords);

@@ -180,15 +180,19 @@ class PostgresWriter : public SqlSink::Writer {
 
         CopyBuffer records;
         if (!changes.empty()) {
-            // Numbers handed out under the writer lock: commit order is seq order.
-            Result seqs = execute(connection_,
-                                  "SELECT nextval(pg_get_serial_sequence('records', 'seq'))"
-                                  " FROM generate_series(1, " +
-                                      std::to_string(changes.size()) + ")",
+            // One range of numbers, taken under the writer lock: commit order is seq order, and
+            // no other writer takes a number while the lock is held.
+            const std::string count = std::to_string(changes.size());
+            Result last = execute(connection_,
+                                  "SELECT setval(pg_get_serial_sequence('records', 'seq'),"
+                                  " nextval(pg_get_serial_sequence('records', 'seq')) + " +
+                                      count + " - 1)",
                                   PGRES_TUPLES_OK);
+            const Poco::Int64 first = std::stoll(PQgetvalue(last.get(), 0, 0)) -
+                                      static_cast<Poco::Int64>(changes.size()) + 1;
             for (std::size_t i = 0; i < changes.size(); ++i) {
                 const Row& row = *changes[i].row;
-                Poco::Int64 seq = std::stoll(PQgetvalue(seqs.get(), static_cast<int>(i), 0));
+                Poco::Int64 seq = first + static_cast<Poco::Int64>(i);
                 if (changes[i].head->row == &row) changes[i].head->seq = seq;
                 records.field(seq).field(row.municipality).field(row.sourceSystem);
                 records.field(row.entity).field(row.sourceRecordId).field(changes[i].version);

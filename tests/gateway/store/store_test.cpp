@@ -256,6 +256,27 @@ TEST_P(StoreTest, ReconciliationChecksTheRowsAndDigestsTheCurrentRecords) {
     EXPECT_EQ(broken.problems[0], "1 rejected but 0 in quarantine");
 }
 
+TEST_P(StoreTest, AMunicipalitysDigestCoversEveryPageOfItsCurrentRecords) {
+    // More current records than one page of the digest's query (10 000), and a second
+    // version of one of them: each key counts once, at its newest version.
+    auto id = begin();
+    RecordDigest expected;
+    {
+        auto sink = store_->openSink(id);
+        for (long i = 1; i <= 10'050; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
+        sink->write({episode("E7", "c", 10'051)});
+        sink->commit();
+    }
+    for (long i = 1; i <= 10'050; ++i) {
+        auto record = episode("E" + std::to_string(i), i == 7 ? "c" : "a");
+        expected.add(record.entity, record.sourceRecordId,
+                     record.body["provenance"]["contentHash"].get<std::string>());
+    }
+    auto municipality = store_->reconcileMunicipality("536");
+    EXPECT_EQ(municipality.currentRecords, 10'050);
+    EXPECT_EQ(municipality.digest, expected.hex());
+}
+
 TEST_P(StoreTest, FeedsFollowTheCommitOrderFromACursor) {
     {
         auto sink = store_->openSink(begin());
@@ -353,7 +374,7 @@ TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
     begin();
     open();
     open();
-    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 3);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 4);
     EXPECT_EQ(count("SELECT COUNT(*) FROM transfers"), 1);
 }
 
