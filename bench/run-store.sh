@@ -3,7 +3,8 @@
 # Effica-style export of ROWS rows (default 1 000 000; bench/make-store-export.py) through
 # `gatewayd --run-once`, parse, mapping, validation and durable storage included, on a fresh
 # SQLite file and on a fresh database of a throwaway PostgreSQL cluster on loopback. For
-# reference it also times the same pipeline writing NDJSON to /dev/null (`gatewayctl map`).
+# reference it also times the pipeline alone (`gatewayctl map`, writing the regional records as
+# NDJSON) and each store alone (bench/store_bench, storing that NDJSON as one transfer).
 # Prints one JSON line per run, with peak RSS.
 # Usage: bench/run-store.sh [ROWS] [WORK_DIR]
 set -euo pipefail
@@ -15,7 +16,7 @@ mkdir -p "$work"
 
 scripts/install-deps.sh --test
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DGATEWAY_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench --target gatewayd gatewayctl >/dev/null
+cmake --build build-bench --target gatewayd gatewayctl store_bench >/dev/null
 
 export_file=$work/export-$rows.csv
 [[ -f $export_file ]] || python3 bench/make-store-export.py samples/nokia "$rows" "$export_file"
@@ -35,18 +36,26 @@ timed() {  # output_file command...
     cat "$work/time"
 }
 
-read -r seconds kb < <(timed /dev/null build-bench/gateway/gatewayctl map --mapping mappings/nokia.json \
-    --link-temporary-codes "$export_file")
-report "pipeline to /dev/null (gatewayctl map)" "$seconds" "$kb" 0
+regional=$work/regional-$rows.ndjson
+read -r seconds kb < <(timed "$regional" build-bench/gateway/gatewayctl map \
+    --mapping mappings/nokia.json --link-temporary-codes "$export_file")
+report "pipeline alone, to an NDJSON file (gatewayctl map)" "$seconds" "$kb" 0
+
+fresh() {  # backend: prints the connection of an empty store
+    if [[ $1 == sqlite ]]; then
+        rm -f "$work/gateway.db"*
+        echo "$work/gateway.db"
+    else
+        PGOPTIONS="-c client_min_messages=warning" psql "$postgres" -qc "DROP DATABASE IF EXISTS bench" \
+            -c "CREATE DATABASE bench"
+        echo "${postgres/dbname=postgres/dbname=bench}"
+    fi
+}
 
 for backend in sqlite postgresql; do
-    if [[ $backend == sqlite ]]; then
-        rm -f "$work/gateway.db"*
-        connection=$work/gateway.db
-    else
-        psql "$postgres" -qc "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
-        connection=${postgres/dbname=postgres/dbname=bench}
-    fi
+    build-bench/bench/store_bench "$backend" "$(fresh "$backend")" "$regional"
+
+    connection=$(fresh "$backend")
     cat >"$work/gateway.properties" <<CONFIG
 store.backend = $backend
 store.connection = $connection
@@ -65,5 +74,5 @@ CONFIG
     else
         stored=$(psql "$connection" -tAc "SELECT COUNT(*) FROM records")
     fi
-    report "$backend" "$seconds" "$kb" "$stored"
+    report "$backend: the whole transfer (gatewayd --run-once)" "$seconds" "$kb" "$stored"
 done
