@@ -122,6 +122,7 @@ class PostgresWriter : public SqlSink::Writer {
             std::string contentHash;
             Poco::Int64 seq = 0;
             const Row* row = nullptr;  // set when this batch wrote the head
+            bool inStore = false;      // the store had the key before this batch
         };
         std::unordered_map<std::string, Head> heads;
 
@@ -154,6 +155,7 @@ class PostgresWriter : public SqlSink::Writer {
                 Head& head =
                     heads[keyOf(PQgetvalue(found.get(), i, 0), PQgetvalue(found.get(), i, 1),
                                 PQgetvalue(found.get(), i, 2), PQgetvalue(found.get(), i, 3))];
+                head.inStore = true;
                 head.version = std::stoll(PQgetvalue(found.get(), i, 4));
                 head.contentHash = PQgetvalue(found.get(), i, 5);
             }
@@ -204,20 +206,26 @@ class PostgresWriter : public SqlSink::Writer {
                              " source_record_id, version, content_hash, transfer_id,"
                              " record_number, body)");
 
-            CopyBuffer newHeads;
+            // A key new to the store is copied in; a changed one is updated in place. No other
+            // writer can add a key meanwhile: the writer lock is held.
+            CopyBuffer newHeads, changedHeads;
             for (const auto& [key, head] : heads) {
                 if (!head.row) continue;
-                newHeads.field(head.row->municipality).field(head.row->sourceSystem);
-                newHeads.field(head.row->entity).field(head.row->sourceRecordId);
-                newHeads.field(head.version).field(head.contentHash).field(head.seq).endRow();
+                CopyBuffer& into = head.inStore ? changedHeads : newHeads;
+                into.field(head.row->municipality).field(head.row->sourceSystem);
+                into.field(head.row->entity).field(head.row->sourceRecordId);
+                into.field(head.version).field(head.contentHash).field(head.seq).endRow();
             }
-            newHeads.copyInto(connection_, "batch_heads");
-            execute(connection_,
-                    "INSERT INTO record_heads SELECT * FROM batch_heads"
-                    " ON CONFLICT (municipality, source_system, entity, source_record_id)"
-                    " DO UPDATE SET version = excluded.version,"
-                    " content_hash = excluded.content_hash, seq = excluded.seq",
-                    PGRES_COMMAND_OK);
+            if (!newHeads.empty()) newHeads.copyInto(connection_, "record_heads");
+            if (!changedHeads.empty()) {
+                changedHeads.copyInto(connection_, "batch_heads");
+                execute(connection_,
+                        "INSERT INTO record_heads SELECT * FROM batch_heads"
+                        " ON CONFLICT (municipality, source_system, entity, source_record_id)"
+                        " DO UPDATE SET version = excluded.version,"
+                        " content_hash = excluded.content_hash, seq = excluded.seq",
+                        PGRES_COMMAND_OK);
+            }
         }
 
         CopyBuffer rejections;
