@@ -459,8 +459,8 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
         into(r.currentRecords), now;
 
     // Over the current records, as the county can compute it from the feeds. Page by page:
-    // PostgreSQL's client would otherwise hold the whole result in memory.
-    // The digest is the same in any order: the pages follow the heads' key.
+    // PostgreSQL's client would otherwise hold the whole result in memory. The digest is the
+    // same in any order, so the pages follow the heads' key.
     RecordDigest digest;
     std::string afterSystem, afterEntity, afterId;
     for (;;) {
@@ -561,7 +561,15 @@ void SqlSink::add(Item item) {
 }
 
 void SqlSink::finishWriting() {
-    if (writing_.valid()) writing_.get();
+    if (writing_.valid()) {
+        try {
+            writing_.get();
+        } catch (...) {
+            failure_ = std::current_exception();
+        }
+    }
+    // A sink whose batch failed writes nothing more: a later batch would leave a gap.
+    if (failure_) std::rethrow_exception(failure_);
 }
 
 TransferCounts SqlSink::commit() {

@@ -3,6 +3,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 
+#include <exception>
 #include <functional>
 #include <future>
 #include <memory>
@@ -119,7 +120,7 @@ class SqlSink final : public RecordSink {
 
   private:
     void add(Item item);
-    /// Waits for the batch being written; rethrows what stopped it.
+    /// Waits for the batch being written; throws what stopped it, now and ever after.
     void finishWriting();
     void flush(std::vector<Item>& batch);
 
@@ -128,9 +129,10 @@ class SqlSink final : public RecordSink {
     Poco::Int64 transferId_;
     std::unique_ptr<Writer> writer_;
     std::vector<Item> batch_;
-    // Touched only by the batch being written; read once it is finished.
+    // Written by flush() alone, which runs for one batch at a time.
     TransferCounts durable_;
     RecordDigest digest_;
+    std::exception_ptr failure_;
     // Declared last, so that it is waited for before anything it uses goes away.
     std::future<void> writing_;
 };

@@ -92,7 +92,8 @@ std::string keyOf(const std::string& municipality, const std::string& sourceSyst
 }
 
 /// Writes each batch set-based: the heads of the batch's keys in one query, then the new
-/// versions, the heads and the rejections each in one COPY.
+/// versions, the new heads and the rejections each in one COPY, and the changed heads in one
+/// upsert.
 class PostgresWriter : public SqlSink::Writer {
     using Row = SqlSink::Row;
 
