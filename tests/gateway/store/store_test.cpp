@@ -301,6 +301,39 @@ TEST_P(StoreTest, FeedsFollowTheCommitOrderFromACursor) {
     EXPECT_EQ(store_->readFeed("service_episode", 0, 1).size(), 1u) << "limit";
 }
 
+TEST_P(StoreTest, AReaderFollowingTheCursorSeesEveryChangeOnceWhileTwoTransfersWrite) {
+    const long perWriter = static_cast<long>(store_->batchSize()) * 3 + 7;
+    std::atomic<int> writing{2};
+    auto writer = [&](const std::string& prefix) {
+        auto store = openStore(database_.backend(), database_.connection());
+        auto sink = store->openSink(store->beginTransfer(prefix, "536", "a.csv", prefix));
+        for (long i = 1; i <= perWriter; ++i)
+            sink->write({episode(prefix + std::to_string(i), "a", i)});
+        sink->commit();
+        --writing;
+    };
+    std::thread first(writer, "A"), second(writer, "B");
+
+    std::set<std::string> seen;
+    std::int64_t cursor = 0;
+    std::size_t repeats = 0, backwards = 0;
+    for (bool done = false; !done;) {
+        bool writersFinished = writing == 0;  // before the read: a page after it is the last
+        auto page = store_->readFeed("service_episode", cursor, 500);
+        for (const auto& entry : page) {
+            if (entry.seq <= cursor) ++backwards;
+            cursor = entry.seq;
+            if (!seen.insert(nlohmann::json::parse(entry.body)["episodeId"]).second) ++repeats;
+        }
+        done = writersFinished && page.empty();
+    }
+    first.join();
+    second.join();
+    EXPECT_EQ(repeats, 0u);
+    EXPECT_EQ(backwards, 0u);
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(2 * perWriter));
+}
+
 TEST_P(StoreTest, FeedReadsAreKeptInTheAuditLog) {
     store_->logFeedRead({0, "", "county", "service_episode", "pseudonymised", 0, 7, 7});
     store_->logFeedRead({0, "", "county", "client", "full", 7, 9, 2});
