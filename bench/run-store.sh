@@ -46,8 +46,8 @@ fresh() {  # backend: prints the connection of an empty store
         rm -f "$work/gateway.db"*
         echo "$work/gateway.db"
     else
-        PGOPTIONS="-c client_min_messages=warning" psql "$postgres" -qc "DROP DATABASE IF EXISTS bench" \
-            -c "CREATE DATABASE bench"
+        PGOPTIONS="-c client_min_messages=warning" psql "$postgres" \
+            -qc "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
         echo "${postgres/dbname=postgres/dbname=bench}"
     fi
 }
