@@ -27,8 +27,7 @@ gw::RegionalRecord recordOf(std::string line) {
         throw gw::InputError("not a regional record as gatewayctl map writes them");
     const auto& provenance = document["provenance"];
     gw::RegionalRecord record{document["entity"].GetString(),
-                              provenance["sourceRecordId"].GetString(),
-                              nlohmann::json::object()};
+                              provenance["sourceRecordId"].GetString(), nlohmann::json::object()};
     record.body["provenance"] = {
         {"sourceMunicipality", provenance["sourceMunicipality"].GetString()},
         {"sourceSystem", provenance["sourceSystem"].GetString()},
@@ -62,8 +61,8 @@ int main(int argc, char** argv) {
         };
         for (std::string line; std::getline(input, line);) {
             gw::RegionalRecord record = recordOf(std::move(line));
-            if (!group.empty() && record.body["provenance"]["record"] !=
-                                      group.front().body["provenance"]["record"]) {
+            if (!group.empty() &&
+                record.body["provenance"]["record"] != group.front().body["provenance"]["record"]) {
                 writeGroup();
             }
             group.push_back(std::move(record));

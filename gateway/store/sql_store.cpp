@@ -469,8 +469,8 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
             "SELECT source_system, entity, source_record_id, content_hash FROM record_heads"
             " WHERE municipality = ? AND (source_system, entity, source_record_id) > (?, ?, ?)"
             " ORDER BY source_system, entity, source_record_id LIMIT 10000"),
-            use(boundMunicipality), use(afterSystem), use(afterEntity), use(afterId),
-            into(systems), into(entities), into(ids), into(hashes), now;
+            use(boundMunicipality), use(afterSystem), use(afterEntity), use(afterId), into(systems),
+            into(entities), into(ids), into(hashes), now;
         for (std::size_t i = 0; i < ids.size(); ++i) digest.add(entities[i], ids[i], hashes[i]);
         if (ids.size() < 10000) break;
         afterSystem = systems.back();

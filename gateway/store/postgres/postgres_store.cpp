@@ -100,8 +100,7 @@ class PostgresWriter : public SqlSink::Writer {
   public:
     PostgresWriter(Poco::Data::Session& session, std::int64_t transferId)
         : transferId_(transferId),
-          connection_(
-              static_cast<Poco::Data::PostgreSQL::SessionImpl*>(session.impl())->handle()) {
+          connection_(static_cast<Poco::Data::PostgreSQL::SessionImpl*>(session.impl())->handle()) {
         execute(connection_,
                 "CREATE TEMPORARY TABLE batch_keys (municipality TEXT, source_system TEXT,"
                 " entity TEXT, source_record_id TEXT) ON COMMIT DELETE ROWS",
@@ -288,8 +287,8 @@ void PostgresStore::beginExclusive(Poco::Data::Session& session) {
 std::unique_ptr<RecordSink> PostgresStore::openSink(std::int64_t transferId) {
     // Its own connection, not the pool's: the sink works on libpq's handle directly.
     return std::make_unique<SqlSink>(
-        *this, Poco::Data::Session(Poco::Data::PostgreSQL::Connector::KEY, connection_),
-        transferId, [transferId](Poco::Data::Session& session) {
+        *this, Poco::Data::Session(Poco::Data::PostgreSQL::Connector::KEY, connection_), transferId,
+        [transferId](Poco::Data::Session& session) {
             return std::make_unique<PostgresWriter>(session, transferId);
         });
 }
