@@ -35,13 +35,44 @@ int centuryOf(char sign) {
     return 0;
 }
 
-// Whether the 11 characters starting at text[at] have the shape of an identity code.
-bool looksLikeIdentityCode(std::string_view text, std::size_t at) {
-    if (at + 11 > text.size()) return false;
-    std::string_view candidate = text.substr(at, 11);
-    return allDigits(candidate.substr(0, 6)) && centuryOf(candidate[6]) != 0 &&
-           allDigits(candidate.substr(7, 3)) &&
-           std::isalnum(static_cast<unsigned char>(candidate[10]));
+bool isAlnum(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+char upper(char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
+
+char controlCharacterOf(std::string_view date, std::string_view individual) {
+    std::uint32_t number = std::stoul(std::string(date) + std::string(individual));
+    return kControlCharacters[number % 31];
+}
+
+/// Where a code-shaped run of `text` starting at `at` has its parts, if it has that shape.
+struct CodeShape {
+    std::size_t length = 0;       ///< 0: no code starts here
+    std::size_t individualAt = 0; ///< where the individual number begins (masked from here)
+    bool signless = false;
+    char sign = 0;  ///< as written
+};
+
+// Six digits, then a century sign (any case, at most one space either side) or none, three
+// digits and a control character. Without a sign only a matching control character counts.
+CodeShape codeShapeAt(std::string_view text, std::size_t at) {
+    CodeShape shape;
+    if (at + 10 > text.size() || !allDigits(text.substr(at, 6))) return shape;
+    std::size_t i = at + 6;
+    if (allDigits(text.substr(i, 3)) && isAlnum(text[i + 3]) &&
+        upper(text[i + 3]) == controlCharacterOf(text.substr(at, 6), text.substr(i, 3))) {
+        return {10, i, true};
+    }
+    if (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size() || centuryOf(upper(text[i])) == 0) return shape;
+    char sign = text[i++];
+    if (i < text.size() && text[i] == ' ') ++i;
+    if (i + 4 > text.size() || !allDigits(text.substr(i, 3)) || !isAlnum(text[i + 3]))
+        return shape;
+    return {i + 4 - at, i, false, sign};
 }
 
 }  // namespace
@@ -74,8 +105,9 @@ const char* IdentityCodeCheck::describe() const {
     return "";
 }
 
-IdentityCodeCheck checkIdentityCode(std::string_view code) {
+IdentityCodeCheck checkIdentityCode(std::string_view given) {
     IdentityCodeCheck check;
+    std::string code = normalisedIdentityCode(given);
     if (code.size() != 11 || !allDigits(code.substr(0, 6)) || centuryOf(code[6]) == 0 ||
         !allDigits(code.substr(7, 3))) {
         check.fault = IdentityCodeFault::Format;
@@ -91,9 +123,7 @@ IdentityCodeCheck checkIdentityCode(std::string_view code) {
         check.fault = IdentityCodeFault::Date;
         return check;
     }
-    std::uint32_t number =
-        std::stoul(std::string(code.substr(0, 6)) + std::string(code.substr(7, 3)));
-    if (code[10] != kControlCharacters[number % 31]) {
+    if (code[10] != controlCharacterOf(code.substr(0, 6), code.substr(7, 3))) {
         check.fault = IdentityCodeFault::Control;
         return check;
     }
@@ -101,20 +131,10 @@ IdentityCodeCheck checkIdentityCode(std::string_view code) {
     return check;
 }
 
-std::string canonicalIdentityCode(std::string_view code) {
-    std::string canonical(code);
-    switch (centuryOf(code[6])) {
-        case 1800:
-            canonical[6] = '+';
-            break;
-        case 1900:
-            canonical[6] = '-';
-            break;
-        default:
-            canonical[6] = 'A';
-            break;
-    }
-    return canonical;
+std::string normalisedIdentityCode(std::string_view code) {
+    std::string normalised(code);
+    for (char& c : normalised) c = upper(c);
+    return normalised;
 }
 
 std::string maskIdentityCode(std::string_view code) {
@@ -123,13 +143,33 @@ std::string maskIdentityCode(std::string_view code) {
 }
 
 std::string maskIdentityCodesIn(std::string text) {
-    for (std::size_t at = 0; at + 11 <= text.size(); ++at) {
-        if (looksLikeIdentityCode(text, at)) {
-            text.replace(at + 7, 4, "****");
-            at += 10;
-        }
+    for (std::size_t at = 0; at + 10 <= text.size(); ++at) {
+        if (at > 0 && isDigit(text[at - 1])) continue;
+        CodeShape shape = codeShapeAt(text, at);
+        if (shape.length == 0) continue;
+        if (shape.signless && at + shape.length < text.size() && isAlnum(text[at + shape.length]))
+            continue;
+        std::size_t masked = at + shape.length - shape.individualAt;
+        text.replace(shape.individualAt, masked, "****");
+        at = shape.individualAt + 3;
     }
     return text;
+}
+
+bool holdsIdentityCode(std::string_view text) {
+    for (std::size_t at = 0; at + 10 <= text.size(); ++at) {
+        if (at > 0 && isDigit(text[at - 1])) continue;
+        CodeShape shape = codeShapeAt(text, at);
+        if (shape.length == 0) continue;
+        if (at + shape.length < text.size() && isAlnum(text[at + shape.length])) continue;
+        // Within a word ("J131052-308T") only a sign as the agency writes it counts: lower-case
+        // hex digits (a pseudonym's) must never pass for a code.
+        bool withinWord = at > 0 && isAlnum(text[at - 1]);
+        if (withinWord && (shape.signless || std::islower(static_cast<unsigned char>(shape.sign))))
+            continue;
+        return true;
+    }
+    return false;
 }
 
 }  // namespace gw

@@ -1,5 +1,7 @@
 #include "gateway/core/rejection.h"
 
+#include "gateway/core/identity_code.h"
+
 namespace gw {
 
 const char* stageName(Stage stage) {
@@ -17,8 +19,10 @@ const char* stageName(Stage stage) {
 }
 
 Rejection Rejection::from(Stage stage, Fault fault, SourcePosition position) {
-    return Rejection{stage, std::move(fault.rule), std::move(fault.field), std::move(fault.message),
-                     std::move(position)};
+    // Every rejection is stored and returned: its message is masked like a log line, whatever
+    // the stage that wrote it quoted (a code table's unmapped code, a parser's error).
+    return Rejection{stage, std::move(fault.rule), std::move(fault.field),
+                     maskIdentityCodesIn(std::move(fault.message)), std::move(position)};
 }
 
 nlohmann::json Rejection::toJson() const {

@@ -7,6 +7,8 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
 
+#include <sys/stat.h>
+
 #include <iostream>
 #include <memory>
 
@@ -90,6 +92,8 @@ class GatewayCtl : public Poco::Util::Application {
 }  // namespace gw
 
 int main(int argc, char** argv) {
+    // The secrets file and any store it makes are for its user alone.
+    ::umask(077);
     Poco::AutoPtr<Poco::Channel> console(new Poco::ConsoleChannel(std::cerr));
     Poco::Logger::root().setChannel(Poco::AutoPtr<Poco::Channel>(new gw::MaskingChannel(console)));
 

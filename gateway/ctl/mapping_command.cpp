@@ -35,7 +35,8 @@ MappingCommand::Offline::Offline(const std::string& mappingFile, const std::stri
     : schemas(schemaFolder),
       mapping(Mapping::load(mappingFile, schemas + "/mapping.schema.json")),
       validator(schemas + "/v1"),
-      clients(linkTemporaryCodes),
+      keys(RegionalKeys::throwaway()),
+      clients(linkTemporaryCodes, keys),
       pipeline(mapping, validator, clients) {}
 
 std::unique_ptr<MappingCommand::Offline> MappingCommand::prepare() const {

@@ -28,6 +28,8 @@ class MappingCommand : public Command {
         std::string schemas;  ///< the schemas folder (mapping.schema.json, v1/)
         Mapping mapping;
         RecordValidator validator;
+        /// Offline, without the store's key: ids and hashes link records of this run only.
+        RegionalKeys keys;
         ClientIdentity clients;
         Pipeline pipeline;
     };

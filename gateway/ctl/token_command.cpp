@@ -1,17 +1,12 @@
 #include "gateway/ctl/token_command.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/File.h>
-#include <Poco/Path.h>
 #include <Poco/RegularExpression.h>
 #include <Poco/Util/Option.h>
-#include <Poco/Util/PropertyFileConfiguration.h>
-#include <sys/stat.h>
 
 #include <iostream>
 
 #include "gateway/core/errors.h"
-#include "gateway/daemon/access_control.h"
+#include "gateway/daemon/secrets_file.h"
 
 namespace gw {
 
@@ -19,9 +14,9 @@ std::string TokenCommand::summary() const {
     return "Adds a bearer token NAME with the given scopes (push:<municipality code>, "
            "transfers:admin, feed:read, feed:pseudonymised, audit:read) to the secrets file that "
            "the gatewayd configuration FILE names (secrets.file), creating the file, readable by "
-           "its owner only, with a new pseudonym key when it does not exist. The file keeps the "
-           "token's SHA-256, never the token: it is printed on stdout this once. gatewayd reads "
-           "tokens when it starts.";
+           "its owner only, with new keys when it does not exist. The file keeps the token's "
+           "SHA-256, never the token: it is printed on stdout this once. gatewayd reads tokens "
+           "when it starts.";
 }
 
 void TokenCommand::defineOptions(Poco::Util::OptionSet& options) {
@@ -45,28 +40,7 @@ int TokenCommand::run(const std::vector<std::string>& arguments) {
     if (!Poco::RegularExpression("^[A-Za-z0-9_-]{1,64}$").match(name))
         throw ConfigError("a token name is 1 to 64 letters, digits, '-' or '_'");
     GatewaySettings settings = loadSettings();
-    if (settings.secretsFile.empty())
-        throw ConfigError(configFile() + " names no secrets.file to keep tokens in");
-
-    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> secrets(
-        new Poco::Util::PropertyFileConfiguration);
-    if (Poco::File(settings.secretsFile).exists()) {
-        secrets->load(settings.secretsFile);
-    } else {
-        Poco::File(Poco::Path(settings.secretsFile).parent()).createDirectories();
-        secrets->setString("feeds.pseudonymKey", AccessControl::newToken());
-    }
-    if (secrets->hasProperty("token." + name + ".sha256"))
-        throw ConfigError("a token named '" + name + "' exists already");
-    std::string token = AccessControl::newToken();
-    secrets->setString("token." + name + ".sha256", AccessControl::hash(token));
-    secrets->setString("token." + name + ".scopes", scopes_);
-    AccessControl::readGrants(*secrets);  // refuses what gatewayd would refuse
-
-    // Readable by the owner only, before anything secret is written into it.
-    Poco::File(settings.secretsFile).createFile();
-    ::chmod(settings.secretsFile.c_str(), S_IRUSR | S_IWUSR);
-    secrets->save(settings.secretsFile);
+    std::string token = SecretsFile::open(settings.secretsFile).addToken(name, scopes_);
     std::cout << token << std::endl;
     return kOk;
 }

@@ -1,7 +1,6 @@
 #include "gateway/daemon/access_control.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/RandomStream.h>
+#include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 
 #include "gateway/core/errors.h"
@@ -42,8 +41,11 @@ std::vector<TokenGrant> AccessControl::readGrants(
 }
 
 std::optional<TokenGrant> AccessControl::authenticate(const std::string& authorization) const {
-    static const std::string kScheme = "Bearer ";
-    if (authorization.compare(0, kScheme.size(), kScheme) != 0) return std::nullopt;
+    // The scheme's name is case-insensitive (RFC 9110, 11.1).
+    static const std::string kScheme = "bearer ";
+    if (authorization.size() < kScheme.size() ||
+        Poco::icompare(authorization.substr(0, kScheme.size()), kScheme) != 0)
+        return std::nullopt;
     std::string presented = hash(authorization.substr(kScheme.size()));
     std::optional<TokenGrant> found;
     // Every grant is compared, so that the time taken does not tell which one matched.
@@ -55,13 +57,6 @@ std::optional<TokenGrant> AccessControl::authenticate(const std::string& authori
 
 std::string AccessControl::hash(const std::string& token) {
     return sha256Hex(token);
-}
-
-std::string AccessControl::newToken() {
-    Poco::RandomInputStream random;
-    Poco::DigestEngine::Digest bytes(32);
-    random.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    return Poco::DigestEngine::digestToHex(bytes);
 }
 
 }  // namespace gw

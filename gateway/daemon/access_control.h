@@ -32,10 +32,9 @@ class AccessControl {
     /// is missing or names no token. Compares in constant time.
     std::optional<TokenGrant> authenticate(const std::string& authorization) const;
 
-    /// The SHA-256 of a token, in hex, as the secrets file keeps it.
+    /// The SHA-256 of a token, in hex, as the secrets file keeps it. Unkeyed: a token is 32
+    /// random bytes, not personal data, and cannot be guessed.
     static std::string hash(const std::string& token);
-    /// A new random token: 32 bytes from the system's random source, in hex.
-    static std::string newToken();
 
   private:
     std::vector<TokenGrant> grants_;

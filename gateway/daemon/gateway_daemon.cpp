@@ -2,7 +2,6 @@
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
-#include <Poco/File.h>
 #include <Poco/FileChannel.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Net/Context.h>
@@ -15,19 +14,44 @@
 #include <Poco/SplitterChannel.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
-#include <Poco/Util/PropertyFileConfiguration.h>
+#include <Poco/Util/Timer.h>
+#include <Poco/Util/TimerTask.h>
+#include <sys/stat.h>
 
 #include <iostream>
 
 #include "gateway/core/errors.h"
 #include "gateway/core/masking_channel.h"
+#include "gateway/core/private_files.h"
 #include "gateway/daemon/access_control.h"
+#include "gateway/daemon/input_retention.h"
 #include "gateway/daemon/http_api.h"
 #include "gateway/daemon/scheduler.h"
 #include "gateway/daemon/transfer_runner.h"
 #include "gateway/daemon/transfer_workers.h"
+#include "gateway/feeds/pseudonymiser.h"
+#include "gateway/store/regional_key_migration.h"
 
 namespace gw {
+namespace {
+
+/// Deletes expired inputs on the retention timer's thread; a failure is logged, never thrown.
+class RetentionTask : public Poco::Util::TimerTask {
+  public:
+    explicit RetentionTask(const InputRetention& retention) : retention_(retention) {}
+    void run() override {
+        try {
+            retention_.deleteExpired(std::chrono::system_clock::now());
+        } catch (const std::exception& e) {
+            Poco::Logger::get("gateway.retention").error(std::string("retention: ") + e.what());
+        }
+    }
+
+  private:
+    const InputRetention& retention_;
+};
+
+}  // namespace
 
 using Poco::Util::Option;
 
@@ -69,7 +93,7 @@ void GatewayDaemon::initialize(Poco::Util::Application& self) {
 void GatewayDaemon::setUpLogging() {
     Poco::AutoPtr<Poco::SplitterChannel> outputs(new Poco::SplitterChannel);
     if (!settings_->logFile.empty()) {
-        Poco::File(Poco::Path(settings_->logFile).parent()).createDirectories();
+        createPrivateFolders(Poco::Path(settings_->logFile).parent().toString());
         Poco::AutoPtr<Poco::FileChannel> file(new Poco::FileChannel(settings_->logFile));
         file->setProperty("rotation", "100 M");
         file->setProperty("archive", "timestamp");
@@ -130,6 +154,8 @@ Poco::Net::ServerSocket GatewayDaemon::listen() {
 }
 
 std::unique_ptr<Store> GatewayDaemon::openRecoveredStore() {
+    secrets_ = SecretsFile::open(settings_->secretsFile);
+    keys_.emplace(secrets_->regionalKey());
     auto store = openStore(settings_->storeBackend, settings_->storeConnection);
     if (int interrupted = store->recoverInterrupted(settings_->instanceName)) {
         logger().warning(std::to_string(interrupted) +
@@ -139,9 +165,19 @@ std::unique_ptr<Store> GatewayDaemon::openRecoveredStore() {
     return store;
 }
 
+void GatewayDaemon::adoptRegionalKey(Store& store, const TransferRunner& runner) {
+    RegionalKeyMigration migration(store, runner.clients(), settings_->instanceName);
+    for (const auto& transfer : migration.run(runner.validator().entities())) {
+        logger().warning("the stored records of municipality " + transfer.municipality +
+                         " were re-keyed under the regional key: transfer " +
+                         std::to_string(transfer.id) + ", " + transfer.counts.toJson().dump());
+    }
+}
+
 int GatewayDaemon::runOnce() {
     auto store = openRecoveredStore();
-    TransferRunner runner(*settings_, *store);
+    TransferRunner runner(*settings_, *store, *keys_);
+    adoptRegionalKey(*store, runner);
     bool allSucceeded = true;
     for (const auto& source : runner.sources()) {
         if (source.kind != "file") continue;  // a push source has nothing to read until pushed
@@ -159,24 +195,16 @@ int GatewayDaemon::runOnce() {
 
 int GatewayDaemon::serve() {
     auto store = openRecoveredStore();
-    TransferRunner runner(*settings_, *store);
+    TransferRunner runner(*settings_, *store, *keys_);
+    adoptRegionalKey(*store, runner);
+    InputRetention retention(*settings_);
+    retention.removePartialUploads();
 
-    std::vector<TokenGrant> grants;
-    std::optional<Pseudonymiser> pseudonymiser;
-    if (!settings_->secretsFile.empty() && !Poco::File(settings_->secretsFile).exists()) {
-        logger().warning("the secrets file " + settings_->secretsFile +
-                         " does not exist (gatewayctl token add makes it)");
-    } else if (!settings_->secretsFile.empty()) {
-        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> secrets(
-            new Poco::Util::PropertyFileConfiguration(settings_->secretsFile));
-        grants = AccessControl::readGrants(*secrets);
-        if (secrets->hasProperty("feeds.pseudonymKey")) {
-            pseudonymiser.emplace(settings_->pseudonymisedView,
-                                  secrets->getString("feeds.pseudonymKey"));
-        }
-    }
+    std::vector<TokenGrant> grants = secrets_->grants();
     if (grants.empty()) logger().warning("no tokens are configured: every /v1 request gets 401");
     AccessControl access(std::move(grants));
+    Pseudonymiser pseudonymiser(settings_->pseudonymisedView, secrets_->pseudonymKey(),
+                                runner.validator().entities());
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
     Scheduler scheduler(workers, *store, runner.sources());
@@ -195,6 +223,9 @@ int GatewayDaemon::serve() {
     server.start();
     workers.start();
     scheduler.start();
+    // Expired archives go at start and then hourly: they hold raw exports.
+    Poco::Util::Timer retentionTimer;
+    retentionTimer.scheduleAtFixedRate(new RetentionTask(retention), 0, 3600 * 1000);
     logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on " +
                          (settings_->tlsCertificate.empty() ? "http://" : "https://") +
                          socket.address().toString() + ", store " + settings_->storeBackend);
@@ -203,6 +234,7 @@ int GatewayDaemon::serve() {
 
     logger().information("stopping: no new requests; running transfers commit what they have");
     server.stop();
+    retentionTimer.cancel(true);
     scheduler.stop();
     workers.stop();
     logger().information("gatewayd stopped");
@@ -212,6 +244,9 @@ int GatewayDaemon::serve() {
 }  // namespace gw
 
 int main(int argc, char** argv) {
+    // Everything the daemon writes (the store, its log, spooled exports, reasons) is for its own
+    // user alone, whatever the shell that started it set.
+    ::umask(077);
     gw::GatewayDaemon daemon;
     try {
         return daemon.run(argc, argv);

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "gateway/daemon/gateway_settings.h"
+#include "gateway/daemon/secrets_file.h"
+#include "gateway/pipeline/regional_keys.h"
 #include "gateway/store/store.h"
 
 namespace gw {
@@ -23,8 +25,11 @@ class GatewayDaemon : public Poco::Util::ServerApplication {
     void setUpLogging();
     /// The API's socket: HTTPS when a certificate and key are configured.
     Poco::Net::ServerSocket listen();
-    /// The configured store, with this instance's transfers cut off by a crash marked.
+    /// The configured store, with this instance's transfers cut off by a crash marked; reads
+    /// the secrets file (making it at first start) and its keys first.
     std::unique_ptr<Store> openRecoveredStore();
+    /// Brings the store to the regional key (RegionalKeyMigration) before any transfer runs.
+    void adoptRegionalKey(Store& store, const class TransferRunner& runner);
     int runOnce();
     int serve();
 
@@ -32,6 +37,8 @@ class GatewayDaemon : public Poco::Util::ServerApplication {
     bool runOnce_ = false;
     std::string configFile_;
     std::optional<GatewaySettings> settings_;
+    std::optional<SecretsFile> secrets_;
+    std::optional<RegionalKeys> keys_;
 };
 
 }  // namespace gw

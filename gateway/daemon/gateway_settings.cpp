@@ -63,12 +63,13 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     if (s.transferWorkers < 1 || s.transferWorkers > 64)
         throw ConfigError("transfers.workers must be between 1 and 64");
     s.runSourcesAtStart = config.getBool("sources.runAtStart", true);
-    s.secretsFile = config.hasProperty("secrets.file")
-                        ? resolve(configDirectory, config.getString("secrets.file"))
-                        : "";
+    s.secretsFile =
+        resolve(configDirectory, config.getString("secrets.file", "var/secrets.properties"));
     s.pushSpoolDirectory =
         resolve(configDirectory, config.getString("push.spoolDirectory", "var/push"));
     s.pushMaxBytes = config.getUInt64("push.maxBytes", 2ULL << 30);
+    s.archiveKeepDays = config.getInt("archive.keepDays", 30);
+    if (s.archiveKeepDays < 0) throw ConfigError("archive.keepDays must not be negative");
     s.pseudonymisedView = resolve(
         configDirectory,
         config.getString("feeds.pseudonymisedView", data + "/schemas/v1/pseudonymised-view.json"));

@@ -55,7 +55,7 @@ struct GatewaySettings {
     int transferWorkers = 2;
     /// Queue a transfer of every source when the daemon starts.
     bool runSourcesAtStart = true;
-    /// Tokens and the pseudonym key (`gatewayctl token add` writes it); empty: no access.
+    /// The regional key, the pseudonym key and the tokens (SecretsFile); made at first start.
     std::string secretsFile;
     std::string pseudonymisedView;
     /// Where pushed and pulled exports are kept from before they are acknowledged until their
@@ -63,6 +63,8 @@ struct GatewaySettings {
     /// it.
     std::string pushSpoolDirectory;
     std::uint64_t pushMaxBytes = 0;
+    /// How many days archived and failed inputs (raw exports) are kept before they are deleted.
+    int archiveKeepDays = 30;
     std::vector<SourceSettings> sources;
 
     /// Reads the settings; throws ConfigError naming a missing or bad key.

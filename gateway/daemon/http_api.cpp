@@ -17,6 +17,8 @@
 #include <functional>
 #include <map>
 
+#include "gateway/core/private_files.h"
+
 namespace gw {
 namespace {
 
@@ -74,18 +76,45 @@ struct Call {
     const TokenGrant* grant;
     const std::vector<std::string>& segments;
     const Poco::URI::QueryParameters& query;
+    bool audited = false;  ///< set once the attempt is in the audit log
 };
 
-/// Answers one request with a function, turning failures into JSON errors.
+/// What an attempt read: the entity and view of a feed (or the kind of resource), the cursor
+/// range and the number of records.
+FeedRead whatWasRead(std::string entity, std::string view, std::int64_t after = 0,
+                     std::int64_t last = 0, std::int64_t records = 0) {
+    FeedRead read;
+    read.entity = std::move(entity);
+    read.view = std::move(view);
+    read.after = after;
+    read.last = last;
+    read.records = records;
+    return read;
+}
+
+/// Writes an attempt to read personal data to the audit log: who, from where, what, outcome.
+void audit(Store& store, Call& call, FeedRead read) {
+    read.reader = call.grant ? call.grant->name : "";
+    read.address = call.request.clientAddress().host().toString();
+    read.status = static_cast<int>(call.response.getStatus());
+    read.resource = Poco::URI(call.request.getURI()).getPath();
+    store.logFeedRead(read);
+    call.audited = true;
+}
+
+/// Answers one request with a function, turning failures into JSON errors. On a route that reads
+/// personal data, an attempt the function did not audit itself (a refusal, a failure) is audited
+/// with the status it got.
 class FunctionHandler : public Poco::Net::HTTPRequestHandler {
   public:
     using Body = std::function<void(Call&)>;
     FunctionHandler(Body body, std::optional<TokenGrant> grant, std::vector<std::string> segments,
-                    Poco::URI::QueryParameters query)
+                    Poco::URI::QueryParameters query, Store* auditLog)
         : body_(std::move(body)),
           grant_(std::move(grant)),
           segments_(std::move(segments)),
-          query_(std::move(query)) {}
+          query_(std::move(query)),
+          auditLog_(auditLog) {}
 
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
         Call call{request, response, grant_ ? &*grant_ : nullptr, segments_, query_};
@@ -108,6 +137,15 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
                           "the request failed; see the log");
             }
         }
+        if (auditLog_ && !call.audited) {
+            try {
+                audit(*auditLog_, call, FeedRead{});
+            } catch (const std::exception& e) {
+                Poco::Logger::get("gateway.http")
+                    .error("cannot audit a refused read of " +
+                           Poco::URI(request.getURI()).getPath() + ": " + e.what());
+            }
+        }
         if (hasBody) request.stream().ignore(kMaxDrainedBytes);
     }
 
@@ -116,11 +154,21 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
     std::optional<TokenGrant> grant_;
     std::vector<std::string> segments_;
     Poco::URI::QueryParameters query_;
+    Store* auditLog_;  ///< set on routes that read personal data
 };
+
+/// Whether the caller may see a transfer: transfers:admin sees every one, push:<code> its
+/// municipality's.
+bool mayRead(const Call& call, const TransferInfo& transfer) {
+    return call.grant->allows("transfers:admin") ||
+           call.grant->allows("push:" + transfer.municipality);
+}
 
 void listTransfers(Store& store, Call& call) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& transfer : store.listTransfers(100)) list.push_back(transfer.toJson());
+    for (const auto& transfer : store.listTransfers(100)) {
+        if (mayRead(call, transfer)) list.push_back(transfer.toJson());
+    }
     sendJson(call.response, HTTPResponse::HTTP_OK, {{"transfers", list}});
 }
 
@@ -148,14 +196,18 @@ void queueTransfer(TransferWorkers& transfers, Call& call) {
     sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, transfer->toJson());
 }
 
-std::optional<TransferInfo> transferOf(Store& store, const std::string& id) {
+/// The transfer the path names, if the caller may see it: another municipality's is answered
+/// as one that does not exist (404), so that a token learns nothing of what it may not read.
+std::optional<TransferInfo> transferOf(Store& store, const Call& call) {
     Poco::Int64 number = 0;
-    if (!Poco::NumberParser::tryParse64(id, number)) return std::nullopt;
-    return store.findTransfer(number);
+    if (!Poco::NumberParser::tryParse64(call.segments[2], number)) return std::nullopt;
+    auto transfer = store.findTransfer(number);
+    if (!transfer || !mayRead(call, *transfer)) return std::nullopt;
+    return transfer;
 }
 
 void showTransfer(Store& store, Call& call) {
-    if (auto transfer = transferOf(store, call.segments[2])) {
+    if (auto transfer = transferOf(store, call)) {
         sendJson(call.response, HTTPResponse::HTTP_OK, transfer->toJson());
     } else {
         sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
@@ -163,7 +215,7 @@ void showTransfer(Store& store, Call& call) {
 }
 
 void listRejects(Store& store, Call& call) {
-    auto transfer = transferOf(store, call.segments[2]);
+    auto transfer = transferOf(store, call);
     if (!transfer) {
         sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
         return;
@@ -177,7 +229,48 @@ void listRejects(Store& store, Call& call) {
         list.push_back(reject.toJson());
         next = reject.id;
     }
+    call.response.setStatus(HTTPResponse::HTTP_OK);
+    audit(store, call, whatWasRead("", "rejects", after, next, static_cast<std::int64_t>(list.size())));
     sendJson(call.response, HTTPResponse::HTTP_OK, {{"rejects", list}, {"next", next}});
+}
+
+/// One CSV field (RFC 4180): quoted when it holds the separator, a quote or a line break.
+std::string csvField(const std::string& value) {
+    if (value.find_first_of(";\"\r\n") == std::string::npos) return value;
+    std::string quoted = "\"";
+    for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+/// The rejection report a municipality gets back: every quarantined record of a transfer with
+/// its position, rule and reason, as CSV with Finnish column names (the separator a Finnish
+/// spreadsheet expects). Positions and reasons only: no source field is in it.
+void sendRejectionReport(Store& store, Call& call) {
+    auto transfer = transferOf(store, call);
+    if (!transfer) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        return;
+    }
+    call.response.setStatus(HTTPResponse::HTTP_OK);
+    auto rejected = static_cast<std::int64_t>(transfer->counts.rejected);
+    audit(store, call, whatWasRead("", "rejection-report", 0, 0, rejected));
+    call.response.setContentType("text/csv; charset=utf-8");
+    call.response.set("Content-Disposition", "attachment; filename=\"hylatyt-siirto-" +
+                                                 std::to_string(transfer->id) + ".csv\"");
+    call.response.setChunkedTransferEncoding(true);
+    std::ostream& out = call.response.send();
+    out << "tiedosto;rivi;tietue;vaihe;sääntö;kenttä;syy\r\n";
+    // Page by page, so that a transfer with many rejects never sits whole in memory.
+    for (std::int64_t after = 0;;) {
+        auto page = store.listRejects(transfer->id, after, 1000);
+        for (const auto& r : page) {
+            out << csvField(r.input) << ';' << (r.line != 0 ? std::to_string(r.line) : "") << ';'
+                << r.record << ';' << csvField(r.stage) << ';' << csvField(r.rule) << ';'
+                << csvField(r.field) << ';' << csvField(r.message) << "\r\n";
+            after = r.id;
+        }
+        if (page.size() < 1000) break;
+    }
 }
 
 void readFeed(const HttpApiContext& context, Call& call) {
@@ -189,26 +282,33 @@ void readFeed(const HttpApiContext& context, Call& call) {
         sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no feed of that entity");
         return;
     }
-    if (!full && !context.pseudonymiser) {
-        sendError(call.response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                  "no pseudonym key is configured");
-        return;
-    }
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
     auto limit = numberParameter(call.query, "limit", 1000, kMaxPage);
     auto entries = context.store.readFeed(entity, after, static_cast<std::size_t>(limit));
+    std::string view = full ? "full" : "pseudonymised";
 
     std::string body;
-    for (const auto& entry : entries) {
-        body += full ? entry.body
-                     : context.pseudonymiser->apply(nlohmann::json::parse(entry.body)).dump();
-        body += '\n';
+    try {
+        for (const auto& entry : entries) {
+            body += full ? entry.body
+                         : context.pseudonymiser.apply(nlohmann::json::parse(entry.body)).dump();
+            body += '\n';
+        }
+    } catch (const PersonalDataLeak& e) {
+        call.response.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+        audit(context.store, call, whatWasRead(entity, view, after, after));
+        Poco::Logger::get("gateway.feeds")
+            .error("a read of the pseudonymised " + entity + " feed after " +
+                   std::to_string(after) + " was refused: " + e.what());
+        sendError(call.response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                  "the pseudonymised view would have shown personal data; nothing was sent");
+        return;
     }
     std::int64_t next = entries.empty() ? after : entries.back().seq;
     // Logged before anything is sent: a read that cannot be audited is not served.
-    context.store.logFeedRead({0, "", call.grant->name, entity, full ? "full" : "pseudonymised",
-                               after, next, static_cast<std::int64_t>(entries.size())});
     call.response.setStatus(HTTPResponse::HTTP_OK);
+    audit(context.store, call,
+          whatWasRead(entity, view, after, next, static_cast<std::int64_t>(entries.size())));
     call.response.setContentType("application/x-ndjson");
     call.response.set("X-Next-Cursor", std::to_string(next));
     call.response.set("X-Record-Count", std::to_string(entries.size()));
@@ -372,7 +472,7 @@ void acceptPush(const HttpApiContext& context, Call& call) {
                   "the body is larger than " + std::to_string(maxBytes) + " bytes");
         return;
     }
-    Poco::File(context.settings.pushSpoolDirectory).createDirectories();
+    createPrivateFolders(context.settings.pushSpoolDirectory);
     std::string name = source->name + "-" +
                        Poco::UUIDGenerator::defaultGenerator().createRandom().toString() + "." +
                        format;
@@ -413,9 +513,12 @@ struct Route {
     std::string method;
     std::vector<std::string> pattern;
     /// Empty: open to anyone; "feed" for either feed scope; "push" for push:<the path's
-    /// municipality>.
+    /// municipality>; "transfers" for transfers:admin or any push scope (the handler then shows
+    /// a push token its own municipality's transfers only).
     std::string scope;
     std::function<void(const HttpApiContext&, Call&)> handle;
+    /// Reads personal data: every attempt, refused or not, goes to the audit log.
+    bool personal = false;
 
     bool matches(const std::string& m, const std::vector<std::string>& segments) const {
         if (m != method || segments.size() != pattern.size()) return false;
@@ -427,6 +530,13 @@ struct Route {
     bool permits(const TokenGrant& grant, const std::vector<std::string>& segments) const {
         if (scope == "feed") return grant.allows("feed:read") || grant.allows("feed:pseudonymised");
         if (scope == "push") return grant.allows("push:" + segments[2]);
+        if (scope == "transfers") {
+            if (grant.allows("transfers:admin")) return true;
+            for (const auto& held : grant.scopes) {
+                if (held.rfind("push:", 0) == 0) return true;
+            }
+            return false;
+        }
         return grant.allows(scope);
     }
 };
@@ -453,7 +563,7 @@ const std::vector<Route>& routes() {
         {HTTPRequest::HTTP_GET, {"metrics"}, "", sendMetrics},
         {HTTPRequest::HTTP_GET,
          {"v1", "transfers"},
-         "transfers:admin",
+         "transfers",
          [](const HttpApiContext& context, Call& call) { listTransfers(context.store, call); }},
         {HTTPRequest::HTTP_POST,
          {"v1", "transfers"},
@@ -461,12 +571,18 @@ const std::vector<Route>& routes() {
          [](const HttpApiContext& context, Call& call) { queueTransfer(context.transfers, call); }},
         {HTTPRequest::HTTP_GET,
          {"v1", "transfers", "*"},
-         "transfers:admin",
+         "transfers",
          [](const HttpApiContext& context, Call& call) { showTransfer(context.store, call); }},
         {HTTPRequest::HTTP_GET,
          {"v1", "transfers", "*", "rejects"},
-         "transfers:admin",
-         [](const HttpApiContext& context, Call& call) { listRejects(context.store, call); }},
+         "transfers",
+         [](const HttpApiContext& context, Call& call) { listRejects(context.store, call); },
+         true},
+        {HTTPRequest::HTTP_GET,
+         {"v1", "transfers", "*", "rejection-report"},
+         "transfers",
+         [](const HttpApiContext& context, Call& call) { sendRejectionReport(context.store, call); },
+         true},
         {HTTPRequest::HTTP_POST, {"v1", "push", "*", "*"}, "push", acceptPush},
         {HTTPRequest::HTTP_GET,
          {"v1", "sources"},
@@ -483,7 +599,7 @@ const std::vector<Route>& routes() {
          {"v1", "sources", "*", "resume"},
          "transfers:admin",
          [](const HttpApiContext& context, Call& call) { pauseSource(context, call, false); }},
-        {HTTPRequest::HTTP_GET, {"v1", "feeds", "*"}, "feed", readFeed},
+        {HTTPRequest::HTTP_GET, {"v1", "feeds", "*"}, "feed", readFeed, true},
         {HTTPRequest::HTTP_GET,
          {"v1", "audit", "feed-reads"},
          "audit:read",
@@ -500,6 +616,14 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
     uri.getPathSegments(segments);
     auto query = uri.getQueryParameters();
     bool underV1 = !segments.empty() && segments[0] == "v1";
+    const Route* route = nullptr;
+    for (const auto& candidate : routes()) {
+        if (candidate.matches(request.getMethod(), segments)) {
+            route = &candidate;
+            break;
+        }
+    }
+    Store* auditLog = route && route->personal ? &context_.store : nullptr;
 
     // Who is asking comes first: without a valid token, every path under /v1 looks the same.
     std::optional<TokenGrant> grant;
@@ -512,29 +636,28 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
                     sendError(call.response, HTTPResponse::HTTP_UNAUTHORIZED,
                               "a valid bearer token is required");
                 },
-                std::nullopt, segments, query);
+                std::nullopt, segments, query, auditLog);
         }
     }
-    for (const auto& route : routes()) {
-        if (!route.matches(request.getMethod(), segments)) continue;
-        if (!route.scope.empty() && !route.permits(*grant, segments)) {
-            return new FunctionHandler(
-                [](Call& call) {
-                    sendError(call.response, HTTPResponse::HTTP_FORBIDDEN,
-                              "the token does not have the scope this needs");
-                },
-                grant, segments, query);
-        }
-        const HttpApiContext& context = context_;
-        auto handle = route.handle;
-        return new FunctionHandler([&context, handle](Call& call) { handle(context, call); }, grant,
-                                   segments, query);
+    if (!route) {
+        return new FunctionHandler(
+            [](Call& call) {
+                sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no such resource");
+            },
+            grant, segments, query, nullptr);
     }
-    return new FunctionHandler(
-        [](Call& call) {
-            sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no such resource");
-        },
-        grant, segments, query);
+    if (!route->scope.empty() && !route->permits(*grant, segments)) {
+        return new FunctionHandler(
+            [](Call& call) {
+                sendError(call.response, HTTPResponse::HTTP_FORBIDDEN,
+                          "the token does not have the scope this needs");
+            },
+            grant, segments, query, auditLog);
+    }
+    const HttpApiContext& context = context_;
+    auto handle = route->handle;
+    return new FunctionHandler([&context, handle](Call& call) { handle(context, call); }, grant,
+                               segments, query, auditLog);
 }
 
 }  // namespace gw

@@ -3,7 +3,6 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include <atomic>
-#include <optional>
 
 #include "gateway/daemon/access_control.h"
 #include "gateway/daemon/scheduler.h"
@@ -21,7 +20,7 @@ struct HttpApiContext {
     Scheduler& scheduler;
     const RecordValidator& validator;  ///< knows the entities that have feeds
     const AccessControl& access;
-    const std::optional<Pseudonymiser>& pseudonymiser;  ///< empty: no pseudonym key configured
+    const Pseudonymiser& pseudonymiser;
     const std::atomic<bool>& ready;  ///< true once configuration and store are loaded
 };
 

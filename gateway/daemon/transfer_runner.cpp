@@ -8,16 +8,19 @@
 #include <fstream>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/identity_code.h"
+#include "gateway/core/private_files.h"
 #include "gateway/daemon/http_puller.h"
 #include "gateway/pipeline/pipeline.h"
 
 namespace gw {
 
-TransferRunner::TransferRunner(const GatewaySettings& settings, Store& store)
+TransferRunner::TransferRunner(const GatewaySettings& settings, Store& store,
+                               const RegionalKeys& keys)
     : settings_(settings),
       store_(store),
       validator_(settings.schemaDirectory),
-      clients_(settings.linkTemporaryIdentityCodes) {
+      clients_(settings.linkTemporaryIdentityCodes, keys) {
     for (const auto& source : settings.sources) {
         Mapping mapping = Mapping::load(source.mapping, settings.mappingSchema);
         // Throws ConfigError for bad input options and unknown entities.
@@ -93,7 +96,7 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
     std::string newWatermark;
     try {
         if (source.kind == "pull") {
-            Poco::File(settings_.pushSpoolDirectory).createDirectories();
+            createPrivateFolders(settings_.pushSpoolDirectory);
             newWatermark = HttpPuller::pull(source, store_.watermark(source.name), path, stop);
         }
         std::ifstream input(path, std::ios::binary);
@@ -151,12 +154,14 @@ void TransferRunner::fileAway(const SourceSettings& source, const std::string& p
         bool ok = transfer.state == "succeeded";
         std::string base = source.kind == "push" ? settings_.pushSpoolDirectory : source.folder;
         std::string folder = base + (ok ? "/archive" : "/failed");
-        Poco::File(folder).createDirectories();
+        createPrivateFolders(folder);
         std::string target = folder + "/" + Poco::Path(path).getFileName();
         Poco::File(path).renameTo(target);
         if (!ok) {
             std::ofstream reason(target + ".reason.txt");
-            reason << "transfer " << transfer.id << " failed: " << transfer.error << "\n";
+            reason << maskIdentityCodesIn("transfer " + std::to_string(transfer.id) +
+                                          " failed: " + transfer.error)
+                   << "\n";
         }
     } catch (const Poco::Exception& e) {
         Poco::Logger::get("gateway.transfer")

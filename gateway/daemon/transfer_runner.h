@@ -18,12 +18,14 @@ namespace gw {
 class TransferRunner {
   public:
     /// Loads every source's mapping up front, so that a bad mapping stops the daemon at start.
-    TransferRunner(const GatewaySettings& settings, Store& store);
+    /// Client ids and content hashes are made under `keys`.
+    TransferRunner(const GatewaySettings& settings, Store& store, const RegionalKeys& keys);
 
     const std::vector<SourceSettings>& sources() const { return settings_.sources; }
     const SourceSettings* findSource(const std::string& name) const;
     const Mapping& mappingOf(const SourceSettings& source) const;
     const RecordValidator& validator() const { return validator_; }
+    const ClientIdentity& clients() const { return clients_; }
     /// The input name a transfer of a file source logs (the file name of its export).
     static std::string inputName(const SourceSettings& source);
     /// The push source of a municipality's dataset, if one is configured.

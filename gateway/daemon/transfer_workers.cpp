@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "gateway/core/private_files.h"
+
 namespace gw {
 
 TransferWorkers::TransferWorkers(TransferRunner& runner, Store& store, std::string instance,
@@ -36,7 +38,7 @@ std::optional<TransferInfo> TransferWorkers::queue(const std::string& name,
 int TransferWorkers::claimDropped(const std::string& name) {
     const SourceSettings* source = runner_.findSource(name);
     if (!source || source->kind != "drop") return 0;
-    Poco::File(source->folder + "/processing").createDirectories();
+    createPrivateFolders(source->folder + "/processing");
     int claimed = 0;
     for (Poco::DirectoryIterator it(source->folder), end; it != end; ++it) {
         const std::string file = it.name();

@@ -1,29 +1,56 @@
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "gateway/core/keyed_hash.h"
+
 namespace gw {
 
-/// Turns a regional record into its pseudonymised view (schemas/v1/pseudonymised-view.json):
-/// the client's regional id replaced by an HMAC-SHA-256 pseudonym under the county's key, so that
-/// one person keeps one pseudonym across municipalities but nobody without the key can link it
-/// back; identity codes, names and free text dropped.
+/// A pseudonymised record that still held something shaped like an identity code: it is never
+/// sent.
+class PersonalDataLeak : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Turns a stored regional record into its pseudonymised view (schemas/v1/pseudonymised-view.json),
+/// an allow-list compiled once at start: only the fields the view names appear, ids as keyed
+/// pseudonyms (HMAC-SHA-256 under the county's key) that still join within the view, so that
+/// nobody without the key can link a record back to a person or a source record.
 class Pseudonymiser {
   public:
-    /// Throws ConfigError for an unreadable view file or a key shorter than 32 characters.
-    Pseudonymiser(const std::string& viewFile, std::string key);
+    /// Throws ConfigError for an unreadable or malformed view file, a view that misses one of
+    /// `entities`, or a key shorter than 32 characters.
+    Pseudonymiser(const std::string& viewFile, const std::string& key,
+                  const std::vector<std::string>& entities);
 
-    /// "p-" and 32 hex digits.
-    std::string pseudonym(const std::string& clientId) const;
-    nlohmann::json apply(nlohmann::json record) const;
+    /// The record as the view shows it. Throws PersonalDataLeak when a value it would show is
+    /// shaped like an identity code (a municipality's id column that held one, say).
+    nlohmann::json apply(const nlohmann::json& record) const;
 
   private:
-    nlohmann::json::json_pointer source_;
-    nlohmann::json::json_pointer target_;
-    std::vector<std::vector<std::string>> drop_;  // each path as its tokens; "*" for any index
-    std::string key_;
+    using Path = std::vector<std::string>;  // a JSON Pointer's tokens; "*" for every element
+    struct Alias {
+        Path path;
+        Path at;
+        std::string kind;
+        bool regional = false;  ///< the same pseudonym in every source
+    };
+    struct View {
+        std::vector<Path> keep;
+        std::vector<Alias> aliases;
+    };
+
+    void compile(const nlohmann::json& section, View& view) const;
+    std::string pseudonym(const Alias& alias, const nlohmann::json& provenance,
+                          const std::string& value) const;
+
+    std::map<std::string, View> views_;  // by entity
+    KeyedHash key_;
 };
 
 }  // namespace gw

@@ -1,16 +1,8 @@
 #include "gateway/pipeline/client_identity.h"
 
 #include "gateway/core/identity_code.h"
-#include "gateway/core/sha256.h"
 
 namespace gw {
-namespace {
-
-std::string clientIdOf(const std::string& scope) {
-    return "c-" + sha256Hex(scope).substr(0, 32);
-}
-
-}  // namespace
 
 void ClientIdentity::assign(RegionalRecord& record, const std::string& municipality,
                             const std::string& sourceSystem) const {
@@ -21,11 +13,11 @@ void ClientIdentity::assign(RegionalRecord& record, const std::string& municipal
     IdentityCodeCheck check = checkIdentityCode(code->get_ref<const std::string&>());
     if (!check.valid()) return;
 
-    std::string person = canonicalIdentityCode(code->get_ref<const std::string&>());
+    std::string person = normalisedIdentityCode(code->get_ref<const std::string&>());
     bool ownId = check.temporary && !linkTemporaryCodes_;
-    std::string id = ownId ? clientIdOf("fi-temporary-identity-code:" + municipality + ":" +
-                                        sourceSystem + ":" + person)
-                           : clientIdOf("fi-identity-code:" + person);
+    std::string id = ownId ? keys_.clientId("fi-temporary-identity-code:" + municipality + ":" +
+                                            sourceSystem + ":" + person)
+                           : keys_.clientId("fi-identity-code:" + person);
     (*client)["clientId"] = id;
     (*client)["temporaryIdentityCode"] = check.temporary;
     // A client record stands for the person, whichever row of the export mentioned them.

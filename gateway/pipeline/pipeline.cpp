@@ -13,7 +13,6 @@
 
 #include "adapters/adapter.h"
 #include "gateway/core/errors.h"
-#include "gateway/core/sha256.h"
 
 namespace gw {
 namespace {
@@ -176,9 +175,6 @@ std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& rec
 void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
                       std::int64_t transferId, const std::vector<std::string>& warnings) const {
     clients_.assign(record, mapping_.municipality(), mapping_.sourceSystem());
-    record.body.erase("provenance");  // the gateway's to write, whatever a mapping made
-    // The hash covers the content alone, so an unchanged record delivered again hashes the same.
-    std::string content = record.body.dump();
     nlohmann::json provenance{{"sourceMunicipality", mapping_.municipality()},
                               {"sourceSystem", mapping_.sourceSystem()},
                               {"sourceRecordId", record.sourceRecordId},
@@ -186,19 +182,10 @@ void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
                               {"record", position.record},
                               {"transferId", transferId},
                               {"mapping", mapping_.name()},
-                              {"mappingVersion", mapping_.version()},
-                              {"contentHash", sha256Hex(content)}};
+                              {"mappingVersion", mapping_.version()}};
     if (position.line != 0) provenance["line"] = position.line;
     if (!warnings.empty()) provenance["warnings"] = warnings;
-    // The stored text is the hashed text with the provenance as its last member: each record is
-    // serialised once.
-    record.text = std::move(content);
-    record.text.pop_back();
-    if (record.text.size() > 1) record.text += ',';
-    record.text += "\"provenance\":";
-    record.text += provenance.dump();
-    record.text += '}';
-    record.body["provenance"] = std::move(provenance);
+    sealRecord(record, std::move(provenance), clients_.keys());
 }
 
 }  // namespace gw

@@ -1,5 +1,7 @@
 #include "gateway/store/sql_store.h"
 
+#include "gateway/core/identity_code.h"
+
 #include <Poco/Data/RecordSet.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -80,6 +82,14 @@ const std::vector<std::vector<std::string>>& migrations() {
             // heads' key serves as well (reconciliation's current records and digest).
             "DROP INDEX record_heads_by_seq",
             "DROP INDEX record_heads_by_municipality",
+        },
+        {
+            // What the store keeps about itself: the fingerprint of the regional key.
+            "CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            // Every attempt to read personal data is audited: who, from where, what, outcome.
+            "ALTER TABLE feed_reads ADD COLUMN client_address TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE feed_reads ADD COLUMN status BIGINT NOT NULL DEFAULT 200",
+            "ALTER TABLE feed_reads ADD COLUMN resource TEXT NOT NULL DEFAULT ''",
         },
     };
     return steps;
@@ -199,7 +209,8 @@ void SqlStore::finishTransfer(std::int64_t id, const TransferResult& result) {
     if (!problems.empty()) state = "failed";
 
     auto s = session();
-    std::string finished = utcNow(), error = joined(problems);
+    // What a parser or database said may quote the input: masked like a log line.
+    std::string finished = utcNow(), error = maskIdentityCodesIn(joined(problems));
     Poco::Int64 boundRead = asInt(read), transferId = id;
     s << sql(
         "UPDATE transfers SET state = ?, finished_at = ?, records_read = ?, error = ?"
@@ -337,10 +348,14 @@ std::vector<RejectInfo> SqlStore::listRejects(std::int64_t transferId, std::int6
 }
 
 void SqlStore::scanCurrent(const std::string& entity,
-                           const std::function<void(const nlohmann::json& record)>& visit) {
+                           const std::function<void(const nlohmann::json& record)>& visit,
+                           const std::string& municipality) {
     auto s = session();
-    std::string boundEntity = entity;
-    Poco::Int64 after = 0;
+    std::string boundEntity = entity, boundMunicipality = municipality;
+    // What is current when the scan begins: a caller writing new versions as it goes (a
+    // migration) does not see its own.
+    Poco::Int64 after = 0, last = 0;
+    s << "SELECT COALESCE(MAX(seq), 0) FROM records", into(last), now;
     // Page by page on the commit order: PostgreSQL's client would otherwise hold the whole
     // result in memory.
     for (;;) {
@@ -348,12 +363,42 @@ void SqlStore::scanCurrent(const std::string& entity,
         std::vector<std::string> bodies;
         s << sql(
             "SELECT h.seq, r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
-            " WHERE h.entity = ? AND h.seq > ? ORDER BY h.seq LIMIT 1000"),
-            use(boundEntity), use(after), into(seqs), into(bodies), now;
+            " WHERE h.entity = ? AND h.seq > ? AND h.seq <= ? AND (? = '' OR h.municipality = ?)"
+            " ORDER BY h.seq LIMIT 1000"),
+            use(boundEntity), use(after), use(last), use(boundMunicipality),
+            use(boundMunicipality), into(seqs), into(bodies), now;
         for (const auto& body : bodies) visit(nlohmann::json::parse(body));
         if (seqs.size() < 1000) break;
         after = seqs.back();
     }
+}
+
+void SqlStore::retireRecord(const std::string& municipality, const std::string& sourceSystem,
+                            const std::string& entity, const std::string& sourceRecordId) {
+    auto s = session();
+    std::string m = municipality, system = sourceSystem, e = entity, id = sourceRecordId;
+    s << sql(
+        "DELETE FROM record_heads WHERE municipality = ? AND source_system = ? AND entity = ?"
+        " AND source_record_id = ?"),
+        use(m), use(system), use(e), use(id), now;
+}
+
+std::string SqlStore::setting(const std::string& name) {
+    auto s = session();
+    std::string boundName = name;
+    std::vector<std::string> values;
+    s << sql("SELECT value FROM store_settings WHERE name = ?"), use(boundName), into(values),
+        now;
+    return values.empty() ? "" : values.front();
+}
+
+void SqlStore::setSetting(const std::string& name, const std::string& value) {
+    auto s = session();
+    std::string boundName = name, boundValue = value;
+    s << sql(
+        "INSERT INTO store_settings (name, value) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
+        use(boundName), use(boundValue), now;
 }
 
 std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_t after,
@@ -375,29 +420,32 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
 
 void SqlStore::logFeedRead(const FeedRead& read) {
     auto s = session();
-    std::string at = utcNow(), reader = read.reader, entity = read.entity, view = read.view;
-    Poco::Int64 after = read.after, last = read.last, records = read.records;
+    std::string at = utcNow(), reader = read.reader, entity = read.entity, view = read.view,
+                address = read.address, resource = read.resource;
+    Poco::Int64 after = read.after, last = read.last, records = read.records, status = read.status;
     s << sql(
         "INSERT INTO feed_reads (read_at, reader, entity, view, after_seq, last_seq,"
-        " record_count) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-        use(at), use(reader), use(entity), use(view), use(after), use(last), use(records), now;
+        " record_count, client_address, status, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        use(at), use(reader), use(entity), use(view), use(after), use(last), use(records),
+        use(address), use(status), use(resource), now;
 }
 
 std::vector<FeedRead> SqlStore::listFeedReads(std::int64_t after, std::size_t limit) {
     auto s = session();
-    std::vector<Poco::Int64> ids, afters, lasts, counts;
-    std::vector<std::string> ats, readers, entities, views;
+    std::vector<Poco::Int64> ids, afters, lasts, counts, statuses;
+    std::vector<std::string> ats, readers, entities, views, addresses, resources;
     Poco::Int64 boundAfter = after;
     s << sql(
-        "SELECT id, read_at, reader, entity, view, after_seq, last_seq, record_count"
-        " FROM feed_reads WHERE id > ? ORDER BY id LIMIT " +
+        "SELECT id, read_at, reader, entity, view, after_seq, last_seq, record_count,"
+        " client_address, status, resource FROM feed_reads WHERE id > ? ORDER BY id LIMIT " +
         std::to_string(limit)),
         use(boundAfter), into(ids), into(ats), into(readers), into(entities), into(views),
-        into(afters), into(lasts), into(counts), now;
+        into(afters), into(lasts), into(counts), into(addresses), into(statuses), into(resources),
+        now;
     std::vector<FeedRead> reads;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        reads.push_back(
-            {ids[i], ats[i], readers[i], entities[i], views[i], afters[i], lasts[i], counts[i]});
+        reads.push_back({ids[i], ats[i], readers[i], entities[i], views[i], afters[i], lasts[i],
+                         counts[i], addresses[i], static_cast<int>(statuses[i]), resources[i]});
     }
     return reads;
 }
@@ -640,8 +688,9 @@ nlohmann::json RejectInfo::toJson() const {
 }
 
 nlohmann::json FeedRead::toJson() const {
-    return {{"id", id},     {"readAt", readAt}, {"reader", reader}, {"entity", entity},
-            {"view", view}, {"after", after},   {"last", last},     {"records", records}};
+    return {{"id", id},         {"readAt", readAt},   {"reader", reader},     {"entity", entity},
+            {"view", view},     {"after", after},     {"last", last},         {"records", records},
+            {"address", address}, {"status", status}, {"resource", resource}};
 }
 
 nlohmann::json Reconciliation::toJson() const {

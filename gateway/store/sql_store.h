@@ -35,7 +35,12 @@ class SqlStore : public Store {
     std::string watermark(const std::string& source) override;
     void setWatermark(const std::string& source, const std::string& watermark) override;
     void scanCurrent(const std::string& entity,
-                     const std::function<void(const nlohmann::json& record)>& visit) override;
+                     const std::function<void(const nlohmann::json& record)>& visit,
+                     const std::string& municipality) override;
+    void retireRecord(const std::string& municipality, const std::string& sourceSystem,
+                      const std::string& entity, const std::string& sourceRecordId) override;
+    std::string setting(const std::string& name) override;
+    void setSetting(const std::string& name, const std::string& value) override;
     std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,
                                     std::size_t limit) override;
     void logFeedRead(const FeedRead& read) override;

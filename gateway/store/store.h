@@ -70,16 +70,20 @@ struct FeedEntry {
     std::string body;      ///< the regional record as JSON text
 };
 
-/// One read of a county feed, as the audit log keeps it.
+/// One attempt to read personal data (a county feed, a transfer's rejects), as the audit log
+/// keeps it: refused attempts too.
 struct FeedRead {
     std::int64_t id = 0;
     std::string readAt;
-    std::string reader;  ///< the token's name
-    std::string entity;
-    std::string view;  ///< full or pseudonymised
+    std::string reader;  ///< the token's name; empty when no valid token was presented
+    std::string entity;  ///< the feed's entity; empty for other resources
+    std::string view;    ///< full or pseudonymised; for other resources, what was read
     std::int64_t after = 0;
     std::int64_t last = 0;
     std::int64_t records = 0;
+    std::string address;   ///< the client's IP address
+    int status = 200;      ///< the HTTP status it was answered with
+    std::string resource;  ///< the path asked for, without its query
 
     nlohmann::json toJson() const;
 };
@@ -137,15 +141,26 @@ class Store {
     virtual std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
                                                 std::size_t limit) = 0;
 
-    /// Calls `visit` with the current (newest) version of every stored record of `entity`, one at
-    /// a time, so that reports never hold the whole store in memory.
+    /// Calls `visit` with the current (newest) version of every stored record of `entity` (of one
+    /// municipality's sources, when `municipality` is not empty) as it was when the call began,
+    /// one at a time, so that reports never hold the whole store in memory.
     virtual void scanCurrent(const std::string& entity,
-                             const std::function<void(const nlohmann::json& record)>& visit) = 0;
+                             const std::function<void(const nlohmann::json& record)>& visit,
+                             const std::string& municipality = "") = 0;
+    /// Makes a record no longer current, its history kept: for a record whose key was replaced
+    /// by another (a client record re-keyed under a new regional client id).
+    virtual void retireRecord(const std::string& municipality, const std::string& sourceSystem,
+                              const std::string& entity, const std::string& sourceRecordId) = 0;
+    /// A value the store keeps about itself (empty when never set), and setting it.
+    virtual std::string setting(const std::string& name) = 0;
+    virtual void setSetting(const std::string& name, const std::string& value) = 0;
     /// The stored versions of `entity` after cursor `after`, in commit order, at most `limit`.
     /// A reader that follows the cursor sees every version exactly once, also while transfers
     /// write.
     virtual std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,
                                             std::size_t limit) = 0;
+    /// Writes one attempt to the audit log; throws when it cannot, so that what cannot be audited
+    /// is not served.
     virtual void logFeedRead(const FeedRead& read) = 0;
     /// The audit log with id greater than `after`, oldest first.
     virtual std::vector<FeedRead> listFeedReads(std::int64_t after, std::size_t limit) = 0;

@@ -20,6 +20,12 @@ class RecordValidator {
     explicit RecordValidator(const std::string& schemaDirectory);
 
     bool knows(const std::string& entity) const { return schemas_.count(entity) != 0; }
+    /// Every entity with a schema, by name.
+    std::vector<std::string> entities() const {
+        std::vector<std::string> names;
+        for (const auto& [name, schema] : schemas_) names.push_back(name);
+        return names;
+    }
 
     /// The first fault found, or nothing when the record is valid. `group` holds every record made
     /// from the same source record, `record` included.

@@ -70,6 +70,32 @@ TEST(IdentityCode, MasksEveryCodeInAText) {
     EXPECT_EQ(maskIdentityCodesIn("a 131052-308T and 010123B002E, 12345"),
               "a 131052-**** and 010123B****, 12345");
     EXPECT_EQ(maskIdentityCodesIn("no codes: 2021-05-28"), "no codes: 2021-05-28");
+    EXPECT_EQ(maskIdentityCodesIn("Entity 'h131052-308T' not defined"),
+              "Entity 'h131052-****' not defined");
+}
+
+TEST(IdentityCode, MasksTheShapesACarelessExportGivesACode) {
+    EXPECT_EQ(maskIdentityCodesIn("code '131052-308t'"), "code '131052-****'");
+    EXPECT_EQ(maskIdentityCodesIn("code '010594y9021'"), "code '010594y****'");
+    EXPECT_EQ(maskIdentityCodesIn("code '131052 - 308T'"), "code '131052 - ****'");
+    EXPECT_EQ(maskIdentityCodesIn("code '131052 -308T'"), "code '131052 -****'");
+    EXPECT_EQ(maskIdentityCodesIn("code '131052308T'"), "code '131052****'");
+    EXPECT_EQ(maskIdentityCodesIn("code '131052308t'"), "code '131052****'");
+    // Without a sign only a matching control character makes ten characters a code.
+    EXPECT_EQ(maskIdentityCodesIn("order 1310523089 and 131052308U"),
+              "order 1310523089 and 131052308U");
+}
+
+TEST(IdentityCode, AWordHoldingACodeIsFoundButAPseudonymsHexDigitsAreNot) {
+    EXPECT_TRUE(holdsIdentityCode("131052-308T"));
+    EXPECT_TRUE(holdsIdentityCode("131052-308U")) << "a mistyped code is still personal";
+    EXPECT_TRUE(holdsIdentityCode("id: 131052 - 308t."));
+    EXPECT_TRUE(holdsIdentityCode("131052308T"));
+    EXPECT_FALSE(holdsIdentityCode("2021-05-28"));
+    EXPECT_FALSE(holdsIdentityCode("p-00131052a308e7f1c2d3e4f5a6b7c8d9"));
+    EXPECT_TRUE(holdsIdentityCode("J131052-308T")) << "a code behind a prefix";
+    EXPECT_FALSE(holdsIdentityCode("131052-308T7")) << "part of a longer number";
+    EXPECT_FALSE(holdsIdentityCode("p-0123456b789c")) << "hex digits";
 }
 
 }  // namespace

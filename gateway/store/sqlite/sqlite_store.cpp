@@ -2,9 +2,10 @@
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
-#include <Poco/File.h>
 #include <Poco/Path.h>
 #include <sqlite3.h>
+
+#include "gateway/core/private_files.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -16,8 +17,12 @@ std::string registeredConnector() {
     return Poco::Data::SQLite::Connector::KEY;
 }
 
-std::string createdFolderOf(const std::string& path) {
-    Poco::File(Poco::Path(path).parent()).createDirectories();
+// The database holds every identity code: its folder is made for the gateway's user alone, and
+// a database (or its write-ahead log) that others may read is refused.
+std::string privateDatabase(const std::string& path) {
+    createPrivateFolders(Poco::Path(path).makeAbsolute().parent().toString());
+    for (const char* suffix : {"", "-wal", "-shm"})
+        refuseIfOpenToOthers(path + suffix, "the store");
     return path;
 }
 
@@ -154,7 +159,7 @@ class SqliteWriter : public SqlSink::Writer {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path)
-    : SqlStore(registeredConnector(), createdFolderOf(path)), path_(path) {
+    : SqlStore(registeredConnector(), privateDatabase(path)), path_(path) {
     migrate();
 }
 

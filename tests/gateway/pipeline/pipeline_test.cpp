@@ -60,7 +60,8 @@ class PipelineTest : public ::testing::Test {
         : mapping_(Mapping::load(kRoot + "/mappings/nokia.json",
                                  kRoot + "/schemas/mapping.schema.json")),
           validator_(kRoot + "/schemas/v1"),
-          clients_(false),
+          keys_(std::string(64, 'k')),
+          clients_(false, keys_),
           export_(repeatedSample(12)) {}
 
     TransferResult run(unsigned threads, RecordingSink& sink,
@@ -72,6 +73,7 @@ class PipelineTest : public ::testing::Test {
 
     Mapping mapping_;
     RecordValidator validator_;
+    RegionalKeys keys_;
     ClientIdentity clients_;
     std::string export_;
 };
@@ -90,7 +92,7 @@ TEST_F(PipelineTest, TheSinkSeesEveryRecordInInputOrderWhateverTheThreads) {
     }
 }
 
-TEST_F(PipelineTest, EachRecordIsStoredAsItsBodyWithTheHashOfItsContent) {
+TEST_F(PipelineTest, EachRecordIsStoredAsItsBodyWithTheKeyedHashOfItsContent) {
     RecordingSink sink;
     run(2, sink);
     ASSERT_FALSE(sink.written.empty());
@@ -98,7 +100,9 @@ TEST_F(PipelineTest, EachRecordIsStoredAsItsBodyWithTheHashOfItsContent) {
         ASSERT_EQ(nlohmann::json::parse(record.text), record.body);
         nlohmann::json content = record.body;
         content.erase("provenance");
-        EXPECT_EQ(record.body["provenance"]["contentHash"], sha256Hex(content.dump()));
+        EXPECT_EQ(record.body["provenance"]["contentHash"], keys_.contentHash(content.dump()));
+        EXPECT_NE(record.body["provenance"]["contentHash"], sha256Hex(content.dump()))
+            << "an unkeyed hash of a record with an identity code can be brute-forced";
     }
 }
 

@@ -335,14 +335,18 @@ TEST_P(StoreTest, AReaderFollowingTheCursorSeesEveryChangeOnceWhileTwoTransfersW
 }
 
 TEST_P(StoreTest, FeedReadsAreKeptInTheAuditLog) {
-    store_->logFeedRead({0, "", "county", "service_episode", "pseudonymised", 0, 7, 7});
-    store_->logFeedRead({0, "", "county", "client", "full", 7, 9, 2});
+    store_->logFeedRead(
+        {0, "", "county", "service_episode", "pseudonymised", 0, 7, 7, "127.0.0.1", 200, "/a"});
+    store_->logFeedRead({0, "", "", "client", "full", 7, 9, 0, "10.1.2.3", 401, "/v1/feeds/client"});
     auto reads = store_->listFeedReads(0, 10);
     ASSERT_EQ(reads.size(), 2u);
     EXPECT_EQ(reads[0].reader, "county");
     EXPECT_EQ(reads[0].view, "pseudonymised");
+    EXPECT_EQ(reads[0].address, "127.0.0.1");
     EXPECT_EQ(reads[1].after, 7);
     EXPECT_EQ(reads[1].last, 9);
+    EXPECT_EQ(reads[1].status, 401);
+    EXPECT_EQ(reads[1].resource, "/v1/feeds/client");
     EXPECT_FALSE(reads[1].readAt.empty());
     EXPECT_EQ(store_->listFeedReads(reads[0].id, 10).size(), 1u);
 }

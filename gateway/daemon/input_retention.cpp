@@ -1,0 +1,78 @@
+#include "gateway/daemon/input_retention.h"
+
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+#include <Poco/Logger.h>
+#include <Poco/String.h>
+
+#include <vector>
+
+namespace gw {
+namespace {
+
+/// The files of `folder` for which `pick` holds; none when the folder does not exist.
+template <typename Pick>
+std::vector<Poco::File> filesOf(const std::string& folder, Pick pick) {
+    std::vector<Poco::File> files;
+    if (!Poco::File(folder).exists()) return files;
+    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
+        try {
+            if (it->isFile() && pick(it.name(), *it)) files.push_back(*it);
+        } catch (const Poco::FileNotFoundException&) {
+            // gone since the folder was listed
+        }
+    }
+    return files;
+}
+
+int removeLogged(const std::vector<Poco::File>& files, const std::string& why) {
+    auto& log = Poco::Logger::get("gateway.retention");
+    int removed = 0;
+    for (auto file : files) {
+        try {
+            file.remove();
+            ++removed;
+            log.information("deleted " + file.path() + ": " + why);
+        } catch (const Poco::Exception& e) {
+            log.error("cannot delete " + file.path() + " (" + why + "): " + e.displayText());
+        }
+    }
+    return removed;
+}
+
+}  // namespace
+
+int InputRetention::removePartialUploads() const {
+    return removeLogged(filesOf(settings_.pushSpoolDirectory,
+                                [](const std::string& name, const Poco::File&) {
+                                    return name.front() == '.' &&
+                                           Poco::endsWith(name, std::string(".incoming"));
+                                }),
+                        "a partial upload left when the gateway stopped; it was never acknowledged");
+}
+
+int InputRetention::deleteExpired(std::chrono::system_clock::time_point now) const {
+    std::vector<std::string> folders = {settings_.pushSpoolDirectory + "/archive",
+                                        settings_.pushSpoolDirectory + "/failed"};
+    for (const auto& source : settings_.sources) {
+        if (!source.folder.empty()) {
+            folders.push_back(source.folder + "/archive");
+            folders.push_back(source.folder + "/failed");
+        }
+    }
+    auto limit = now - std::chrono::hours(24) * settings_.archiveKeepDays;
+    Poco::Timestamp before(std::chrono::duration_cast<std::chrono::microseconds>(
+                               limit.time_since_epoch())
+                               .count());
+    int removed = 0;
+    for (const auto& folder : folders) {
+        removed += removeLogged(
+            filesOf(folder, [&](const std::string&, const Poco::File& file) {
+                return file.getLastModified() < before;
+            }),
+            "kept for archive.keepDays = " + std::to_string(settings_.archiveKeepDays) + " days");
+    }
+    return removed;
+}
+
+}  // namespace gw
