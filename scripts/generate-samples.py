@@ -104,7 +104,8 @@ def wrong_control(code):
 
 
 def other_sign(code):
-    """The same person's code with another century sign of the same century."""
+    """Another person's code: the same digits under another century sign of the same century.
+    Since 2023 the sign tells people apart, so this is never the same person."""
     signs = "ABCDEF" if code[6] in "ABCDEF" else "-YXWVU"
     return code[:6] + signs[(signs.index(code[6]) + 1) % len(signs)] + code[7:]
 
@@ -438,13 +439,16 @@ def main():
     args = parser.parse_args()
     rng = random.Random(args.seed)
     exports = [build_export(rng, code, placements) for code, placements in survey_table()]
-    # Some people moved between municipalities: the same person, another century sign, another
-    # service. Their records must link up under one regional client id.
+    # Some people moved between municipalities: the same person and code, another service.
+    # Their records must link up under one regional client id. Beside each, in the second
+    # municipality, a namesake: born the same day with the same individual number, told apart
+    # by the century sign alone (possible since 2023), who must never be merged with them.
     for (first, _), (second, _) in zip(exports, exports[1:]):
         for row in [r for r in first.rows if r["TIETUE"] == "JAKSO" and not r.get("_dirty")][:2]:
-            client = second.new_client(code=other_sign(row["HETU"]))
-            episode = second.episode(client, "social_rehabilitation")
-            second.add_episode(client, episode)
+            for code in (row["HETU"], other_sign(row["HETU"])):
+                client = second.new_client(code=code)
+                episode = second.episode(client, "social_rehabilitation")
+                second.add_episode(client, episode)
     for export, dirty in exports:
         write_export(args.out, export, dirty)
     write_other_municipalities(args.out, rng)

@@ -65,7 +65,6 @@ GatewayWorkspace::GatewayWorkspace(const std::vector<std::string>& municipalitie
         {"logging.level", "debug"},
         {"schemas.directory", root + "/schemas/v1"},
         {"schemas.mapping", root + "/schemas/mapping.schema.json"},
-        {"identity.linkTemporaryCodes", "true"},
         {"secrets.file", "var/secrets.properties"}};
     std::string names;
     for (const auto& municipality : municipalities) {

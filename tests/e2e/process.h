@@ -29,7 +29,9 @@ std::string sampleExport(const std::string& municipality);
 std::vector<std::string> sampleMunicipalities();
 
 /// A temporary folder with a gatewayd configuration whose sources are the bundled samples of the
-/// named municipalities, through their bundled mappings; removed at the end of the test.
+/// named municipalities, through their bundled mappings; removed at the end of the test. The
+/// identity mode is production's (temporary codes never linked across sources) unless `extra`
+/// sets identity.linkTemporaryCodes, as the bundled demo does.
 class GatewayWorkspace {
   public:
     /// `extra` adds or overrides configuration keys.

@@ -81,17 +81,49 @@ TEST(Survey2021, ThePlacementsReportReproducesTheSurveyTableCellByCell) {
     }
 }
 
-TEST(Survey2021, OnePersonInTwoMunicipalitiesHasOneRegionalClientId) {
+/// How many rows a query over a workspace's store counts.
+long countIn(const GatewayWorkspace& workspace, const std::string& query) {
+    ProcessResult counted = runProcess("/usr/bin/sqlite3", {workspace.database(), query});
+    EXPECT_EQ(counted.exitCode, 0) << counted.err;
+    return std::stol(counted.out);
+}
+
+// Regional client ids that stand for people in more than one municipality.
+const char* kLinkedAcrossMunicipalities =
+    "SELECT COUNT(*) FROM (SELECT source_record_id FROM records WHERE entity = 'client' "
+    "GROUP BY source_record_id HAVING COUNT(DISTINCT municipality) > 1)";
+// Pairs of client records whose codes differ in the century sign alone: (all pairs, those that
+// share a regional client id).
+const char* kNamesakePairs =
+    "SELECT COUNT(*), COALESCE(SUM(a.source_record_id = b.source_record_id), 0) FROM"
+    " (SELECT source_record_id, json_extract(body, '$.client.identityCode') AS code FROM records"
+    "  WHERE entity = 'client') a JOIN"
+    " (SELECT source_record_id, json_extract(body, '$.client.identityCode') AS code FROM records"
+    "  WHERE entity = 'client') b"
+    " ON substr(a.code, 1, 6) = substr(b.code, 1, 6) AND substr(a.code, 8) = substr(b.code, 8)"
+    " AND substr(a.code, 7, 1) < substr(b.code, 7, 1)";
+
+TEST(Survey2021, OnePersonInTwoMunicipalitiesHasOneRegionalClientIdAndANamesakeHasAnother) {
+    // The samples hold test codes (900-999), which only the demo's identity mode links.
+    GatewayWorkspace workspace({"ikaalinen", "tampere"},
+                               {{"logging.level", "warning"}, {"identity.linkTemporaryCodes", "true"}});
+    ASSERT_EQ(
+        runProcess(GATEWAYD_PATH, {"--config", workspace.configFile(), "--run-once"}).exitCode, 0);
+    EXPECT_GE(countIn(workspace, kLinkedAcrossMunicipalities), 1)
+        << "the samples move people from Ikaalinen to Tampere";
+    ProcessResult namesakes = runProcess("/usr/bin/sqlite3", {workspace.database(), kNamesakePairs});
+    ASSERT_EQ(namesakes.exitCode, 0) << namesakes.err;
+    EXPECT_GE(std::stol(namesakes.out), 1) << "the samples hold people told apart by the sign";
+    EXPECT_EQ(namesakes.out.substr(namesakes.out.find('|') + 1), "0\n")
+        << "two codes that differ in the century sign alone are two people";
+}
+
+TEST(Survey2021, InProductionModeTemporaryCodesAreNeverLinkedAcrossMunicipalities) {
     GatewayWorkspace workspace({"ikaalinen", "tampere"}, {{"logging.level", "warning"}});
     ASSERT_EQ(
         runProcess(GATEWAYD_PATH, {"--config", workspace.configFile(), "--run-once"}).exitCode, 0);
-    ProcessResult linked = runProcess(
-        "/usr/bin/sqlite3",
-        {workspace.database(),
-         "SELECT COUNT(*) FROM (SELECT source_record_id FROM records WHERE entity = 'client' "
-         "GROUP BY source_record_id HAVING COUNT(DISTINCT municipality) > 1)"});
-    ASSERT_EQ(linked.exitCode, 0) << linked.err;
-    EXPECT_GE(std::stol(linked.out), 1) << "the samples move people from Ikaalinen to Tampere";
+    EXPECT_EQ(countIn(workspace, kLinkedAcrossMunicipalities), 0);
+    EXPECT_GT(countIn(workspace, "SELECT COUNT(*) FROM record_heads WHERE entity = 'client'"), 0);
 }
 
 TEST(Report, UnknownReportsAndMissingConfigurationAreUsageErrors) {
