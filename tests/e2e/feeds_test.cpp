@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/core/sha256.h"
 #include "gateway/store/sql_store.h"
 #include "process.h"
 #include "tests/support/test_database.h"
@@ -75,10 +76,12 @@ INSTANTIATE_TEST_SUITE_P(Backends, Feeds, ::testing::ValuesIn(storeBackends()));
 TEST_P(Feeds, TheCountyReadsEveryChangeOnceAndThePseudonymisedViewHidesWhoIsWho) {
     TestDatabase database(GetParam());
     unsigned short port = freeLoopbackPort();
+    // The samples' test codes link across municipalities in the demo's identity mode only.
     GatewayWorkspace workspace({"ikaalinen", "tampere"},
                                {{"http.port", std::to_string(port)},
                                 {"store.backend", database.backend()},
-                                {"store.connection", database.connection()}});
+                                {"store.connection", database.connection()},
+                                {"identity.linkTemporaryCodes", "true"}});
     std::string admin = workspace.addToken("admin", "transfers:admin");
     std::string county = workspace.addToken("county", "feed:read,audit:read");
     std::string researcher = workspace.addToken("researcher", "feed:pseudonymised");
@@ -167,6 +170,104 @@ TEST_P(Feeds, TheCountyReadsEveryChangeOnceAndThePseudonymisedViewHidesWhoIsWho)
     EXPECT_EQ(recordsRead["researcher/pseudonymised/service_episode"],
               static_cast<std::int64_t>(full.records.size()));
     EXPECT_EQ(recordsRead.count("admin/full/client"), 0u) << "a refused read returns nothing";
+}
+
+/// Every string value in a JSON value, however deep.
+void stringsOf(const nlohmann::json& node, std::vector<std::string>& out) {
+    if (node.is_string()) {
+        out.push_back(node.get<std::string>());
+    } else if (node.is_structured()) {
+        for (const auto& child : node) stringsOf(child, out);
+    }
+}
+
+/// What the source exports held that the pseudonymised view must never show: every identity
+/// code in the export files, and from the full feed each record's source ids, client id,
+/// input file, worker names, goal texts and producer names.
+std::set<std::string> personalValues(const std::vector<nlohmann::json>& fullRecords) {
+    std::set<std::string> values;
+    const std::regex codeShape("[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]");
+    for (const auto& municipality : sampleMunicipalities()) {
+        std::string text = readFile(sampleExport(municipality));
+        for (std::sregex_iterator it(text.begin(), text.end(), codeShape), end; it != end; ++it)
+            values.insert(it->str());
+    }
+    for (const auto& record : fullRecords) {
+        for (const char* pointer :
+             {"/client/identityCode", "/client/clientId", "/episodeId", "/planId", "/placementId",
+              "/feedbackId", "/provenance/sourceRecordId", "/provenance/input",
+              "/provenance/contentHash", "/coordinatingWorker/name", "/producerWorker/name",
+              "/producer/name"}) {
+            nlohmann::json::json_pointer at(pointer);
+            if (record.contains(at) && record[at].is_string()) values.insert(record[at]);
+        }
+        for (const auto& goal : record.value("goals", nlohmann::json::array()))
+            values.insert(goal.value("text", ""));
+    }
+    values.erase("");
+    return values;
+}
+
+TEST(PseudonymisedFeed, NoValueOfAnyEntityComesFromTheExportsAndNoHashGivesACodeAway) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace(sampleMunicipalities(), {{"http.port", std::to_string(port)},
+                                                        {"logging.level", "warning"}});
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    std::string county = workspace.addToken("county", "feed:read");
+    std::string researcher = workspace.addToken("researcher", "feed:pseudonymised");
+    RunningGateway gateway(workspace.configFile(), port);
+    settledTransfers(port, admin, sampleMunicipalities().size());
+
+    const std::vector<std::string> entities = {"client", "client_plan", "feedback",
+                                               "service_episode", "work_placement"};
+    std::vector<nlohmann::json> full, pseudonymised;
+    for (const auto& entity : entities) {
+        auto real = readToEnd(port, "/v1/feeds/" + entity, county, 0, 10000).records;
+        auto alias = readToEnd(port, "/v1/feeds/" + entity, researcher, 0, 10000).records;
+        ASSERT_FALSE(real.empty()) << entity;
+        ASSERT_EQ(alias.size(), real.size()) << entity;
+        full.insert(full.end(), real.begin(), real.end());
+        pseudonymised.insert(pseudonymised.end(), alias.begin(), alias.end());
+    }
+    std::set<std::string> personal = personalValues(full);
+    ASSERT_GT(personal.size(), 1000u);
+
+    std::set<std::string> shown;
+    for (const auto& record : pseudonymised) {
+        std::vector<std::string> strings;
+        stringsOf(record, strings);
+        shown.insert(strings.begin(), strings.end());
+    }
+    for (const auto& value : shown) {
+        EXPECT_EQ(personal.count(value), 0u) << value;
+        for (const auto& secret : personal) {
+            if (secret.size() >= 6 && value.size() > secret.size()) {
+                EXPECT_EQ(value.find(secret), std::string::npos) << secret << " in " << value;
+            }
+        }
+    }
+
+    // The brute force the audit ran: with every identity code there is (here, every code of the
+    // exports, which holds each true one), hash what an unkeyed scheme would have hashed, and
+    // look for the result among the view's values. Nothing may match.
+    std::vector<std::string> guesses;
+    for (const auto& code : personal) {
+        if (code.size() != 11) continue;
+        for (const std::string& preimage : {code, "fi-identity-code:" + code}) {
+            std::string hash = sha256Hex(preimage);
+            guesses.push_back(hash);
+            guesses.push_back("c-" + hash.substr(0, 32));
+            guesses.push_back("p-" + hash.substr(0, 32));
+        }
+    }
+    for (auto record : full) {  // the content hash as an unkeyed scheme made it
+        record.erase("provenance");
+        guesses.push_back(sha256Hex(record.dump()));
+    }
+    std::size_t found = 0;
+    for (const auto& guess : guesses) found += shown.count(guess);
+    EXPECT_EQ(found, 0u);
+    EXPECT_GT(guesses.size(), 1000u);
 }
 
 }  // namespace
