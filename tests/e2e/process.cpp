@@ -146,6 +146,22 @@ HttpReply http(unsigned short port, const std::string& method, const std::string
     return reply;
 }
 
+HttpReply push(unsigned short port, const std::string& path, const std::string& token,
+               const std::string& contentType, const std::string& body) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    Poco::Net::HTTPRequest request("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    request.setContentType(contentType);
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    HttpReply reply;
+    std::istream& in = session.receiveResponse(response);
+    reply.status = static_cast<int>(response.getStatus());
+    Poco::StreamCopier::copyToString(in, reply.body);
+    return reply;
+}
+
 unsigned short freeLoopbackPort() {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
     return socket.address().port();

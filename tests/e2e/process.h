@@ -84,6 +84,10 @@ struct HttpReply {
 HttpReply http(unsigned short port, const std::string& method, const std::string& path,
                const std::string& token = "", const std::string& body = "");
 
+/// One push of an export with its Content-Type and a bearer token unless `token` is empty.
+HttpReply push(unsigned short port, const std::string& path, const std::string& token,
+               const std::string& contentType, const std::string& body);
+
 /// Polls until `done` holds or the deadline passes; true if it held. A Poco exception (nothing
 /// listening yet) counts as not yet.
 template <typename Predicate>

@@ -23,22 +23,6 @@ long metric(const std::string& text, const std::string& series) {
     return std::regex_search(text, match, line) ? std::stol(match[2]) : -1;
 }
 
-HttpReply push(unsigned short port, const std::string& path, const std::string& token,
-               const std::string& contentType, const std::string& body) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    Poco::Net::HTTPRequest request("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!token.empty()) request.set("Authorization", "Bearer " + token);
-    request.setContentType(contentType);
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    HttpReply reply;
-    std::istream& in = session.receiveResponse(response);
-    reply.status = static_cast<int>(response.getStatus());
-    Poco::StreamCopier::copyToString(in, reply.body);
-    return reply;
-}
-
 /// What the Content-Type of a pushed sample export is, by its file name.
 std::string contentTypeOf(const std::string& file) {
     std::string extension = Poco::Path(file).getExtension();

@@ -3,7 +3,9 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Path.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "gateway/core/private_files.h"
 
@@ -17,10 +19,13 @@ std::string registeredConnector() {
     return Poco::Data::SQLite::Connector::KEY;
 }
 
-// The database holds every identity code: its folder is made for the gateway's user alone, and
-// a database (or its write-ahead log) that others may read is refused.
+// The database holds every identity code: its folder and a new database are made for the
+// gateway's user alone, whatever the umask (SQLite gives its write-ahead log the database's
+// mode), and a database or log that others may read is refused.
 std::string privateDatabase(const std::string& path) {
     createPrivateFolders(Poco::Path(path).makeAbsolute().parent().toString());
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd >= 0) ::close(fd);
     for (const char* suffix : {"", "-wal", "-shm"})
         refuseIfOpenToOthers(path + suffix, "the store");
     return path;

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/sha256.h"
 #include "gateway/store/record_digest.h"
+#include "gateway/store/regional_key_migration.h"
 #include "gateway/store/sql_store.h"
 #include "tests/support/test_database.h"
 
@@ -334,6 +337,72 @@ TEST_P(StoreTest, AReaderFollowingTheCursorSeesEveryChangeOnceWhileTwoTransfersW
     EXPECT_EQ(seen.size(), static_cast<std::size_t>(2 * perWriter));
 }
 
+/// A record as a version before the regional key stored it: the client id an unkeyed hash of
+/// the code with its century sign made canonical ('-' for the 1900s), the content hash unkeyed.
+RegionalRecord unkeyed(const std::string& entity, const std::string& id, const std::string& code,
+                       long record) {
+    std::string canonical = code.substr(0, 6) + "-" + code.substr(7);
+    std::string clientId = "c-" + sha256Hex("fi-identity-code:" + canonical).substr(0, 32);
+    nlohmann::json body = {{"entity", entity}, {"client", {{"clientId", clientId},
+                                                           {"identityCode", code}}}};
+    if (entity == "service_episode") body["episodeId"] = id;
+    std::string key = entity == "client" ? clientId : id;
+    std::string hash = sha256Hex(body.dump());
+    body["provenance"] = {{"sourceMunicipality", "536"}, {"sourceSystem", "effica"},
+                          {"sourceRecordId", key},       {"record", record},
+                          {"input", "a.csv"},            {"contentHash", hash}};
+    return {entity, key, body, body.dump()};
+}
+
+TEST_P(StoreTest, AStoreWrittenBeforeTheRegionalKeyIsReKeyedAndTwoPeopleMergedByTheSignAreSplit) {
+    // Two people told apart by the century sign alone, merged under one id by an earlier version.
+    {
+        auto sink = store_->openSink(begin());
+        sink->write({unkeyed("client", "", "131052Y308T", 1),
+                     unkeyed("service_episode", "E1", "131052-308T", 1)});
+        sink->write({unkeyed("service_episode", "E2", "131052Y308T", 2)});
+        sink->commit();
+    }
+    std::string mergedId = unkeyed("client", "", "131052-308T", 1).sourceRecordId;
+    ASSERT_EQ(mergedId, unkeyed("client", "", "131052Y308T", 1).sourceRecordId);
+
+    RegionalKeys keys(std::string(64, 'r'));
+    ClientIdentity clients(false, keys);
+    RegionalKeyMigration migration(*store_, clients, "test");
+    const std::vector<std::string> entities = {"client", "service_episode"};
+    auto transfers = migration.run(entities);
+    ASSERT_EQ(transfers.size(), 1u);
+    EXPECT_EQ(transfers[0].state, "succeeded") << transfers[0].error;
+    EXPECT_EQ(transfers[0].counts.stored, 3u);
+    EXPECT_TRUE(store_->reconcileTransfer(transfers[0].id).addsUp);
+    EXPECT_TRUE(store_->reconcileMunicipality("536").addsUp)
+        << store_->reconcileMunicipality("536").toJson().dump();
+
+    std::map<std::string, std::string> clientOf;  // episode -> client id
+    store_->scanCurrent("service_episode", [&](const nlohmann::json& record) {
+        nlohmann::json content = record;
+        content.erase("provenance");
+        EXPECT_EQ(record["provenance"]["contentHash"], keys.contentHash(content.dump()));
+        clientOf[record["episodeId"]] = record["client"]["clientId"];
+    });
+    ASSERT_EQ(clientOf.size(), 2u);
+    EXPECT_NE(clientOf["E1"], clientOf["E2"]) << "the sign tells them apart";
+    EXPECT_NE(clientOf["E1"], mergedId);
+    std::vector<std::string> clientRecords;
+    store_->scanCurrent("client", [&](const nlohmann::json& record) {
+        clientRecords.push_back(record["provenance"]["sourceRecordId"]);
+    });
+    EXPECT_EQ(clientRecords, std::vector<std::string>{clientOf["E2"]})
+        << "the client record moved to its new id, the merged one retired";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records WHERE entity = 'service_episode'"), 5)
+        << "every earlier version stays";
+
+    EXPECT_TRUE(migration.run(entities).empty()) << "once per key";
+    RegionalKeys otherKeys(std::string(64, 's'));
+    ClientIdentity otherClients(false, otherKeys);
+    EXPECT_THROW(RegionalKeyMigration(*store_, otherClients, "test").run(entities), ConfigError);
+}
+
 TEST_P(StoreTest, FeedReadsAreKeptInTheAuditLog) {
     store_->logFeedRead(
         {0, "", "county", "service_episode", "pseudonymised", 0, 7, 7, "127.0.0.1", 200, "/a"});
@@ -411,7 +480,7 @@ TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
     begin();
     open();
     open();
-    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 4);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 5);
     EXPECT_EQ(count("SELECT COUNT(*) FROM transfers"), 1);
 }
 
