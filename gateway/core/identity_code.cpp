@@ -50,8 +50,8 @@ char controlCharacterOf(std::string_view date, std::string_view individual) {
 
 /// Where a code-shaped run of `text` starting at `at` has its parts, if it has that shape.
 struct CodeShape {
-    std::size_t length = 0;       ///< 0: no code starts here
-    std::size_t individualAt = 0; ///< where the individual number begins (masked from here)
+    std::size_t length = 0;        ///< 0: no code starts here
+    std::size_t individualAt = 0;  ///< where the individual number begins (masked from here)
     bool signless = false;
     char sign = 0;  ///< as written
 };
@@ -70,8 +70,7 @@ CodeShape codeShapeAt(std::string_view text, std::size_t at) {
     if (i >= text.size() || centuryOf(upper(text[i])) == 0) return shape;
     char sign = text[i++];
     if (i < text.size() && text[i] == ' ') ++i;
-    if (i + 4 > text.size() || !allDigits(text.substr(i, 3)) || !isAlnum(text[i + 3]))
-        return shape;
+    if (i + 4 > text.size() || !allDigits(text.substr(i, 3)) || !isAlnum(text[i + 3])) return shape;
     return {i + 4 - at, i, false, sign};
 }
 

@@ -61,7 +61,8 @@ Sha256Digest KeyedHash::digest(std::initializer_list<std::string_view> parts) co
     thread_local const Context context = newContext();
     Sha256Digest inner{}, digest{};
     bool ok = EVP_MD_CTX_copy_ex(context.get(), pads_->inner.get()) == 1;
-    for (auto part : parts) ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
+    for (auto part : parts)
+        ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
     ok = ok && EVP_DigestFinal_ex(context.get(), inner.data(), nullptr) == 1;
     ok = ok && EVP_MD_CTX_copy_ex(context.get(), pads_->outer.get()) == 1 &&
          EVP_DigestUpdate(context.get(), inner.data(), inner.size()) == 1 &&

@@ -6,7 +6,6 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
-
 #include <sys/stat.h>
 
 #include <iostream>

@@ -230,7 +230,8 @@ void listRejects(Store& store, Call& call) {
         next = reject.id;
     }
     call.response.setStatus(HTTPResponse::HTTP_OK);
-    audit(store, call, whatWasRead("", "rejects", after, next, static_cast<std::int64_t>(list.size())));
+    audit(store, call,
+          whatWasRead("", "rejects", after, next, static_cast<std::int64_t>(list.size())));
     sendJson(call.response, HTTPResponse::HTTP_OK, {{"rejects", list}, {"next", next}});
 }
 
@@ -581,7 +582,9 @@ const std::vector<Route>& routes() {
         {HTTPRequest::HTTP_GET,
          {"v1", "transfers", "*", "rejection-report"},
          "transfers",
-         [](const HttpApiContext& context, Call& call) { sendRejectionReport(context.store, call); },
+         [](const HttpApiContext& context, Call& call) {
+             sendRejectionReport(context.store, call);
+         },
          true},
         {HTTPRequest::HTTP_POST, {"v1", "push", "*", "*"}, "push", acceptPush},
         {HTTPRequest::HTTP_GET,

@@ -43,12 +43,12 @@ int removeLogged(const std::vector<Poco::File>& files, const std::string& why) {
 }  // namespace
 
 int InputRetention::removePartialUploads() const {
-    return removeLogged(filesOf(settings_.pushSpoolDirectory,
-                                [](const std::string& name, const Poco::File&) {
-                                    return name.front() == '.' &&
-                                           Poco::endsWith(name, std::string(".incoming"));
-                                }),
-                        "a partial upload left when the gateway stopped; it was never acknowledged");
+    return removeLogged(
+        filesOf(settings_.pushSpoolDirectory,
+                [](const std::string& name, const Poco::File&) {
+                    return name.front() == '.' && Poco::endsWith(name, std::string(".incoming"));
+                }),
+        "a partial upload left when the gateway stopped; it was never acknowledged");
 }
 
 int InputRetention::deleteExpired(std::chrono::system_clock::time_point now) const {
@@ -61,15 +61,15 @@ int InputRetention::deleteExpired(std::chrono::system_clock::time_point now) con
         }
     }
     auto limit = now - std::chrono::hours(24) * settings_.archiveKeepDays;
-    Poco::Timestamp before(std::chrono::duration_cast<std::chrono::microseconds>(
-                               limit.time_since_epoch())
-                               .count());
+    Poco::Timestamp before(
+        std::chrono::duration_cast<std::chrono::microseconds>(limit.time_since_epoch()).count());
     int removed = 0;
     for (const auto& folder : folders) {
         removed += removeLogged(
-            filesOf(folder, [&](const std::string&, const Poco::File& file) {
-                return file.getLastModified() < before;
-            }),
+            filesOf(folder,
+                    [&](const std::string&, const Poco::File& file) {
+                        return file.getLastModified() < before;
+                    }),
             "kept for archive.keepDays = " + std::to_string(settings_.archiveKeepDays) + " days");
     }
     return removed;

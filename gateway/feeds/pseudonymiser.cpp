@@ -115,8 +115,8 @@ std::string Pseudonymiser::pseudonym(const Alias& alias, const nlohmann::json& p
     if (alias.regional) return "p-" + key_.hex({alias.kind, "\n", value}).substr(0, 32);
     std::string municipality = provenance.value("sourceMunicipality", "");
     std::string system = provenance.value("sourceSystem", "");
-    return "p-" + key_.hex({alias.kind, "\n", municipality, "\n", system, "\n", value})
-                      .substr(0, 32);
+    return "p-" +
+           key_.hex({alias.kind, "\n", municipality, "\n", system, "\n", value}).substr(0, 32);
 }
 
 nlohmann::json Pseudonymiser::apply(const nlohmann::json& record) const {

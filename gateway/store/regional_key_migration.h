@@ -28,8 +28,7 @@ class RegionalKeyMigration {
     static constexpr const char* kSource = "migration:regional-key";
 
   private:
-    TransferInfo migrate(const std::string& municipality,
-                         const std::vector<std::string>& entities);
+    TransferInfo migrate(const std::string& municipality, const std::vector<std::string>& entities);
 
     Store& store_;
     const ClientIdentity& clients_;

@@ -1,13 +1,13 @@
 #include "gateway/store/sql_store.h"
 
-#include "gateway/core/identity_code.h"
-
 #include <Poco/Data/RecordSet.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
+
+#include "gateway/core/identity_code.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -365,8 +365,8 @@ void SqlStore::scanCurrent(const std::string& entity,
             "SELECT h.seq, r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
             " WHERE h.entity = ? AND h.seq > ? AND h.seq <= ? AND (? = '' OR h.municipality = ?)"
             " ORDER BY h.seq LIMIT 1000"),
-            use(boundEntity), use(after), use(last), use(boundMunicipality),
-            use(boundMunicipality), into(seqs), into(bodies), now;
+            use(boundEntity), use(after), use(last), use(boundMunicipality), use(boundMunicipality),
+            into(seqs), into(bodies), now;
         for (const auto& body : bodies) visit(nlohmann::json::parse(body));
         if (seqs.size() < 1000) break;
         after = seqs.back();
@@ -387,8 +387,7 @@ std::string SqlStore::setting(const std::string& name) {
     auto s = session();
     std::string boundName = name;
     std::vector<std::string> values;
-    s << sql("SELECT value FROM store_settings WHERE name = ?"), use(boundName), into(values),
-        now;
+    s << sql("SELECT value FROM store_settings WHERE name = ?"), use(boundName), into(values), now;
     return values.empty() ? "" : values.front();
 }
 
@@ -688,8 +687,8 @@ nlohmann::json RejectInfo::toJson() const {
 }
 
 nlohmann::json FeedRead::toJson() const {
-    return {{"id", id},         {"readAt", readAt},   {"reader", reader},     {"entity", entity},
-            {"view", view},     {"after", after},     {"last", last},         {"records", records},
+    return {{"id", id},           {"readAt", readAt}, {"reader", reader},    {"entity", entity},
+            {"view", view},       {"after", after},   {"last", last},        {"records", records},
             {"address", address}, {"status", status}, {"resource", resource}};
 }
 

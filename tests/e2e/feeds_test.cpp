@@ -210,8 +210,8 @@ std::set<std::string> personalValues(const std::vector<nlohmann::json>& fullReco
 
 TEST(PseudonymisedFeed, NoValueOfAnyEntityComesFromTheExportsAndNoHashGivesACodeAway) {
     unsigned short port = freeLoopbackPort();
-    GatewayWorkspace workspace(sampleMunicipalities(), {{"http.port", std::to_string(port)},
-                                                        {"logging.level", "warning"}});
+    GatewayWorkspace workspace(sampleMunicipalities(),
+                               {{"http.port", std::to_string(port)}, {"logging.level", "warning"}});
     std::string admin = workspace.addToken("admin", "transfers:admin");
     std::string county = workspace.addToken("county", "feed:read");
     std::string researcher = workspace.addToken("researcher", "feed:pseudonymised");

@@ -85,8 +85,8 @@ TEST_F(Privacy, MessagesAreMaskedAndAPushTokenFollowsItsOwnTransfersOnly) {
     std::string county = workspace_.addToken("county", "feed:read,audit:read");
     RunningGateway gateway(workspace_.configFile(), port_);
 
-    auto ours = push(port_, "/v1/push/536/asiakastiedot", nokia, "text/csv",
-                     nokiaWithACodeInAColumn());
+    auto ours =
+        push(port_, "/v1/push/536/asiakastiedot", nokia, "text/csv", nokiaWithACodeInAColumn());
     ASSERT_EQ(ours.status, 202) << ours.body;
     long ourId = nlohmann::json::parse(ours.body)["id"];
     auto theirs = push(port_, "/v1/push/837/asiakastiedot", tampere, "text/csv",
@@ -108,14 +108,14 @@ TEST_F(Privacy, MessagesAreMaskedAndAPushTokenFollowsItsOwnTransfersOnly) {
     auto visible = nlohmann::json::parse(http(port_, "GET", "/v1/transfers", nokia).body);
     EXPECT_EQ(visible["transfers"].size(), 1u);
     for (const auto& t : visible["transfers"]) EXPECT_EQ(t["municipality"], "536");
-    auto rejects = http(port_, "GET", "/v1/transfers/" + std::to_string(ourId) + "/rejects?limit=10000",
-                        nokia);
+    auto rejects = http(port_, "GET",
+                        "/v1/transfers/" + std::to_string(ourId) + "/rejects?limit=10000", nokia);
     ASSERT_EQ(rejects.status, 200) << rejects.body;
     EXPECT_EQ(rejects.body.find(kCode), std::string::npos) << rejects.body;
     EXPECT_NE(rejects.body.find("131052-****"), std::string::npos)
         << "the unmapped code's message, masked: " << rejects.body;
-    auto report = http(port_, "GET", "/v1/transfers/" + std::to_string(ourId) + "/rejection-report",
-                       nokia);
+    auto report =
+        http(port_, "GET", "/v1/transfers/" + std::to_string(ourId) + "/rejection-report", nokia);
     ASSERT_EQ(report.status, 200);
     EXPECT_EQ(report.headers["Content-Type"], "text/csv; charset=utf-8");
     EXPECT_EQ(report.body.rfind("tiedosto;rivi;tietue;vaihe;sääntö;kenttä;syy\r\n", 0), 0u);
@@ -180,15 +180,16 @@ TEST_F(Privacy, FilesAreForTheGatewaysUserAloneAndAStoreOthersCanReadIsRefused) 
         EXPECT_EQ(modeOf(folder) & 077, 0) << folder;
     if (::geteuid() == 0) {
         // What the audit did: read the store as another local user.
-        auto asNobody = runProcess("/usr/sbin/runuser",
-                                   {"-u", "nobody", "--", "/bin/cat", var("gateway.db")});
+        auto asNobody =
+            runProcess("/usr/sbin/runuser", {"-u", "nobody", "--", "/bin/cat", var("gateway.db")});
         EXPECT_NE(asNobody.exitCode, 0);
         EXPECT_TRUE(asNobody.out.empty());
     }
 
     for (const std::string& file : {var("gateway.db"), var("secrets.properties")}) {
         ::chmod(file.c_str(), 0644);
-        auto refused = runProcess(GATEWAYD_PATH, {"--config", workspace_.configFile(), "--run-once"});
+        auto refused =
+            runProcess(GATEWAYD_PATH, {"--config", workspace_.configFile(), "--run-once"});
         EXPECT_NE(refused.exitCode, 0);
         EXPECT_NE(refused.err.find(file), std::string::npos) << refused.err;
         ::chmod(file.c_str(), 0600);
@@ -200,8 +201,7 @@ TEST_F(Privacy, ExpiredInputsAndPartialUploadsAreDeletedAndEachDeletionLogged) {
         Poco::File(folder).createDirectories();
     auto write = [](const std::string& path, int daysOld) {
         std::ofstream(path) << kCode << "\n";
-        Poco::File(path).setLastModified(Poco::Timestamp() -
-                                         Poco::Timespan(daysOld, 0, 0, 0, 0));
+        Poco::File(path).setLastModified(Poco::Timestamp() - Poco::Timespan(daysOld, 0, 0, 0, 0));
     };
     write(var("push/archive/nokia-old.csv"), 31);
     write(var("push/failed/nokia-old.csv"), 40);

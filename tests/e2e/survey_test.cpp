@@ -105,13 +105,14 @@ const char* kNamesakePairs =
 
 TEST(Survey2021, OnePersonInTwoMunicipalitiesHasOneRegionalClientIdAndANamesakeHasAnother) {
     // The samples hold test codes (900-999), which only the demo's identity mode links.
-    GatewayWorkspace workspace({"ikaalinen", "tampere"},
-                               {{"logging.level", "warning"}, {"identity.linkTemporaryCodes", "true"}});
+    GatewayWorkspace workspace({"ikaalinen", "tampere"}, {{"logging.level", "warning"},
+                                                          {"identity.linkTemporaryCodes", "true"}});
     ASSERT_EQ(
         runProcess(GATEWAYD_PATH, {"--config", workspace.configFile(), "--run-once"}).exitCode, 0);
     EXPECT_GE(countIn(workspace, kLinkedAcrossMunicipalities), 1)
         << "the samples move people from Ikaalinen to Tampere";
-    ProcessResult namesakes = runProcess("/usr/bin/sqlite3", {workspace.database(), kNamesakePairs});
+    ProcessResult namesakes =
+        runProcess("/usr/bin/sqlite3", {workspace.database(), kNamesakePairs});
     ASSERT_EQ(namesakes.exitCode, 0) << namesakes.err;
     EXPECT_GE(std::stol(namesakes.out), 1) << "the samples hold people told apart by the sign";
     EXPECT_EQ(namesakes.out.substr(namesakes.out.find('|') + 1), "0\n")

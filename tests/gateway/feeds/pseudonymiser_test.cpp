@@ -8,8 +8,8 @@ namespace gw {
 namespace {
 
 const std::string kView = std::string(GATEWAY_SOURCE_DIR) + "/schemas/v1/pseudonymised-view.json";
-const std::vector<std::string> kEntities = {"client",          "client_plan", "feedback",
-                                            "service_episode", "work_placement"};
+const std::vector<std::string> kEntities = {"client", "client_plan", "feedback", "service_episode",
+                                            "work_placement"};
 
 nlohmann::json episode(const std::string& municipality, const std::string& episodeId) {
     return {{"entity", "service_episode"},
@@ -51,11 +51,11 @@ TEST(Pseudonymiser, ShowsOnlyWhatTheViewNames) {
 TEST(Pseudonymiser, IdsBecomeKeyedPseudonymsThatStillJoin) {
     Pseudonymiser view(kView, std::string(40, 'k'), kEntities);
     nlohmann::json nokia = view.apply(episode("536", "J1"));
-    nlohmann::json placement = {{"entity", "work_placement"},
-                                {"placementId", "P1"},
-                                {"episodeId", "J1"},
-                                {"provenance", {{"sourceMunicipality", "536"},
-                                                {"sourceSystem", "effica"}}}};
+    nlohmann::json placement = {
+        {"entity", "work_placement"},
+        {"placementId", "P1"},
+        {"episodeId", "J1"},
+        {"provenance", {{"sourceMunicipality", "536"}, {"sourceSystem", "effica"}}}};
     EXPECT_EQ(view.apply(placement)["episodeId"], nokia["episodeId"]) << "a placement joins";
     EXPECT_EQ(nokia["provenance"]["sourceRecordId"], nokia["episodeId"]);
     std::string pseudonym = nokia["client"]["pseudonym"];
