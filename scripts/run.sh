@@ -15,12 +15,15 @@ if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     kill -TERM "$(cat "$pidfile")"
     while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.2; done
 fi
-mkdir -p "$root/var"
+(umask 077 && mkdir -p "$root/var")
 # A demo token with every scope, made once; the secrets file keeps only its hash, so the token
 # itself is kept beside it for this demo, readable by its owner only.
 token_file=$root/var/demo-token
 if [[ ! -s $token_file ]]; then
-    rm -f "$root/var/secrets.properties"
+    # A new secrets file holds a new regional key, under which a demo store made before cannot
+    # be read: both start anew.
+    rm -f "$root/var/secrets.properties" "$root/var/gateway.db" "$root/var/gateway.db-wal" \
+        "$root/var/gateway.db-shm"
     (umask 077 && build/gateway/gatewayctl token add demo \
         --scopes transfers:admin,feed:read,feed:pseudonymised,audit:read \
         --config "$root/config/gateway.properties" >"$token_file")
