@@ -25,6 +25,7 @@
 #include "gateway/core/private_files.h"
 #include "gateway/daemon/access_control.h"
 #include "gateway/daemon/http_api.h"
+#include "gateway/daemon/http_front.h"
 #include "gateway/daemon/input_retention.h"
 #include "gateway/daemon/scheduler.h"
 #include "gateway/daemon/transfer_runner.h"
@@ -136,20 +137,25 @@ int GatewayDaemon::main(const std::vector<std::string>& args) {
     }
 }
 
-Poco::Net::ServerSocket GatewayDaemon::listen() {
+Poco::Net::ServerSocket GatewayDaemon::listenSecurely() {
     Poco::Net::SocketAddress address(settings_->httpAddress, settings_->httpPort);
-    if (settings_->tlsCertificate.empty()) return Poco::Net::ServerSocket(address);
     Poco::Net::initializeSSL();
     Poco::Net::Context::Ptr context;
     try {
-        context =
-            new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, settings_->tlsPrivateKey,
-                                   settings_->tlsCertificate, "", Poco::Net::Context::VERIFY_NONE);
+        // TLS 1.2 only with forward secrecy and authenticated encryption (ECDHE with AES-GCM or
+        // ChaCha20-Poly1305); TLS 1.3's own suites are all of that kind.
+        context = new Poco::Net::Context(
+            Poco::Net::Context::TLS_SERVER_USE, settings_->tlsPrivateKey, settings_->tlsCertificate,
+            "", Poco::Net::Context::VERIFY_NONE, 9, false,
+            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
     } catch (const Poco::Exception& e) {
         throw ConfigError("cannot use http.certificate and http.privateKey: " + e.displayText());
     }
     context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                               Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+    context->preferServerCiphers();
     return Poco::Net::SecureServerSocket(address, 64, context);
 }
 
@@ -157,6 +163,7 @@ std::unique_ptr<Store> GatewayDaemon::openRecoveredStore() {
     secrets_ = SecretsFile::open(settings_->secretsFile);
     keys_.emplace(secrets_->regionalKey());
     auto store = openStore(settings_->storeBackend, settings_->storeConnection);
+    store->retryLockedWritesFor(std::chrono::seconds(settings_->storeLockedRetrySeconds));
     if (int interrupted = store->recoverInterrupted(settings_->instanceName)) {
         logger().warning(std::to_string(interrupted) +
                          " transfer(s) of this instance were cut off when it last stopped; "
@@ -208,6 +215,8 @@ int GatewayDaemon::serve() {
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
     Scheduler scheduler(workers, *store, runner.sources());
+    // What was acknowledged before a stop or a crash and not finished runs again first.
+    workers.resumeUnfinished();
     if (settings_->runSourcesAtStart) {
         for (const auto& source : runner.sources()) {
             if (source.kind == "file" || source.kind == "pull") workers.queue(source.name);
@@ -216,24 +225,52 @@ int GatewayDaemon::serve() {
     }
 
     std::atomic<bool> ready{false};
-    Poco::Net::ServerSocket socket = listen();
-    Poco::Net::HTTPServer server(new HttpApi({*settings_, *store, workers, scheduler,
-                                              runner.validator(), access, pseudonymiser, ready}),
-                                 socket, new Poco::Net::HTTPServerParams);
-    server.start();
+    Poco::Net::HTTPRequestHandlerFactory::Ptr api(
+        new HttpApi({*settings_, *store, workers, scheduler, runner.validator(), access,
+                     pseudonymiser, ready}));
+    // One request per connection, and no read in the pool may stall for long: the head of each
+    // request has arrived before the pool sees it (plain HTTP), and a body must keep coming.
+    Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
+    params->setKeepAlive(false);
+    params->setTimeout(Poco::Timespan(settings_->httpReadTimeoutSeconds, 0));
+    params->setMaxThreads(16);
+    params->setMaxQueued(64);
+    std::optional<HttpFront> front;
+    std::optional<Poco::Net::HTTPServer> tlsServer;
+    std::string listening;
+    if (settings_->tlsCertificate.empty()) {
+        HttpFront::Limits limits;
+        limits.headTimeout = std::chrono::seconds(settings_->httpReadTimeoutSeconds);
+        limits.requestsPerAddress = settings_->httpRequestsPerAddress;
+        front.emplace(settings_->httpAddress, settings_->httpPort, api, params, limits,
+                      [&ready](const std::string& path) -> std::pair<int, std::string> {
+                          if (path == "/healthz") return {200, "{\"status\":\"ok\"}\n"};
+                          if (ready) return {200, "{\"status\":\"ready\"}\n"};
+                          return {503,
+                                  "{\"error\":\"Service Unavailable\",\"detail\":"
+                                  "\"starting\"}\n"};
+                      });
+        front->start();
+        listening = "http://" + front->boundAddress();
+    } else {
+        Poco::Net::ServerSocket socket = listenSecurely();
+        listening = "https://" + socket.address().toString();
+        tlsServer.emplace(api, socket, params);
+        tlsServer->start();
+    }
     workers.start();
     scheduler.start();
     // Expired archives go at start and then hourly: they hold raw exports.
     Poco::Util::Timer retentionTimer;
     retentionTimer.scheduleAtFixedRate(new RetentionTask(retention), 0, 3600 * 1000);
     logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on " +
-                         (settings_->tlsCertificate.empty() ? "http://" : "https://") +
-                         socket.address().toString() + ", store " + settings_->storeBackend);
+                         listening + ", store " + settings_->storeBackend);
     ready = true;
     waitForTerminationRequest();
 
     logger().information("stopping: no new requests; running transfers commit what they have");
-    server.stop();
+    if (front) front->stop();
+    if (tlsServer) tlsServer->stop();
     retentionTimer.cancel(true);
     scheduler.stop();
     workers.stop();

@@ -23,8 +23,8 @@ class GatewayDaemon : public Poco::Util::ServerApplication {
 
   private:
     void setUpLogging();
-    /// The API's socket: HTTPS when a certificate and key are configured.
-    Poco::Net::ServerSocket listen();
+    /// The API's HTTPS socket, when a certificate and key are configured.
+    Poco::Net::ServerSocket listenSecurely();
     /// The configured store, with this instance's transfers cut off by a crash marked; reads
     /// the secrets file (making it at first start) and its keys first.
     std::unique_ptr<Store> openRecoveredStore();

@@ -45,6 +45,10 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         s.tlsCertificate = resolve(configDirectory, config.getString("http.certificate"));
         s.tlsPrivateKey = resolve(configDirectory, config.getString("http.privateKey"));
     }
+    s.httpReadTimeoutSeconds = config.getInt("http.readTimeoutSeconds", 10);
+    s.httpRequestsPerAddress = config.getInt("http.requestsPerAddress", 8);
+    if (s.httpReadTimeoutSeconds < 1 || s.httpRequestsPerAddress < 1)
+        throw ConfigError("http.readTimeoutSeconds and http.requestsPerAddress must be positive");
     s.logFile = config.hasProperty("logging.file")
                     ? resolve(configDirectory, config.getString("logging.file"))
                     : "";
@@ -69,6 +73,9 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         resolve(configDirectory, config.getString("push.spoolDirectory", "var/push"));
     s.pushMaxBytes = config.getUInt64("push.maxBytes", 2ULL << 30);
     s.archiveKeepDays = config.getInt("archive.keepDays", 30);
+    s.storeLockedRetrySeconds = config.getInt("store.lockedRetrySeconds", 120);
+    if (s.storeLockedRetrySeconds < 0)
+        throw ConfigError("store.lockedRetrySeconds must not be negative");
     if (s.archiveKeepDays < 0) throw ConfigError("archive.keepDays must not be negative");
     s.pseudonymisedView = resolve(
         configDirectory,

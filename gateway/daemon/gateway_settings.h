@@ -40,11 +40,17 @@ struct SourceSettings {
 struct GatewaySettings {
     std::string storeBackend;
     std::string storeConnection;
+    /// How long a write that finds the database locked is tried again before it fails.
+    int storeLockedRetrySeconds = 120;
     std::string httpAddress;
     unsigned short httpPort = 0;
     /// PEM files; when both are set the API speaks HTTPS only (TLS 1.2 and newer).
     std::string tlsCertificate;
     std::string tlsPrivateKey;
+    /// How long the API waits for a request's head, and for each part of a body.
+    int httpReadTimeoutSeconds = 10;
+    /// Requests of one client address handled at once; more are answered 429.
+    int httpRequestsPerAddress = 8;
     std::string logFile;
     std::string logLevel;
     std::string schemaDirectory;

@@ -1,8 +1,10 @@
 #include "gateway/daemon/transfer_runner.h"
 
+#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <fstream>
@@ -54,6 +56,54 @@ std::string TransferRunner::inputPath(std::int64_t id, const SourceSettings& sou
     if (source.kind == "push") return settings_.pushSpoolDirectory + "/" + input;
     if (source.kind == "drop") return source.folder + "/processing/" + input;
     return source.path;
+}
+
+bool TransferRunner::restoreInput(const SourceSettings& source, const std::string& input) const {
+    if (source.kind == "pull") return false;
+    std::string path = inputPath(0, source, input);
+    if (source.kind == "file" || Poco::File(path).exists()) return Poco::File(path).exists();
+    std::string base = source.kind == "push" ? settings_.pushSpoolDirectory : source.folder;
+    for (const char* kept : {"/archive/", "/failed/"}) {
+        Poco::File filed(base + kept + input);
+        if (!filed.exists()) continue;
+        filed.renameTo(path);
+        Poco::File reason(base + kept + input + ".reason.txt");
+        if (reason.exists()) reason.remove();
+        return true;
+    }
+    return false;
+}
+
+std::vector<std::pair<std::string, std::string>> TransferRunner::waitingInputs() const {
+    std::vector<std::pair<std::string, std::string>> waiting;
+    auto filesOf = [](const std::string& folder) {
+        std::vector<std::string> names;
+        if (!Poco::File(folder).exists()) return names;
+        for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
+            try {
+                if (it.name().front() != '.' && it->isFile()) names.push_back(it.name());
+            } catch (const Poco::FileNotFoundException&) {
+                // gone since the folder was listed
+            }
+        }
+        return names;
+    };
+    std::vector<std::string> spooled = filesOf(settings_.pushSpoolDirectory);
+    for (const auto& source : settings_.sources) {
+        if (source.kind == "drop") {
+            for (const auto& input : filesOf(source.folder + "/processing"))
+                waiting.emplace_back(source.name, input);
+        } else if (source.kind == "push") {
+            // A push is spooled as <source>-<uuid>.<format>: 36 characters between.
+            std::string prefix = source.name + "-", suffix = "." + mappingOf(source).format();
+            for (const auto& input : spooled) {
+                if (input.size() == prefix.size() + 36 + suffix.size() &&
+                    input.compare(0, prefix.size(), prefix) == 0 && Poco::endsWith(input, suffix))
+                    waiting.emplace_back(source.name, input);
+            }
+        }
+    }
+    return waiting;
 }
 
 const SourceSettings* TransferRunner::findPushSource(const std::string& municipality,
@@ -120,6 +170,10 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
                           info.state + ": " + info.counts.toJson().dump();
     if (info.state == "failed") {
         log.error(summary + ": " + info.error);
+    } else if (info.state == "interrupted") {
+        log.warning(summary +
+                    ": stopped before the end of its input; it runs again at the next "
+                    "start");
     } else {
         log.information(summary);
     }

@@ -32,6 +32,15 @@ class TransferRunner {
     const SourceSettings* findPushSource(const std::string& municipality,
                                          const std::string& dataset) const;
 
+    /// Makes the input `input` of `source` ready for a new transfer: a pushed or dropped export
+    /// filed away in archive/ or failed/ is put back where its transfer reads it. False when it is
+    /// no longer kept (deleted after archive.keepDays), and for a pull, whose input is fetched
+    /// anew by every run.
+    bool restoreInput(const SourceSettings& source, const std::string& input) const;
+    /// The inputs of push and drop sources that wait where their transfer reads them (source,
+    /// input): each was acknowledged, or claimed, and not filed away yet.
+    std::vector<std::pair<std::string, std::string>> waitingInputs() const;
+
     /// Runs one transfer of `source` now and returns it as logged. Never throws for bad input or
     /// a failing store: the transfer is then logged as failed with the reason.
     TransferInfo run(const SourceSettings& source, const std::atomic<bool>* stop = nullptr);

@@ -66,6 +66,43 @@ int TransferWorkers::claimDropped(const std::string& name) {
     return claimed;
 }
 
+int TransferWorkers::resumeUnfinished() {
+    auto& log = Poco::Logger::get("gateway.transfer");
+    auto unfinished = [&](const std::optional<TransferInfo>& latest) {
+        return !latest || (latest->state != "queued" && latest->state != "running");
+    };
+    int queued = 0;
+    auto requeue = [&](const std::string& source, const std::string& input,
+                       const std::optional<TransferInfo>& latest) {
+        auto transfer = queue(source, input);
+        if (!transfer) return;
+        ++queued;
+        log.warning("source '" + source + "': " +
+                    (latest ? "transfer " + std::to_string(latest->id) + " (" + latest->state + ")"
+                            : std::string("an input with no transfer")) +
+                    " did not finish its input; queued again as transfer " +
+                    std::to_string(transfer->id));
+    };
+    for (const auto& [source, input] : runner_.waitingInputs()) {
+        auto latest = store_.latestTransferOf(source, input);
+        if (unfinished(latest)) requeue(source, input, latest);
+    }
+    for (const auto& source : runner_.sources()) {
+        if (source.kind != "file" && source.kind != "pull") continue;
+        auto latest = store_.latestTransferOf(source.name, TransferRunner::inputName(source));
+        if (latest && latest->state == "interrupted") requeue(source.name, "", latest);
+    }
+    return queued;
+}
+
+std::optional<TransferInfo> TransferWorkers::rerun(const TransferInfo& transfer) {
+    const SourceSettings* source = runner_.findSource(transfer.source);
+    if (!source) return std::nullopt;
+    if (source->kind == "pull") return queue(source->name);  // its input is fetched anew
+    if (!runner_.restoreInput(*source, transfer.input)) return std::nullopt;
+    return queue(source->name, source->kind == "file" ? "" : transfer.input);
+}
+
 void TransferWorkers::start() {
     pool_.emplace(static_cast<std::size_t>(threads_));
     for (int i = 0; i < threads_; ++i) boost::asio::post(*pool_, [this] { work(); });
@@ -88,7 +125,15 @@ void TransferWorkers::work() {
             log.error(std::string("cannot claim a queued transfer: ") + e.what());
         }
         if (claimed) {
-            runner_.runClaimed(*claimed, &stop_);
+            // Nothing a transfer throws may end the daemon: the runner logs a failing store as
+            // the transfer's failure; what still gets here is logged, and the transfer is taken
+            // up again at the next start.
+            try {
+                runner_.runClaimed(*claimed, &stop_);
+            } catch (const std::exception& e) {
+                log.error("transfer " + std::to_string(claimed->id) +
+                          " could not be recorded: " + e.what());
+            }
             continue;
         }
         // Another instance may queue work too: look again within a second.

@@ -4,6 +4,7 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
+#include <Poco/Logger.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
@@ -110,6 +111,12 @@ std::string joined(const std::vector<std::string>& parts) {
 SqlStore::SqlStore(const std::string& connector, const std::string& connection)
     : pool_(connector, connection, 1, 16, 60) {}
 
+void SqlStore::noteLocked(std::chrono::milliseconds pause) {
+    Poco::Logger::get("gateway.store")
+        .warning("the database is locked by another writer; trying again in " +
+                 std::to_string(pause.count()) + " ms");
+}
+
 Poco::Data::Session SqlStore::session() {
     Poco::Data::Session session = pool_.get();
     configure(session);
@@ -194,6 +201,10 @@ std::optional<TransferInfo> SqlStore::claimTransfer(const std::string& instance)
 }
 
 void SqlStore::finishTransfer(std::int64_t id, const TransferResult& result) {
+    whileLocked([&] { recordEnd(id, result); });
+}
+
+void SqlStore::recordEnd(std::int64_t id, const TransferResult& result) {
     Reconciliation durable = reconcileTransfer(id);
     std::string state = result.error ? "failed" : result.interrupted ? "interrupted" : "succeeded";
     std::vector<std::string> problems;
@@ -238,6 +249,17 @@ std::optional<TransferInfo> SqlStore::findTransfer(std::int64_t id) {
     auto found = queryTransfers("WHERE id = ?", id, 1);
     if (found.empty()) return std::nullopt;
     return found.front();
+}
+
+std::optional<TransferInfo> SqlStore::latestTransferOf(const std::string& source,
+                                                       const std::string& input) {
+    auto s = session();
+    std::string boundSource = source, boundInput = input;
+    std::vector<Poco::Int64> ids;
+    s << sql("SELECT COALESCE(MAX(id), 0) FROM transfers WHERE source = ? AND input = ?"),
+        use(boundSource), use(boundInput), into(ids), now;
+    if (ids.empty() || ids.front() == 0) return std::nullopt;
+    return findTransfer(ids.front());
 }
 
 std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std::int64_t id,
@@ -455,11 +477,12 @@ Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
     Reconciliation r;
     r.scope = "transfer " + std::to_string(id);
     Poco::Int64 read = 0, stored = 0, unchanged = 0, rejected = 0, storedSourceRecords = 0;
+    std::string state;
     s << sql(
-        "SELECT records_read, records_stored, records_unchanged, records_rejected, digest"
+        "SELECT records_read, records_stored, records_unchanged, records_rejected, digest, state"
         " FROM transfers WHERE id = ?"),
         use(boundId), into(read), into(stored), into(unchanged), into(rejected), into(r.digest),
-        now;
+        into(state), now;
     r.counts = {static_cast<std::uint64_t>(read), static_cast<std::uint64_t>(stored),
                 static_cast<std::uint64_t>(unchanged), static_cast<std::uint64_t>(rejected)};
     s << sql("SELECT COUNT(*) FROM quarantine WHERE transfer_id = ?"), use(boundId),
@@ -475,6 +498,13 @@ Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
         " WHERE r.transfer_id = ?"),
         use(boundId), into(r.currentRecords), now;
     checkReconciliation(r, storedSourceRecords);
+    // What it stored adds up, but a transfer cut off or failed before the end of its input
+    // does not account for the whole input.
+    if (state == "interrupted" || state == "failed") {
+        r.problems.push_back("the transfer " + state +
+                             " before the end of its input: what it read is not all there was");
+        r.addsUp = false;
+    }
     return r;
 }
 
@@ -627,6 +657,10 @@ TransferCounts SqlSink::commit() {
 
 void SqlSink::flush(std::vector<Item>& batch) {
     if (batch.empty()) return;
+    store_.whileLocked([&] { writeBatch(batch); });
+}
+
+void SqlSink::writeBatch(std::vector<Item>& batch) {
     writer_->begin();
     try {
         writer_->persist(batch);

@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "gateway/store/record_digest.h"
 #include "gateway/store/store.h"
@@ -29,6 +30,8 @@ class SqlStore : public Store {
     int recoverInterrupted(const std::string& instance) override;
     std::vector<TransferInfo> listTransfers(std::size_t limit) override;
     std::optional<TransferInfo> findTransfer(std::int64_t id) override;
+    std::optional<TransferInfo> latestTransferOf(const std::string& source,
+                                                 const std::string& input) override;
     std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
                                         std::size_t limit) override;
     std::vector<SourceStats> sourceStats() override;
@@ -48,6 +51,27 @@ class SqlStore : public Store {
     Reconciliation reconcileTransfer(std::int64_t id) override;
     Reconciliation reconcileMunicipality(const std::string& municipality) override;
 
+    void retryLockedWritesFor(std::chrono::milliseconds limit) override { lockedRetry_ = limit; }
+
+    /// Runs `write` and returns what it returns; when it fails because another writer holds the
+    /// database, runs it again with backoff for as long as retryLockedWritesFor() allows. `write`
+    /// must leave nothing behind when it throws (roll back its transaction).
+    template <typename Write>
+    auto whileLocked(Write write) -> decltype(write()) {
+        auto deadline = std::chrono::steady_clock::now() + lockedRetry_;
+        std::chrono::milliseconds pause(50);
+        for (;;) {
+            try {
+                return write();
+            } catch (const std::exception& e) {
+                if (!isLocked(e) || std::chrono::steady_clock::now() + pause > deadline) throw;
+            }
+            noteLocked(pause);
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+        }
+    }
+
     /// A session from the pool, set up for this store. Sessions are not shared between threads.
     Poco::Data::Session session();
     /// `text` with its `?` placeholders in the backend's own syntax.
@@ -58,6 +82,8 @@ class SqlStore : public Store {
 
     /// Applies pending migrations; the backend's constructor calls it once it can connect.
     void migrate();
+    /// Whether `e` says another writer holds the database (worth trying again).
+    virtual bool isLocked(const std::exception& /*e*/) const { return false; }
     /// Per-connection settings, run on every session handed out.
     virtual void configure(Poco::Data::Session& /*session*/) {}
     /// Starts a transaction that no other writer of this database can interleave with.
@@ -67,12 +93,16 @@ class SqlStore : public Store {
     virtual std::string skipLocked() const = 0;
 
   private:
+    void recordEnd(std::int64_t id, const TransferResult& result);
     std::vector<TransferInfo> queryTransfers(const std::string& where, std::int64_t id,
                                              std::size_t limit);
     /// Fills in the problems and addsUp of `r`.
     static void checkReconciliation(Reconciliation& r, std::int64_t storedSourceRecords);
 
+    static void noteLocked(std::chrono::milliseconds pause);
+
     Poco::Data::SessionPool pool_;
+    std::chrono::milliseconds lockedRetry_{120000};
 };
 
 /// A store's sink, the same for both backends: batches of source records, counts by source
@@ -128,6 +158,8 @@ class SqlSink final : public RecordSink {
     /// Waits for the batch being written; throws what stopped it, now and ever after.
     void finishWriting();
     void flush(std::vector<Item>& batch);
+    /// One try at writing a batch in one transaction; rolled back when it throws.
+    void writeBatch(std::vector<Item>& batch);
 
     SqlStore& store_;
     Poco::Data::Session session_;

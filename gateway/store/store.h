@@ -128,10 +128,16 @@ class Store {
     virtual std::unique_ptr<RecordSink> openSink(std::int64_t transferId) = 0;
     /// How many source records a sink of this store commits at once.
     virtual std::size_t batchSize() const = 0;
+    /// How long a write that finds the database locked by another writer is tried again (with
+    /// backoff) before it fails.
+    virtual void retryLockedWritesFor(std::chrono::milliseconds limit) = 0;
 
     /// The newest transfers first.
     virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
+    /// The newest transfer of `source` over `input`, if there is one.
+    virtual std::optional<TransferInfo> latestTransferOf(const std::string& source,
+                                                         const std::string& input) = 0;
     /// A pull source's watermark: where its next pull starts ("" before the first success).
     virtual std::string watermark(const std::string& source) = 0;
     virtual void setWatermark(const std::string& source, const std::string& watermark) = 0;

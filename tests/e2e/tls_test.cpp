@@ -16,6 +16,17 @@ std::string curlStatus(const std::string& url, const std::string& certificate) {
         .out;
 }
 
+/// What `openssl s_client` negotiates with the API offering only `options` ("" when the
+/// handshake fails): the cipher suite.
+std::string negotiated(unsigned short port, const std::string& options) {
+    auto run = runProcess("/bin/sh",
+                          {"-c", "/usr/bin/openssl s_client -brief -connect 127.0.0.1:" +
+                                     std::to_string(port) + " " + options + " </dev/null 2>&1"});
+    auto at = run.out.find("Ciphersuite: ");
+    if (at == std::string::npos) return "";
+    return run.out.substr(at + 13, run.out.find('\n', at) - at - 13);
+}
+
 TEST(Tls, WithACertificateTheApiSpeaksHttpsOnly) {
     unsigned short port = freeLoopbackPort();
     GatewayWorkspace workspace({"nokia"}, {{"http.port", std::to_string(port)},
@@ -43,6 +54,19 @@ TEST(Tls, WithACertificateTheApiSpeaksHttpsOnly) {
     EXPECT_EQ(curlStatus("http://127.0.0.1:" + std::to_string(port) + "/healthz", certificate),
               "000")
         << "no plain HTTP";
+
+    // TLS 1.2 only with forward secrecy and AEAD, chosen by the server; TLS 1.3 allowed.
+    for (const char* weak : {"AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA",
+                             "ECDHE-RSA-AES256-SHA384", "CAMELLIA128-SHA", "DHE-RSA-AES128-SHA"})
+        EXPECT_EQ(negotiated(port, std::string("-tls1_2 -cipher ") + weak), "") << weak;
+    EXPECT_EQ(negotiated(port, "-tls1_1 -cipher ALL@SECLEVEL=0"), "") << "TLS 1.1 is refused";
+    EXPECT_EQ(negotiated(port, "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384"),
+              "ECDHE-RSA-AES256-GCM-SHA384");
+    EXPECT_EQ(
+        negotiated(port, "-tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256"),
+        "ECDHE-RSA-AES128-GCM-SHA256")
+        << "the server's preference wins over the client's";
+    EXPECT_NE(negotiated(port, "-tls1_3"), "") << "TLS 1.3 is allowed";
     ::kill(daemon.id(), SIGTERM);
     EXPECT_EQ(daemon.wait(), 0);
 }

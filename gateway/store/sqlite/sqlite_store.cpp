@@ -1,6 +1,7 @@
 #include "gateway/store/sqlite/sqlite_store.h"
 
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Path.h>
 #include <fcntl.h>
@@ -111,7 +112,13 @@ class SqliteWriter : public SqlSink::Writer {
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
 
     // IMMEDIATE: a deferred transaction that reads first could not always upgrade to writing.
-    void begin() override { session_ << "BEGIN IMMEDIATE", now; }
+    // The statements are made ready first: a batch tried again after a lock may have left one
+    // mid-step.
+    void begin() override {
+        for (auto* statement : {&findHead_, &insertRecord_, &upsertHead_, &insertRejection_})
+            statement->reset();
+        session_ << "BEGIN IMMEDIATE", now;
+    }
 
     void persist(std::vector<SqlSink::Item>& batch) override {
         for (auto& item : batch) {
@@ -166,6 +173,11 @@ class SqliteWriter : public SqlSink::Writer {
 SqliteStore::SqliteStore(const std::string& path)
     : SqlStore(registeredConnector(), privateDatabase(path)), path_(path) {
     migrate();
+}
+
+bool SqliteStore::isLocked(const std::exception& e) const {
+    return dynamic_cast<const Poco::Data::SQLite::DBLockedException*>(&e) != nullptr ||
+           dynamic_cast<const Poco::Data::SQLite::TableLockedException*>(&e) != nullptr;
 }
 
 void SqliteStore::configure(Poco::Data::Session& session) {

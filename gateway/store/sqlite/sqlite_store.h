@@ -18,6 +18,7 @@ class SqliteStore : public SqlStore {
 
   protected:
     void configure(Poco::Data::Session& session) override;
+    bool isLocked(const std::exception& e) const override;
     void beginExclusive(Poco::Data::Session& session) override;
     std::string serialType() const override { return "INTEGER PRIMARY KEY AUTOINCREMENT"; }
     // SQLite has one writer at a time: the claiming UPDATE cannot interleave with another.

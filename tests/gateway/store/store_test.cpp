@@ -476,7 +476,12 @@ TEST_P(StoreTest, ACrashedInstancesTransfersAreMarkedInterruptedWithWhatTheyComm
     EXPECT_EQ(info->state, "interrupted");
     EXPECT_EQ(info->counts.read, store_->batchSize());
     EXPECT_EQ(info->counts.stored, store_->batchSize());
-    EXPECT_TRUE(store_->reconcileTransfer(id).addsUp);
+    // What it committed adds up, but it did not read its whole input: it does not reconcile.
+    auto reconciled = store_->reconcileTransfer(id);
+    EXPECT_FALSE(reconciled.addsUp);
+    ASSERT_EQ(reconciled.problems.size(), 1u) << reconciled.toJson().dump();
+    EXPECT_NE(reconciled.problems[0].find("interrupted before the end of its input"),
+              std::string::npos);
     EXPECT_EQ(store_->findTransfer(other)->state, "running") << "another instance's is left";
 }
 
