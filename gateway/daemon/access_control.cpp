@@ -49,10 +49,21 @@ std::optional<TokenGrant> AccessControl::authenticate(const std::string& authori
     std::string presented = hash(authorization.substr(kScheme.size()));
     std::optional<TokenGrant> found;
     // Every grant is compared, so that the time taken does not tell which one matched.
-    for (const auto& grant : grants_) {
+    for (const auto& grant : *current()) {
         if (equalInConstantTime(grant.sha256, presented)) found = grant;
     }
     return found;
+}
+
+void AccessControl::replace(std::vector<TokenGrant> grants) {
+    auto replacement = std::make_shared<const std::vector<TokenGrant>>(std::move(grants));
+    std::lock_guard<std::mutex> lock(mutex_);
+    grants_ = std::move(replacement);
+}
+
+std::shared_ptr<const std::vector<TokenGrant>> AccessControl::current() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return grants_;
 }
 
 std::string AccessControl::hash(const std::string& token) {

@@ -2,6 +2,8 @@
 
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,7 +25,12 @@ struct TokenGrant {
 /// makes them.
 class AccessControl {
   public:
-    explicit AccessControl(std::vector<TokenGrant> grants) : grants_(std::move(grants)) {}
+    explicit AccessControl(std::vector<TokenGrant> grants)
+        : grants_(std::make_shared<const std::vector<TokenGrant>>(std::move(grants))) {}
+
+    /// Puts `grants` in place of the ones in force (the secrets file read again, on SIGHUP):
+    /// a revoked token is refused from the next request on.
+    void replace(std::vector<TokenGrant> grants);
 
     /// Reads the grants of a secrets file; throws ConfigError naming a bad entry.
     static std::vector<TokenGrant> readGrants(const Poco::Util::AbstractConfiguration& secrets);
@@ -37,7 +44,10 @@ class AccessControl {
     static std::string hash(const std::string& token);
 
   private:
-    std::vector<TokenGrant> grants_;
+    std::shared_ptr<const std::vector<TokenGrant>> current() const;
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<const std::vector<TokenGrant>> grants_;
 };
 
 }  // namespace gw

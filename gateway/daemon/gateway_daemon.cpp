@@ -16,9 +16,12 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/Timer.h>
 #include <Poco/Util/TimerTask.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "gateway/core/errors.h"
 #include "gateway/core/masking_channel.h"
@@ -35,6 +38,46 @@
 
 namespace gw {
 namespace {
+
+/// Reads the tokens again from the secrets file whenever the daemon gets SIGHUP, on a thread of
+/// its own (main() blocks SIGHUP in every thread, so that it waits here). A file that cannot be
+/// read leaves the tokens in force as they were.
+class TokenReloader {
+  public:
+    TokenReloader(std::string secretsFile, AccessControl& access)
+        : secretsFile_(std::move(secretsFile)), access_(access), thread_([this] { run(); }) {}
+    ~TokenReloader() {
+        stopping_ = true;
+        ::pthread_kill(thread_.native_handle(), SIGHUP);
+        thread_.join();
+    }
+
+  private:
+    void run() {
+        sigset_t hangup;
+        sigemptyset(&hangup);
+        sigaddset(&hangup, SIGHUP);
+        auto& log = Poco::Logger::get("gatewayd");
+        for (;;) {
+            int signal = 0;
+            if (::sigwait(&hangup, &signal) != 0 || stopping_) return;
+            try {
+                auto grants = SecretsFile::open(secretsFile_).grants();
+                std::size_t count = grants.size();
+                access_.replace(std::move(grants));
+                log.information("SIGHUP: tokens read again from " + secretsFile_ + ": " +
+                                std::to_string(count) + " in force");
+            } catch (const std::exception& e) {
+                log.error(std::string("SIGHUP: the tokens in force stay: ") + e.what());
+            }
+        }
+    }
+
+    std::string secretsFile_;
+    AccessControl& access_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
 
 /// Deletes expired inputs on the retention timer's thread; a failure is logged, never thrown.
 class RetentionTask : public Poco::Util::TimerTask {
@@ -195,6 +238,7 @@ int GatewayDaemon::runOnce() {
                   << transfer.counts.stored << ", unchanged " << transfer.counts.unchanged
                   << ", rejected " << transfer.counts.rejected;
         if (!transfer.error.empty()) std::cout << ", error: " << transfer.error;
+        if (!transfer.warning.empty()) std::cout << ", warning: " << transfer.warning;
         std::cout << std::endl;
     }
     return allSucceeded ? EXIT_OK : EXIT_SOFTWARE;
@@ -263,6 +307,7 @@ int GatewayDaemon::serve() {
     // Expired archives go at start and then hourly: they hold raw exports.
     Poco::Util::Timer retentionTimer;
     retentionTimer.scheduleAtFixedRate(new RetentionTask(retention), 0, 3600 * 1000);
+    TokenReloader reloader(settings_->secretsFile, access);
     logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on " +
                          listening + ", store " + settings_->storeBackend);
     ready = true;
@@ -284,6 +329,14 @@ int main(int argc, char** argv) {
     // Everything the daemon writes (the store, its log, spooled exports, reasons) is for its own
     // user alone, whatever the shell that started it set.
     ::umask(077);
+    // SIGHUP reloads the tokens (TokenReloader waits for it); blocked here, before any thread
+    // starts, so that every thread inherits the mask. A file-size limit makes a write fail with
+    // EFBIG, reported like any full disk, instead of ending the daemon.
+    sigset_t hangup;
+    sigemptyset(&hangup);
+    sigaddset(&hangup, SIGHUP);
+    ::pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
+    ::signal(SIGXFSZ, SIG_IGN);
     gw::GatewayDaemon daemon;
     try {
         return daemon.run(argc, argv);

@@ -47,6 +47,7 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     }
     s.httpReadTimeoutSeconds = config.getInt("http.readTimeoutSeconds", 10);
     s.httpRequestsPerAddress = config.getInt("http.requestsPerAddress", 8);
+    s.httpMinBodyBytesPerSecond = config.getUInt64("http.minBodyBytesPerSecond", 4096);
     if (s.httpReadTimeoutSeconds < 1 || s.httpRequestsPerAddress < 1)
         throw ConfigError("http.readTimeoutSeconds and http.requestsPerAddress must be positive");
     s.logFile = config.hasProperty("logging.file")

@@ -51,6 +51,8 @@ struct GatewaySettings {
     int httpReadTimeoutSeconds = 10;
     /// Requests of one client address handled at once; more are answered 429.
     int httpRequestsPerAddress = 8;
+    /// A pushed body that comes slower than this (after httpReadTimeoutSeconds) is refused.
+    std::uint64_t httpMinBodyBytesPerSecond = 4096;
     std::string logFile;
     std::string logLevel;
     std::string schemaDirectory;

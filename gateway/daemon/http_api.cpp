@@ -4,16 +4,22 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/MediaType.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
+#include <Poco/Timespan.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <functional>
 #include <map>
 
@@ -28,7 +34,11 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr std::size_t kMaxPage = 10000;
-constexpr std::streamsize kMaxDrainedBytes = 16 << 20;
+// After a POST is answered, what the client still sends is read and dropped for this long at
+// most, so that a client that writes its whole body before reading gets the answer rather than
+// a reset connection; a larger body is cut off.
+constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr std::streamsize kLingerBytes = 4 << 20;
 
 void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
               const nlohmann::json& body) {
@@ -36,7 +46,8 @@ void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
     response.setStatus(status);
     response.setContentType("application/json");
     response.setContentLength(static_cast<std::streamsize>(text.size()));
-    response.send() << text;
+    // Sent now, before anything more of the request is read.
+    response.send() << text << std::flush;
 }
 
 void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
@@ -102,6 +113,25 @@ void audit(Store& store, Call& call, FeedRead read) {
     call.audited = true;
 }
 
+/// Reads and drops what a client still sends after its POST was answered, for a short while.
+void linger(HTTPServerRequest& request) {
+    auto& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+    auto deadline = std::chrono::steady_clock::now() + kLingerTime;
+    std::vector<char> buffer(1 << 16);
+    std::streamsize dropped = 0;
+    try {
+        socket.setReceiveTimeout(Poco::Timespan(0, 200000));
+        std::istream& body = request.stream();
+        while (body && dropped < kLingerBytes && std::chrono::steady_clock::now() < deadline) {
+            body.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+            if (body.gcount() == 0) break;
+            dropped += body.gcount();
+        }
+    } catch (const Poco::Exception&) {
+        // a timeout or a reset: nothing more to drop
+    }
+}
+
 /// Answers one request with a function, turning failures into JSON errors. On a route that reads
 /// personal data, an attempt the function did not audit itself (a refusal, a failure) is audited
 /// with the status it got.
@@ -146,7 +176,7 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
                            Poco::URI(request.getURI()).getPath() + ": " + e.what());
             }
         }
-        if (hasBody) request.stream().ignore(kMaxDrainedBytes);
+        if (hasBody) linger(request);
     }
 
   private:
@@ -189,7 +219,9 @@ void queueTransfer(TransferWorkers& transfers, Call& call) {
     }
     if (source->kind == "drop" || source->kind == "push") {
         sendError(call.response, HTTPResponse::HTTP_CONFLICT,
-                  "a " + source->kind + " source runs when its data arrives");
+                  "a " + source->kind +
+                      " source runs when its data arrives; POST /v1/transfers/{id}/rerun runs "
+                      "one of its transfers again");
         return;
     }
     auto transfer = transfers.queue(name);
@@ -233,6 +265,37 @@ void listRejects(Store& store, Call& call) {
     audit(store, call,
           whatWasRead("", "rejects", after, next, static_cast<std::int64_t>(list.size())));
     sendJson(call.response, HTTPResponse::HTTP_OK, {{"rejects", list}, {"next", next}});
+}
+
+/// Runs a finished transfer again over the same input, as a new transfer.
+void rerunTransfer(const HttpApiContext& context, Call& call) {
+    auto transfer = transferOf(context.store, call);
+    if (!transfer) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        return;
+    }
+    if (transfer->state == "queued" || transfer->state == "running") {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT,
+                  "the transfer is " + transfer->state + "; it can run again once it ends");
+        return;
+    }
+    auto again = context.transfers.rerun(*transfer);
+    if (!again) {
+        sendError(call.response, HTTPResponse::HTTP_GONE,
+                  "the input of this transfer is no longer kept, or its source is no longer "
+                  "configured");
+        return;
+    }
+    sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, again->toJson());
+}
+
+void reconcileTransfer(Store& store, Call& call) {
+    auto transfer = transferOf(store, call);
+    if (!transfer) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        return;
+    }
+    sendJson(call.response, HTTPResponse::HTTP_OK, store.reconcileTransfer(transfer->id).toJson());
 }
 
 /// One CSV field (RFC 4180): quoted when it holds the separator, a quote or a line break.
@@ -404,49 +467,88 @@ std::string formatOf(const std::string& contentType) {
     return found == formats.end() ? "" : found->second;
 }
 
-/// Writes a request body to `path` and makes it durable; false (and no file) when the body was
-/// longer than `maxBytes` or shorter than its Content-Length.
-bool spool(HTTPServerRequest& request, const std::string& path, std::uint64_t maxBytes) {
+/// What became of a pushed body: durable in the spool, or why not (a status and a reason).
+struct Spooled {
+    HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK;
+    std::string reason;
+    bool durable() const { return status == HTTPResponse::HTTP_OK; }
+};
+
+/// Writes a request body to `path` and makes it durable. Refused, leaving no file: a body longer
+/// than `maxBytes` or shorter than its Content-Length, one that comes slower than
+/// `minBytesPerSecond` (after the first read timeout's worth of seconds), and one the disk
+/// cannot take.
+Spooled spool(HTTPServerRequest& request, const std::string& path, std::uint64_t maxBytes,
+              std::uint64_t minBytesPerSecond, int graceSeconds) {
     std::string incoming =
         Poco::Path(path).parent().toString() + "." + Poco::Path(path).getFileName() + ".incoming";
     int fd = ::open(incoming.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) throw std::runtime_error("cannot create " + incoming);
+    if (fd < 0) {
+        Poco::Logger::get("gateway.http")
+            .error("cannot spool a push to " + incoming + ": " + std::strerror(errno));
+        return {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
+                "the push spool cannot take it now; nothing was accepted"};
+    }
     std::vector<char> buffer(1 << 16);
     std::uint64_t total = 0;
-    bool complete = true;
+    Spooled outcome;
+    auto started = std::chrono::steady_clock::now();
     std::istream& body = request.stream();
-    while (complete && body) {
+    while (outcome.durable() && body) {
         body.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         auto got = static_cast<std::size_t>(body.gcount());
         total += got;
-        if (total > maxBytes) complete = false;
-        for (std::size_t written = 0; complete && written < got;) {
+        if (total > maxBytes) {
+            outcome = {HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
+                       "the body is larger than " + std::to_string(maxBytes) + " bytes"};
+        }
+        auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+        if (outcome.durable() && seconds >= graceSeconds &&
+            total < minBytesPerSecond * static_cast<std::uint64_t>(seconds)) {
+            outcome = {HTTPResponse::HTTP_REQUEST_TIMEOUT, "the body came slower than " +
+                                                               std::to_string(minBytesPerSecond) +
+                                                               " bytes a second"};
+        }
+        for (std::size_t written = 0; outcome.durable() && written < got;) {
             ssize_t n = ::write(fd, buffer.data() + written, got - written);
             if (n < 0) {
-                ::close(fd);
-                ::unlink(incoming.c_str());
-                throw std::runtime_error("cannot write " + incoming);
+                Poco::Logger::get("gateway.http")
+                    .error("cannot spool a push to " + incoming + ": " + std::strerror(errno));
+                outcome = {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
+                           "the push spool cannot take it now; nothing was accepted"};
+            } else {
+                written += static_cast<std::size_t>(n);
             }
-            written += static_cast<std::size_t>(n);
         }
     }
-    if (request.hasContentLength() &&
-        total != static_cast<std::uint64_t>(request.getContentLength64()))
-        complete = false;
+    if (outcome.durable() && request.hasContentLength() &&
+        total != static_cast<std::uint64_t>(request.getContentLength64())) {
+        outcome = {HTTPResponse::HTTP_BAD_REQUEST,
+                   "the body ended before its Content-Length, or stalled for longer than the "
+                   "read timeout"};
+    }
     // Durable before it is acknowledged: the data, the name, and the folder entry.
-    bool synced = complete && ::fsync(fd) == 0;
+    if (outcome.durable() && ::fsync(fd) != 0) {
+        outcome = {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
+                   "the push spool cannot take it now; nothing was accepted"};
+    }
     ::close(fd);
-    if (!complete || !synced || ::rename(incoming.c_str(), path.c_str()) != 0) {
+    if (outcome.durable() && ::rename(incoming.c_str(), path.c_str()) != 0) {
+        outcome = {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
+                   "the push spool cannot take it now; nothing was accepted"};
+    }
+    if (!outcome.durable()) {
         ::unlink(incoming.c_str());
-        if (complete) throw std::runtime_error("cannot make " + path + " durable");
-        return false;
+        return outcome;
     }
     int folder = ::open(Poco::Path(path).parent().toString().c_str(), O_RDONLY | O_DIRECTORY);
     if (folder >= 0) {
         ::fsync(folder);
         ::close(folder);
     }
-    return true;
+    return outcome;
 }
 
 void acceptPush(const HttpApiContext& context, Call& call) {
@@ -465,23 +567,33 @@ void acceptPush(const HttpApiContext& context, Call& call) {
                   "this dataset takes " + format);
         return;
     }
+    if (!call.request.hasContentLength() && !call.request.getChunkedTransferEncoding()) {
+        sendError(call.response, HTTPResponse::HTTP_LENGTH_REQUIRED,
+                  "a push says its length (Content-Length) or comes in chunks");
+        return;
+    }
     std::uint64_t maxBytes = context.settings.pushMaxBytes;
     if (call.request.hasContentLength() &&
         static_cast<std::uint64_t>(call.request.getContentLength64()) > maxBytes) {
-        call.response.setKeepAlive(false);
         sendError(call.response, HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
                   "the body is larger than " + std::to_string(maxBytes) + " bytes");
         return;
     }
-    createPrivateFolders(context.settings.pushSpoolDirectory);
     std::string name = source->name + "-" +
                        Poco::UUIDGenerator::defaultGenerator().createRandom().toString() + "." +
                        format;
-    if (!spool(call.request, context.settings.pushSpoolDirectory + "/" + name, maxBytes)) {
-        call.response.setKeepAlive(false);
-        sendError(call.response, HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
-                  "the body was larger than " + std::to_string(maxBytes) +
-                      " bytes, or shorter than its Content-Length");
+    Spooled spooled{HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
+                    "the push spool cannot take it now; nothing was accepted"};
+    try {
+        createPrivateFolders(context.settings.pushSpoolDirectory);
+        spooled = spool(call.request, context.settings.pushSpoolDirectory + "/" + name, maxBytes,
+                        context.settings.httpMinBodyBytesPerSecond,
+                        context.settings.httpReadTimeoutSeconds);
+    } catch (const std::exception& e) {
+        Poco::Logger::get("gateway.http").error(std::string("cannot spool a push: ") + e.what());
+    }
+    if (!spooled.durable()) {
+        sendError(call.response, spooled.status, spooled.reason);
         return;
     }
     auto transfer = context.transfers.queue(source->name, name);
@@ -574,6 +686,14 @@ const std::vector<Route>& routes() {
          {"v1", "transfers", "*"},
          "transfers",
          [](const HttpApiContext& context, Call& call) { showTransfer(context.store, call); }},
+        {HTTPRequest::HTTP_POST,
+         {"v1", "transfers", "*", "rerun"},
+         "transfers:admin",
+         rerunTransfer},
+        {HTTPRequest::HTTP_GET,
+         {"v1", "transfers", "*", "reconciliation"},
+         "transfers",
+         [](const HttpApiContext& context, Call& call) { reconcileTransfer(context.store, call); }},
         {HTTPRequest::HTTP_GET,
          {"v1", "transfers", "*", "rejects"},
          "transfers",

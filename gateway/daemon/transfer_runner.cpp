@@ -156,6 +156,8 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
             auto sink = store_.openSink(id);
             result = Pipeline(mappingOf(source), validator_, clients_)
                          .run(input, Poco::Path(path).getFileName(), id, *sink, stop);
+            if (!result.error && !result.interrupted && result.counts.read == 0)
+                result.warning = "the input held no records: was the export empty?";
         }
     } catch (const InputError& e) {
         result.error = e.what();
@@ -170,6 +172,8 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
                           info.state + ": " + info.counts.toJson().dump();
     if (info.state == "failed") {
         log.error(summary + ": " + info.error);
+    } else if (!info.warning.empty()) {
+        log.warning(summary + ": " + info.warning);
     } else if (info.state == "interrupted") {
         log.warning(summary +
                     ": stopped before the end of its input; it runs again at the next "

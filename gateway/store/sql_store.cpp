@@ -91,6 +91,8 @@ const std::vector<std::vector<std::string>>& migrations() {
             "ALTER TABLE feed_reads ADD COLUMN client_address TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE feed_reads ADD COLUMN status BIGINT NOT NULL DEFAULT 200",
             "ALTER TABLE feed_reads ADD COLUMN resource TEXT NOT NULL DEFAULT ''",
+            // A transfer that succeeded but looks wrong says so (an input with no records).
+            "ALTER TABLE transfers ADD COLUMN warning TEXT NOT NULL DEFAULT ''",
         },
     };
     return steps;
@@ -222,11 +224,12 @@ void SqlStore::recordEnd(std::int64_t id, const TransferResult& result) {
     auto s = session();
     // What a parser or database said may quote the input: masked like a log line.
     std::string finished = utcNow(), error = maskIdentityCodesIn(joined(problems));
+    std::string warning = maskIdentityCodesIn(result.warning.value_or(""));
     Poco::Int64 boundRead = asInt(read), transferId = id;
     s << sql(
-        "UPDATE transfers SET state = ?, finished_at = ?, records_read = ?, error = ?"
-        " WHERE id = ?"),
-        use(state), use(finished), use(boundRead), use(error), use(transferId), now;
+        "UPDATE transfers SET state = ?, finished_at = ?, records_read = ?, error = ?,"
+        " warning = ? WHERE id = ?"),
+        use(state), use(finished), use(boundRead), use(error), use(warning), use(transferId), now;
 }
 
 int SqlStore::recoverInterrupted(const std::string& instance) {
@@ -269,7 +272,7 @@ std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std
     select << sql(
         "SELECT id, source, municipality, input, state, instance, started_at,"
         " COALESCE(finished_at, ''), records_read, records_stored, records_unchanged,"
-        " records_rejected, digest, COALESCE(error, '') FROM transfers " +
+        " records_rejected, digest, COALESCE(error, ''), warning FROM transfers " +
         where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
     Poco::Int64 boundId = id;
     if (!where.empty()) select, use(boundId);
@@ -292,6 +295,7 @@ std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std
         info.counts.rejected = rows.value(11, row).convert<Poco::UInt64>();
         info.digest = rows.value(12, row).convert<std::string>();
         info.error = rows.value(13, row).convert<std::string>();
+        info.warning = rows.value(14, row).convert<std::string>();
         transfers.push_back(std::move(info));
     }
     return transfers;
@@ -710,6 +714,7 @@ nlohmann::json TransferInfo::toJson() const {
     if (!finishedAt.empty()) j["finishedAt"] = finishedAt;
     if (!digest.empty()) j["digest"] = digest;
     if (!error.empty()) j["error"] = error;
+    if (!warning.empty()) j["warning"] = warning;
     return j;
 }
 

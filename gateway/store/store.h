@@ -28,6 +28,7 @@ struct TransferInfo {
     TransferCounts counts;
     std::string digest;  ///< over the entity, source record id and content hash of every record
     std::string error;
+    std::string warning;  ///< a transfer that succeeded but looks wrong (an input with no records)
 
     nlohmann::json toJson() const;
 };
