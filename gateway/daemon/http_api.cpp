@@ -87,7 +87,8 @@ struct Call {
     const TokenGrant* grant;
     const std::vector<std::string>& segments;
     const Poco::URI::QueryParameters& query;
-    bool audited = false;  ///< set once the attempt is in the audit log
+    Store* auditLog = nullptr;  ///< set on routes that read personal data
+    bool audited = false;       ///< set once the attempt is in the audit log
 };
 
 /// What an attempt read: the entity and view of a feed (or the kind of resource), the cursor
@@ -132,6 +133,14 @@ void linger(HTTPServerRequest& request) {
     }
 }
 
+/// Refuses a request: on a route that reads personal data, the attempt is audited first, so that
+/// the audit log has it before the client has the answer.
+void refuse(Call& call, HTTPResponse::HTTPStatus status, const std::string& detail) {
+    call.response.setStatus(status);
+    if (call.auditLog && !call.audited) audit(*call.auditLog, call, FeedRead{});
+    sendError(call.response, status, detail);
+}
+
 /// Answers one request with a function, turning failures into JSON errors. On a route that reads
 /// personal data, an attempt the function did not audit itself (a refusal, a failure) is audited
 /// with the status it got.
@@ -147,7 +156,7 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
           auditLog_(auditLog) {}
 
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
-        Call call{request, response, grant_ ? &*grant_ : nullptr, segments_, query_};
+        Call call{request, response, grant_ ? &*grant_ : nullptr, segments_, query_, auditLog_};
         // A body may be left unread (a refused push): one connection per POST, and what is left
         // is read and dropped after the answer, so that a client sending its whole body before
         // reading gets the answer rather than a reset connection.
@@ -156,7 +165,7 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
         try {
             body_(call);
         } catch (const BadRequest& e) {
-            if (!response.sent()) sendError(response, HTTPResponse::HTTP_BAD_REQUEST, e.what());
+            if (!response.sent()) refuse(call, HTTPResponse::HTTP_BAD_REQUEST, e.what());
         } catch (const std::exception& e) {
             // The path only: a query or body could hold what the log must not.
             Poco::Logger::get("gateway.http")
@@ -249,7 +258,7 @@ void showTransfer(Store& store, Call& call) {
 void listRejects(Store& store, Call& call) {
     auto transfer = transferOf(store, call);
     if (!transfer) {
-        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
         return;
     }
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
@@ -312,7 +321,7 @@ std::string csvField(const std::string& value) {
 void sendRejectionReport(Store& store, Call& call) {
     auto transfer = transferOf(store, call);
     if (!transfer) {
-        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
         return;
     }
     call.response.setStatus(HTTPResponse::HTTP_OK);
@@ -343,7 +352,7 @@ void readFeed(const HttpApiContext& context, Call& call) {
     bool full =
         call.grant->allows("feed:read") && textParameter(call.query, "view") != "pseudonymised";
     if (!context.validator.knows(entity)) {
-        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no feed of that entity");
+        refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no feed of that entity");
         return;
     }
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
@@ -756,8 +765,8 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
             return new FunctionHandler(
                 [](Call& call) {
                     call.response.set("WWW-Authenticate", "Bearer");
-                    sendError(call.response, HTTPResponse::HTTP_UNAUTHORIZED,
-                              "a valid bearer token is required");
+                    refuse(call, HTTPResponse::HTTP_UNAUTHORIZED,
+                           "a valid bearer token is required");
                 },
                 std::nullopt, segments, query, auditLog);
         }

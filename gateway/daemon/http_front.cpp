@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/StreamSocketImpl.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -213,6 +214,9 @@ void HttpFront::admit(std::shared_ptr<Waiting> connection, std::size_t headBytes
         release(connection->address);
         return;
     }
+    // Asio made the socket non-blocking, and the flag belongs to the socket, not to one
+    // descriptor: the pool reads it blocking, with its timeouts.
+    ::fcntl(handedOver, F_SETFL, ::fcntl(handedOver, F_GETFL) & ~O_NONBLOCK);
     try {
         dispatcher_->enqueue(Poco::Net::StreamSocket(new Poco::Net::StreamSocketImpl(handedOver)));
     } catch (const Poco::Exception& e) {

@@ -170,36 +170,42 @@ std::int64_t SqlStore::queueTransfer(const std::string& source, const std::strin
 
 std::int64_t SqlStore::beginTransfer(const std::string& source, const std::string& municipality,
                                      const std::string& input, const std::string& instance) {
-    auto s = session();
-    std::string started = utcNow(), state = instance.empty() ? "queued" : "running";
-    std::string boundSource = source, boundMunicipality = municipality, boundInput = input,
-                boundInstance = instance;
-    Poco::Int64 id = 0;
-    s << sql(
-        "INSERT INTO transfers (source, municipality, input, state, started_at, instance)"
-        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-        use(boundSource), use(boundMunicipality), use(boundInput), use(state), use(started),
-        use(boundInstance), into(id), now;
-    return id;
+    // Another writer holding the database is waited for, not a failure.
+    return whileLocked([&] {
+        auto s = session();
+        std::string started = utcNow(), state = instance.empty() ? "queued" : "running";
+        std::string boundSource = source, boundMunicipality = municipality, boundInput = input,
+                    boundInstance = instance;
+        Poco::Int64 id = 0;
+        s << sql(
+            "INSERT INTO transfers (source, municipality, input, state, started_at, instance)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+            use(boundSource), use(boundMunicipality), use(boundInput), use(state), use(started),
+            use(boundInstance), into(id), now;
+        return id;
+    });
 }
 
 std::optional<TransferInfo> SqlStore::claimTransfer(const std::string& instance) {
-    auto s = session();
-    std::string started = utcNow(), boundInstance = instance;
-    Poco::Int64 id = 0;
-    // One statement: the row is taken and marked in one step. A source with a running transfer
-    // waits, so one source never runs twice at once on one database.
-    Poco::Data::Statement claim(s);
-    claim << sql(
-        "UPDATE transfers SET state = 'running', instance = ?, started_at = ?"
-        " WHERE state = 'queued' AND id = (SELECT id FROM transfers"
-        " WHERE state = 'queued' AND source NOT IN"
-        " (SELECT source FROM transfers WHERE state = 'running')"
-        " ORDER BY id LIMIT 1 " +
-        skipLocked() + ") RETURNING id"),
-        use(boundInstance), use(started), into(id);
-    if (claim.execute() == 0 || id == 0) return std::nullopt;
-    return findTransfer(id);
+    // Another writer holding the database is waited for, not a failure.
+    return whileLocked([&]() -> std::optional<TransferInfo> {
+        auto s = session();
+        std::string started = utcNow(), boundInstance = instance;
+        Poco::Int64 id = 0;
+        // One statement: the row is taken and marked in one step. A source with a running transfer
+        // waits, so one source never runs twice at once on one database.
+        Poco::Data::Statement claim(s);
+        claim << sql(
+            "UPDATE transfers SET state = 'running', instance = ?, started_at = ?"
+            " WHERE state = 'queued' AND id = (SELECT id FROM transfers"
+            " WHERE state = 'queued' AND source NOT IN"
+            " (SELECT source FROM transfers WHERE state = 'running')"
+            " ORDER BY id LIMIT 1 " +
+            skipLocked() + ") RETURNING id"),
+            use(boundInstance), use(started), into(id);
+        if (claim.execute() == 0 || id == 0) return std::nullopt;
+        return findTransfer(id);
+    });
 }
 
 void SqlStore::finishTransfer(std::int64_t id, const TransferResult& result) {
@@ -233,15 +239,19 @@ void SqlStore::recordEnd(std::int64_t id, const TransferResult& result) {
 }
 
 int SqlStore::recoverInterrupted(const std::string& instance) {
-    auto s = session();
-    std::string finished = utcNow(), boundInstance = instance;
-    std::string error = "the gateway stopped before the transfer finished; what it committed stays";
-    Poco::Data::Statement update(s);
-    update << sql(
-        "UPDATE transfers SET state = 'interrupted', finished_at = ?, error = ?"
-        " WHERE state = 'running' AND instance = ?"),
-        use(finished), use(error), use(boundInstance);
-    return static_cast<int>(update.execute());
+    // Another writer holding the database is waited for, not a failure.
+    return whileLocked([&] {
+        auto s = session();
+        std::string finished = utcNow(), boundInstance = instance;
+        std::string error =
+            "the gateway stopped before the transfer finished; what it committed stays";
+        Poco::Data::Statement update(s);
+        update << sql(
+            "UPDATE transfers SET state = 'interrupted', finished_at = ?, error = ?"
+            " WHERE state = 'running' AND instance = ?"),
+            use(finished), use(error), use(boundInstance);
+        return static_cast<int>(update.execute());
+    });
 }
 
 std::vector<TransferInfo> SqlStore::listTransfers(std::size_t limit) {
@@ -311,13 +321,16 @@ std::string SqlStore::watermark(const std::string& source) {
 }
 
 void SqlStore::setWatermark(const std::string& source, const std::string& watermark) {
-    auto s = session();
-    std::string boundSource = source, boundWatermark = watermark, updated = utcNow();
-    s << sql(
-        "INSERT INTO source_watermarks (source, watermark, updated_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (source) DO UPDATE SET watermark = excluded.watermark,"
-        " updated_at = excluded.updated_at"),
-        use(boundSource), use(boundWatermark), use(updated), now;
+    // Another writer holding the database is waited for, not a failure.
+    whileLocked([&] {
+        auto s = session();
+        std::string boundSource = source, boundWatermark = watermark, updated = utcNow();
+        s << sql(
+            "INSERT INTO source_watermarks (source, watermark, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET watermark = excluded.watermark,"
+            " updated_at = excluded.updated_at"),
+            use(boundSource), use(boundWatermark), use(updated), now;
+    });
 }
 
 std::vector<SourceStats> SqlStore::sourceStats() {
@@ -401,12 +414,15 @@ void SqlStore::scanCurrent(const std::string& entity,
 
 void SqlStore::retireRecord(const std::string& municipality, const std::string& sourceSystem,
                             const std::string& entity, const std::string& sourceRecordId) {
-    auto s = session();
-    std::string m = municipality, system = sourceSystem, e = entity, id = sourceRecordId;
-    s << sql(
-        "DELETE FROM record_heads WHERE municipality = ? AND source_system = ? AND entity = ?"
-        " AND source_record_id = ?"),
-        use(m), use(system), use(e), use(id), now;
+    // Another writer holding the database is waited for, not a failure.
+    whileLocked([&] {
+        auto s = session();
+        std::string m = municipality, system = sourceSystem, e = entity, id = sourceRecordId;
+        s << sql(
+            "DELETE FROM record_heads WHERE municipality = ? AND source_system = ? AND entity = ?"
+            " AND source_record_id = ?"),
+            use(m), use(system), use(e), use(id), now;
+    });
 }
 
 std::string SqlStore::setting(const std::string& name) {
@@ -418,12 +434,15 @@ std::string SqlStore::setting(const std::string& name) {
 }
 
 void SqlStore::setSetting(const std::string& name, const std::string& value) {
-    auto s = session();
-    std::string boundName = name, boundValue = value;
-    s << sql(
-        "INSERT INTO store_settings (name, value) VALUES (?, ?)"
-        " ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
-        use(boundName), use(boundValue), now;
+    // Another writer holding the database is waited for, not a failure.
+    whileLocked([&] {
+        auto s = session();
+        std::string boundName = name, boundValue = value;
+        s << sql(
+            "INSERT INTO store_settings (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
+            use(boundName), use(boundValue), now;
+    });
 }
 
 std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_t after,
@@ -444,15 +463,20 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
 }
 
 void SqlStore::logFeedRead(const FeedRead& read) {
-    auto s = session();
-    std::string at = utcNow(), reader = read.reader, entity = read.entity, view = read.view,
-                address = read.address, resource = read.resource;
-    Poco::Int64 after = read.after, last = read.last, records = read.records, status = read.status;
-    s << sql(
-        "INSERT INTO feed_reads (read_at, reader, entity, view, after_seq, last_seq,"
-        " record_count, client_address, status, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        use(at), use(reader), use(entity), use(view), use(after), use(last), use(records),
-        use(address), use(status), use(resource), now;
+    // Another writer holding the database is waited for, not a failure.
+    whileLocked([&] {
+        auto s = session();
+        std::string at = utcNow(), reader = read.reader, entity = read.entity, view = read.view,
+                    address = read.address, resource = read.resource;
+        Poco::Int64 after = read.after, last = read.last, records = read.records,
+                    status = read.status;
+        s << sql(
+            "INSERT INTO feed_reads (read_at, reader, entity, view, after_seq, last_seq,"
+            " record_count, client_address, status, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?)"),
+            use(at), use(reader), use(entity), use(view), use(after), use(last), use(records),
+            use(address), use(status), use(resource), now;
+    });
 }
 
 std::vector<FeedRead> SqlStore::listFeedReads(std::int64_t after, std::size_t limit) {
