@@ -33,7 +33,7 @@ CsvAdapter::Options CsvAdapter::Options::fromJson(const nlohmann::json& options)
     if (!options.is_object()) throw ConfigError("csv options must be an object");
     for (const auto& [key, value] : options.items()) {
         if (key != "format" && key != "delimiter" && key != "quote" && key != "encoding" &&
-            key != "maxRecordBytes") {
+            key != "maxRecordBytes" && key != "maxColumns") {
             throw ConfigError("unknown csv option '" + key + "'");
         }
     }
@@ -51,6 +51,13 @@ CsvAdapter::Options CsvAdapter::Options::fromJson(const nlohmann::json& options)
             throw ConfigError("csv option 'maxRecordBytes' must be a positive integer");
         }
         result.maxRecordBytes = options["maxRecordBytes"].get<std::size_t>();
+    }
+    if (options.contains("maxColumns")) {
+        if (!options["maxColumns"].is_number_integer() ||
+            options["maxColumns"].get<long long>() <= 0) {
+            throw ConfigError("csv option 'maxColumns' must be a positive integer");
+        }
+        result.maxColumns = options["maxColumns"].get<std::size_t>();
     }
     return result;
 }
@@ -178,6 +185,10 @@ bool CsvAdapter::splitPlainLine(std::string_view line) {
 
 void CsvAdapter::addField(const char* text, std::size_t length) {
     auto& fields = record_.fields;
+    if (count_ >= options_.maxColumns) {
+        ++count_;  // counted, not kept: endRow() refuses the row
+        return;
+    }
     if (count_ < fields.size()) {
         fields[count_].second.assign(text, length);
     } else {
@@ -198,6 +209,11 @@ void CsvAdapter::endRow() {
     if (stopped_) return;
 
     auto& fields = record_.fields;
+    if (count > options_.maxColumns && !record_.error) {
+        record_.error = ReadError{"read.too-many-columns",
+                                  "the row has " + std::to_string(count) + " columns; at most " +
+                                      std::to_string(options_.maxColumns) + " are read"};
+    }
     if (!header_) {
         if (record_.error) {
             throw InputError(inputName_ + " line " + std::to_string(line) +
@@ -207,7 +223,9 @@ void CsvAdapter::endRow() {
         for (std::size_t i = 0; i < count; ++i) header_->push_back(fields[i].second);
         return;
     }
-    if (record_.error && record_.error->rule == "read.record-too-large") count = 0;
+    if (record_.error && (record_.error->rule == "read.record-too-large" ||
+                          record_.error->rule == "read.too-many-columns"))
+        count = 0;
     fields.resize(count);
     const auto& header = *header_;
     for (std::size_t i = 0; i < count; ++i) {

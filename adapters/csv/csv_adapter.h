@@ -20,8 +20,12 @@ class CsvAdapter : public Adapter {
         char quote = '"';
         std::string encoding = "utf-8";
         std::size_t maxRecordBytes = 1 << 20;
+        /// More columns than this in a row make it a read.too-many-columns error (in the header:
+        /// the whole input), so that a row's memory does not grow with its column count.
+        std::size_t maxColumns = 2048;
 
-        /// Reads {"delimiter", "quote", "encoding", "maxRecordBytes"}; throws ConfigError.
+        /// Reads {"delimiter", "quote", "encoding", "maxRecordBytes", "maxColumns"}; throws
+        /// ConfigError.
         static Options fromJson(const nlohmann::json& options);
     };
 

@@ -162,6 +162,21 @@ TEST(CsvAdapter, ARowLargerThanTheLimitIsAnError) {
     EXPECT_EQ(values(read.records[1]), (Values{"2", "3"}));
 }
 
+TEST(CsvAdapter, ARowWithMoreColumnsThanTheCapIsAnErrorOfItsOwnAndKeepsNoFields) {
+    std::string wide(3 * 5000, ';');  // 15 001 columns, plainly and quoted
+    auto read = readAll("A;B\n" + wide + "\n\"x\";" + wide + "\n1;2\n");
+    ASSERT_EQ(read.records.size(), 3u);
+    for (int i : {0, 1}) {
+        ASSERT_TRUE(read.records[i].error) << i;
+        EXPECT_EQ(read.records[i].error->rule, "read.too-many-columns");
+        EXPECT_TRUE(read.records[i].fields.empty());
+    }
+    EXPECT_EQ(values(read.records[2]), (Values{"1", "2"}));
+    EXPECT_EQ(readAll("A;B\n1;2;3\n", {{"maxColumns", 2}}).records[0].error->rule,
+              "read.too-many-columns");
+    EXPECT_THROW(readAll(wide + "\n1\n"), InputError) << "a header past the cap ends the input";
+}
+
 TEST(CsvAdapter, AnEmptyInputHasNoRecords) {
     EXPECT_TRUE(readAll("").records.empty());
     EXPECT_TRUE(readAll("A;B\n").records.empty());
