@@ -68,6 +68,9 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     if (s.transferWorkers < 1 || s.transferWorkers > 64)
         throw ConfigError("transfers.workers must be between 1 and 64");
     s.runSourcesAtStart = config.getBool("sources.runAtStart", true);
+    s.pipelineMaxBytesInFlight = config.getUInt64("pipeline.maxBytesInFlight", 64 << 20);
+    if (s.pipelineMaxBytesInFlight < (1 << 20))
+        throw ConfigError("pipeline.maxBytesInFlight must be at least 1048576");
     s.secretsFile =
         resolve(configDirectory, config.getString("secrets.file", "var/secrets.properties"));
     s.pushSpoolDirectory =
@@ -81,6 +84,8 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     s.pseudonymisedView = resolve(
         configDirectory,
         config.getString("feeds.pseudonymisedView", data + "/schemas/v1/pseudonymised-view.json"));
+
+    s.feedPageMaxBytes = config.getUInt64("feeds.maxPageBytes", 16 << 20);
 
     Poco::StringTokenizer names(
         config.getString("sources", ""), ",",

@@ -61,11 +61,15 @@ struct GatewaySettings {
     /// This gatewayd's name in the transfer log; instances sharing a database need their own.
     std::string instanceName;
     int transferWorkers = 2;
+    /// Bytes of source records a transfer reads ahead of what it has stored.
+    std::uint64_t pipelineMaxBytesInFlight = 64 << 20;
     /// Queue a transfer of every source when the daemon starts.
     bool runSourcesAtStart = true;
     /// The regional key, the pseudonym key and the tokens (SecretsFile); made at first start.
     std::string secretsFile;
     std::string pseudonymisedView;
+    /// A feed page ends before its bodies add up to more than this (in characters).
+    std::size_t feedPageMaxBytes = 16 << 20;
     /// Where pushed and pulled exports are kept from before they are acknowledged until their
     /// transfer ends (then in archive/ or failed/ beneath). Instances sharing a database share
     /// it.

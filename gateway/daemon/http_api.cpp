@@ -357,36 +357,46 @@ void readFeed(const HttpApiContext& context, Call& call) {
     }
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
     auto limit = numberParameter(call.query, "limit", 1000, kMaxPage);
-    auto entries = context.store.readFeed(entity, after, static_cast<std::size_t>(limit));
     std::string view = full ? "full" : "pseudonymised";
-
-    std::string body;
-    try {
-        for (const auto& entry : entries) {
-            body += full ? entry.body
-                         : context.pseudonymiser.apply(nlohmann::json::parse(entry.body)).dump();
-            body += '\n';
-        }
-    } catch (const PersonalDataLeak& e) {
-        call.response.setStatus(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
-        audit(context.store, call, whatWasRead(entity, view, after, after));
-        Poco::Logger::get("gateway.feeds")
-            .error("a read of the pseudonymised " + entity + " feed after " +
-                   std::to_string(after) + " was refused: " + e.what());
-        sendError(call.response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
-                  "the pseudonymised view would have shown personal data; nothing was sent");
-        return;
-    }
-    std::int64_t next = entries.empty() ? after : entries.back().seq;
+    // The page's extent first, then its entries a few at a time: memory stays within one small
+    // part of a page, whatever the records' size.
+    FeedPage page = context.store.planFeedPage(entity, after, static_cast<std::size_t>(limit),
+                                               context.settings.feedPageMaxBytes);
     // Logged before anything is sent: a read that cannot be audited is not served.
     call.response.setStatus(HTTPResponse::HTTP_OK);
     audit(context.store, call,
-          whatWasRead(entity, view, after, next, static_cast<std::int64_t>(entries.size())));
+          whatWasRead(entity, view, after, page.last, static_cast<std::int64_t>(page.entries)));
     call.response.setContentType("application/x-ndjson");
-    call.response.set("X-Next-Cursor", std::to_string(next));
-    call.response.set("X-Record-Count", std::to_string(entries.size()));
-    call.response.setContentLength(static_cast<std::streamsize>(body.size()));
-    call.response.send() << body;
+    call.response.set("X-Next-Cursor", std::to_string(page.last));
+    call.response.set("X-Record-Count", std::to_string(page.entries));
+    call.response.setChunkedTransferEncoding(true);
+    std::ostream& out = call.response.send();
+    std::int64_t cursor = after;
+    for (std::size_t sent = 0; sent < page.entries;) {
+        auto entries =
+            context.store.readFeed(entity, cursor, std::min<std::size_t>(page.entries - sent, 64));
+        if (entries.empty()) break;
+        for (const auto& entry : entries) {
+            if (full) {
+                out << entry.body << '\n';
+                continue;
+            }
+            try {
+                out << context.pseudonymiser.apply(nlohmann::json::parse(entry.body)).dump()
+                    << '\n';
+            } catch (const PersonalDataLeak& e) {
+                // The page is cut off mid-way, never ended as if complete: the client sees a
+                // broken response, not a short page.
+                Poco::Logger::get("gateway.feeds")
+                    .error("a read of the pseudonymised " + entity + " feed was cut off at " +
+                           std::to_string(entry.seq) + ": " + e.what());
+                static_cast<Poco::Net::HTTPServerRequestImpl&>(call.request).socket().shutdown();
+                throw;
+            }
+        }
+        sent += entries.size();
+        cursor = entries.back().seq;
+    }
 }
 
 /// The transfer log as Prometheus metrics (text format 0.0.4).

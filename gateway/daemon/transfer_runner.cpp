@@ -154,7 +154,8 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
             result.error = "cannot open " + path;
         } else {
             auto sink = store_.openSink(id);
-            result = Pipeline(mappingOf(source), validator_, clients_)
+            result = Pipeline(mappingOf(source), validator_, clients_, Pipeline::defaultThreads(),
+                              settings_.pipelineMaxBytesInFlight)
                          .run(input, Poco::Path(path).getFileName(), id, *sink, stop);
             if (!result.error && !result.interrupted && result.counts.read == 0)
                 result.warning = "the input held no records: was the export empty?";

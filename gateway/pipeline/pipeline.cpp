@@ -23,6 +23,13 @@ namespace {
 constexpr std::size_t kBatchSize = 64;
 constexpr std::size_t kBatchesInFlightPerThread = 8;
 
+// What a source record holds in memory, roughly: its texts and a string's overhead per text.
+std::size_t bytesOf(const SourceRecord& record) {
+    std::size_t bytes = sizeof(SourceRecord);
+    for (const auto& [name, value] : record.fields) bytes += name.size() + value.size() + 64;
+    return bytes;
+}
+
 }  // namespace
 
 /// What became of one source record: its regional records, or why it was turned away.
@@ -38,8 +45,12 @@ nlohmann::json TransferCounts::toJson() const {
 }
 
 Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator,
-                   const ClientIdentity& clients, unsigned threads)
-    : mapping_(mapping), validator_(validator), clients_(clients), threads_(std::max(1u, threads)) {
+                   const ClientIdentity& clients, unsigned threads, std::size_t maxBytesInFlight)
+    : mapping_(mapping),
+      validator_(validator),
+      clients_(clients),
+      threads_(std::max(1u, threads)),
+      maxBytesInFlight_(maxBytesInFlight) {
     // An adapter over nothing: its format and options are checked now, before any input.
     std::istringstream nothing;
     try {
@@ -69,11 +80,17 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     // The adapter and the sink work on this thread, in input order; mapping and validation,
     // most of the work, run on the pool's threads, a batch at a time.
     boost::asio::thread_pool workers(threads_);
-    std::deque<std::future<std::vector<Outcome>>> inFlight;
+    // Batches handed to the workers, oldest first, with the bytes of their source records.
+    std::deque<std::pair<std::future<std::vector<Outcome>>, std::size_t>> inFlight;
+    std::size_t bytesInFlight = 0, batchBytes = 0;
+    // A batch is handed over early when its records are large, so that the budget holds several.
+    const std::size_t maxBatchBytes =
+        std::max<std::size_t>(1, maxBytesInFlight_ / (threads_ * kBatchesInFlightPerThread));
     std::vector<SourceRecord> batch;
     std::vector<SourceRecord> spare;  // delivered records, whose buffers the adapter reuses
     auto deliverOldest = [&] {
-        std::vector<Outcome> outcomes = inFlight.front().get();
+        std::vector<Outcome> outcomes = inFlight.front().first.get();
+        bytesInFlight -= inFlight.front().second;
         inFlight.pop_front();
         for (auto& outcome : outcomes) {
             if (outcome.notes) sink.mapped(outcome.source, *outcome.notes);
@@ -99,21 +116,26 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
                 return process(std::move(records), transferId);
             });
         batch = {};
-        inFlight.push_back(task->get_future());
+        inFlight.emplace_back(task->get_future(), batchBytes);
+        bytesInFlight += batchBytes;
+        batchBytes = 0;
         boost::asio::post(workers, [task] { (*task)(); });
-        while (inFlight.size() > threads_ * kBatchesInFlightPerThread) deliverOldest();
+        while (inFlight.size() > threads_ * kBatchesInFlightPerThread ||
+               (bytesInFlight > maxBytesInFlight_ && inFlight.size() > 1))
+            deliverOldest();
     };
 
     std::uint64_t read = 0;
     try {
         adapter->read([&](SourceRecord& source) {
             ++read;
+            batchBytes += bytesOf(source);
             batch.push_back(std::move(source));
             if (!spare.empty()) {
                 source = std::move(spare.back());
                 spare.pop_back();
             }
-            if (batch.size() == kBatchSize) dispatch();
+            if (batch.size() == kBatchSize || batchBytes >= maxBatchBytes) dispatch();
             if (stop && stop->load()) {
                 result.interrupted = true;
                 return false;

@@ -30,8 +30,13 @@ class Pipeline {
     /// Throws ConfigError when the mapping names an adapter, adapter options or an entity the
     /// gateway does not have. `threads` map and validate records side by side (the machine's
     /// cores by default); the sink still sees every record in input order.
+    /// At most `maxBytesInFlight` bytes of source records are read ahead of the sink, whatever
+    /// the size of each record.
     Pipeline(const Mapping& mapping, const RecordValidator& validator,
-             const ClientIdentity& clients, unsigned threads = defaultThreads());
+             const ClientIdentity& clients, unsigned threads = defaultThreads(),
+             std::size_t maxBytesInFlight = kDefaultMaxBytesInFlight);
+
+    static constexpr std::size_t kDefaultMaxBytesInFlight = 64 << 20;
 
     /// Reads `input` to its end (or until `stop` becomes true), sending every record to `sink`
     /// as stored or quarantined, and commits. Sink failures propagate as exceptions.
@@ -54,6 +59,7 @@ class Pipeline {
     const RecordValidator& validator_;
     const ClientIdentity& clients_;
     unsigned threads_;
+    std::size_t maxBytesInFlight_;
 };
 
 }  // namespace gw

@@ -462,6 +462,28 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
     return entries;
 }
 
+FeedPage SqlStore::planFeedPage(const std::string& entity, std::int64_t after, std::size_t limit,
+                                std::size_t maxCharacters) {
+    auto s = session();
+    std::string boundEntity = entity;
+    Poco::Int64 boundAfter = after;
+    std::vector<Poco::Int64> seqs, lengths;
+    s << sql(
+        "SELECT seq, LENGTH(body) FROM records WHERE entity = ? AND seq > ? ORDER BY seq"
+        " LIMIT " +
+        std::to_string(limit)),
+        use(boundEntity), use(boundAfter), into(seqs), into(lengths), now;
+    FeedPage page{0, after};
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < seqs.size(); ++i) {
+        characters += static_cast<std::size_t>(lengths[i]);
+        if (page.entries > 0 && characters > maxCharacters) break;
+        ++page.entries;
+        page.last = seqs[i];
+    }
+    return page;
+}
+
 void SqlStore::logFeedRead(const FeedRead& read) {
     // Another writer holding the database is waited for, not a failure.
     whileLocked([&] {

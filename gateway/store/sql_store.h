@@ -46,6 +46,8 @@ class SqlStore : public Store {
     void setSetting(const std::string& name, const std::string& value) override;
     std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,
                                     std::size_t limit) override;
+    FeedPage planFeedPage(const std::string& entity, std::int64_t after, std::size_t limit,
+                          std::size_t maxCharacters) override;
     void logFeedRead(const FeedRead& read) override;
     std::vector<FeedRead> listFeedReads(std::int64_t after, std::size_t limit) override;
     Reconciliation reconcileTransfer(std::int64_t id) override;

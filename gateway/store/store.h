@@ -71,6 +71,12 @@ struct FeedEntry {
     std::string body;      ///< the regional record as JSON text
 };
 
+/// How far one page of a feed reaches: its entries and the cursor after the last of them.
+struct FeedPage {
+    std::size_t entries = 0;
+    std::int64_t last = 0;  ///< the cursor after the page (the one it started from when empty)
+};
+
 /// One attempt to read personal data (a county feed, a transfer's rejects), as the audit log
 /// keeps it: refused attempts too.
 struct FeedRead {
@@ -166,6 +172,11 @@ class Store {
     /// write.
     virtual std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,
                                             std::size_t limit) = 0;
+    /// The page of at most `limit` entries after `after` whose bodies add up to no more than
+    /// `maxCharacters` (at least one entry, however long), without reading the bodies: a page
+    /// can then be sent a few entries at a time, in memory bounded whatever the records' size.
+    virtual FeedPage planFeedPage(const std::string& entity, std::int64_t after, std::size_t limit,
+                                  std::size_t maxCharacters) = 0;
     /// Writes one attempt to the audit log; throws when it cannot, so that what cannot be audited
     /// is not served.
     virtual void logFeedRead(const FeedRead& read) = 0;
