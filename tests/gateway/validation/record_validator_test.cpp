@@ -235,6 +235,40 @@ TEST(RegionalSchema, CodedFieldsAgreeWithTheCodeSetFiles) {
     EXPECT_GE(found, 8);
 }
 
+// Every string the schemas allow has a bounded length, so that no record, and no page of a feed,
+// can grow without bound.
+void checkStringsAreBounded(const nlohmann::json& node, const std::string& where, int& found) {
+    if (node.is_object()) {
+        auto type = node.find("type");  // also a property's name ("producer.type")
+        if (type != node.end() && *type == "string") {
+            ++found;
+            EXPECT_TRUE(node.contains("maxLength")) << where;
+        }
+        for (const auto& [key, value] : node.items())
+            checkStringsAreBounded(value, where + "/" + key, found);
+    } else if (node.is_array()) {
+        for (const auto& value : node) checkStringsAreBounded(value, where, found);
+    }
+}
+
+TEST(RegionalSchema, EveryStringHasAMaximumLength) {
+    int found = 0;
+    for (const char* file :
+         {"common", "client", "service-episode", "work-placement", "client-plan", "feedback"}) {
+        checkStringsAreBounded(readJsonFile(kSchemas + "/" + file + ".schema.json"), file, found);
+    }
+    EXPECT_GE(found, 20);
+}
+
+TEST_F(RecordValidatorTest, AStringLongerThanItsMaximumIsRejected) {
+    auto longGoal =
+        check(plan(), [](auto& b) { b["goals"][0]["text"] = std::string(1 << 20, 'a'); });
+    ASSERT_TRUE(longGoal);
+    EXPECT_EQ(longGoal->field, "goals.0.text");
+    EXPECT_TRUE(check(episode(), [](auto& b) { b["episodeId"] = std::string(129, 'e'); }));
+    EXPECT_FALSE(check(plan(), [](auto& b) { b["goals"][0]["text"] = std::string(2000, 'a'); }));
+}
+
 TEST(RegionalSchema, EveryCodeHasBothLabels) {
     for (const char* name : {"service-type", "producer-type", "referral-source", "placement-type",
                              "goal-status", "follow-up", "organiser-unit", "municipality"}) {
