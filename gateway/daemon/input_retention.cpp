@@ -14,7 +14,7 @@ namespace {
 template <typename Pick>
 std::vector<Poco::File> filesOf(const std::string& folder, Pick pick) {
     std::vector<Poco::File> files;
-    if (!Poco::File(folder).exists()) return files;
+    if (!Poco::File(folder).exists() || !Poco::File(folder).isDirectory()) return files;
     for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
         try {
             if (it->isFile() && pick(it.name(), *it)) files.push_back(*it);

@@ -78,7 +78,7 @@ std::vector<std::pair<std::string, std::string>> TransferRunner::waitingInputs()
     std::vector<std::pair<std::string, std::string>> waiting;
     auto filesOf = [](const std::string& folder) {
         std::vector<std::string> names;
-        if (!Poco::File(folder).exists()) return names;
+        if (!Poco::File(folder).exists() || !Poco::File(folder).isDirectory()) return names;
         for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
             try {
                 if (it.name().front() != '.' && it->isFile()) names.push_back(it.name());

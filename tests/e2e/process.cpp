@@ -90,8 +90,21 @@ std::string GatewayWorkspace::writeConfig(
     return path;
 }
 
-RunningGateway::RunningGateway(const std::string& configFile, unsigned short port)
-    : process_(Poco::Process::launch(GATEWAYD_PATH, {"--config", configFile})), port_(port) {
+namespace {
+
+Poco::ProcessHandle launchGateway(const std::string& configFile,
+                                  const std::vector<std::string>& wrapper) {
+    if (wrapper.empty()) return Poco::Process::launch(GATEWAYD_PATH, {"--config", configFile});
+    std::vector<std::string> arguments(wrapper.begin() + 1, wrapper.end());
+    arguments.insert(arguments.end(), {GATEWAYD_PATH, "--config", configFile});
+    return Poco::Process::launch(wrapper.front(), arguments);
+}
+
+}  // namespace
+
+RunningGateway::RunningGateway(const std::string& configFile, unsigned short port,
+                               const std::vector<std::string>& wrapper)
+    : process_(launchGateway(configFile, wrapper)), port_(port) {
     bool ready = eventually([&] {
         if (!Poco::Process::isRunning(process_)) return true;  // it will not become ready
         return http(port_, "GET", "/readyz").status == 200;
@@ -147,13 +160,21 @@ HttpReply http(unsigned short port, const std::string& method, const std::string
 }
 
 HttpReply push(unsigned short port, const std::string& path, const std::string& token,
-               const std::string& contentType, const std::string& body) {
+               const std::string& contentType, const std::string& body, int parts,
+               std::chrono::milliseconds pause) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(60, 0));
     Poco::Net::HTTPRequest request("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) request.set("Authorization", "Bearer " + token);
     request.setContentType(contentType);
     request.setContentLength(static_cast<std::streamsize>(body.size()));
-    session.sendRequest(request) << body;
+    std::ostream& out = session.sendRequest(request);
+    std::size_t part = (body.size() + static_cast<std::size_t>(parts) - 1) /
+                       static_cast<std::size_t>(std::max(1, parts));
+    for (std::size_t at = 0; at < body.size(); at += part) {
+        if (at > 0) std::this_thread::sleep_for(pause);
+        out << body.substr(at, part) << std::flush;
+    }
     Poco::Net::HTTPResponse response;
     HttpReply reply;
     std::istream& in = session.receiveResponse(response);

@@ -59,11 +59,14 @@ class GatewayWorkspace {
 /// test if it still runs.
 class RunningGateway {
   public:
-    /// Starts it and waits until /readyz answers 200 on `port`.
-    RunningGateway(const std::string& configFile, unsigned short port);
+    /// Starts it and waits until /readyz answers 200 on `port`. With a `wrapper` (a program and
+    /// its arguments, such as prlimit), gatewayd runs under it.
+    RunningGateway(const std::string& configFile, unsigned short port,
+                   const std::vector<std::string>& wrapper = {});
     ~RunningGateway();
 
     unsigned short port() const { return port_; }
+    int pid() const { return process_.id(); }
     /// Sends `signal` and waits for the exit code.
     int stop(int signal);
 
@@ -84,9 +87,11 @@ struct HttpReply {
 HttpReply http(unsigned short port, const std::string& method, const std::string& path,
                const std::string& token = "", const std::string& body = "");
 
-/// One push of an export with its Content-Type and a bearer token unless `token` is empty.
+/// One push of an export with its Content-Type and a bearer token unless `token` is empty; the
+/// body goes in `parts` pieces, `pause` apart.
 HttpReply push(unsigned short port, const std::string& path, const std::string& token,
-               const std::string& contentType, const std::string& body);
+               const std::string& contentType, const std::string& body, int parts = 1,
+               std::chrono::milliseconds pause = std::chrono::milliseconds(0));
 
 /// Polls until `done` holds or the deadline passes; true if it held. A Poco exception (nothing
 /// listening yet) counts as not yet.
