@@ -279,29 +279,36 @@ int GatewayDaemon::serve() {
     params->setTimeout(Poco::Timespan(settings_->httpReadTimeoutSeconds, 0));
     params->setMaxThreads(16);
     params->setMaxQueued(64);
+    HttpFront::Limits limits;
+    limits.headTimeout = std::chrono::seconds(settings_->httpReadTimeoutSeconds);
+    limits.requestsPerAddress = settings_->httpRequestsPerAddress;
+    auto health = [&ready](const std::string& path) -> std::pair<int, std::string> {
+        if (path == "/healthz") return {200, "{\"status\":\"ok\"}\n"};
+        if (ready) return {200, "{\"status\":\"ready\"}\n"};
+        return {503, "{\"error\":\"Service Unavailable\",\"detail\":\"starting\"}\n"};
+    };
+    // Plain HTTP goes through the front. HTTPS is Poco's own server (its pool reads each
+    // handshake and head with the read timeout), with the health paths on a plain port of their
+    // own when http.healthPort is set, so that they answer whatever its pool is doing.
     std::optional<HttpFront> front;
     std::optional<Poco::Net::HTTPServer> tlsServer;
     std::string listening;
     if (settings_->tlsCertificate.empty()) {
-        HttpFront::Limits limits;
-        limits.headTimeout = std::chrono::seconds(settings_->httpReadTimeoutSeconds);
-        limits.requestsPerAddress = settings_->httpRequestsPerAddress;
-        front.emplace(settings_->httpAddress, settings_->httpPort, api, params, limits,
-                      [&ready](const std::string& path) -> std::pair<int, std::string> {
-                          if (path == "/healthz") return {200, "{\"status\":\"ok\"}\n"};
-                          if (ready) return {200, "{\"status\":\"ready\"}\n"};
-                          return {503,
-                                  "{\"error\":\"Service Unavailable\",\"detail\":"
-                                  "\"starting\"}\n"};
-                      });
-        front->start();
+        front.emplace(settings_->httpAddress, settings_->httpPort, api, params, limits, health);
         listening = "http://" + front->boundAddress();
     } else {
         Poco::Net::ServerSocket socket = listenSecurely();
         listening = "https://" + socket.address().toString();
         tlsServer.emplace(api, socket, params);
         tlsServer->start();
+        if (settings_->httpHealthPort >= 0) {
+            front.emplace(settings_->httpAddress,
+                          static_cast<unsigned short>(settings_->httpHealthPort), nullptr, params,
+                          limits, health);
+            listening += ", health on http://" + front->boundAddress();
+        }
     }
+    if (front) front->start();
     workers.start();
     scheduler.start();
     // Expired archives go at start and then hourly: they hold raw exports.

@@ -45,6 +45,9 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         s.tlsCertificate = resolve(configDirectory, config.getString("http.certificate"));
         s.tlsPrivateKey = resolve(configDirectory, config.getString("http.privateKey"));
     }
+    s.httpHealthPort = config.getInt("http.healthPort", -1);
+    if (s.httpHealthPort < -1 || s.httpHealthPort > 65535)
+        throw ConfigError("http.healthPort must be between 0 and 65535");
     s.httpReadTimeoutSeconds = config.getInt("http.readTimeoutSeconds", 10);
     s.httpRequestsPerAddress = config.getInt("http.requestsPerAddress", 8);
     s.httpMinBodyBytesPerSecond = config.getUInt64("http.minBodyBytesPerSecond", 4096);

@@ -47,6 +47,9 @@ struct GatewaySettings {
     /// PEM files; when both are set the API speaks HTTPS only (TLS 1.2 and newer).
     std::string tlsCertificate;
     std::string tlsPrivateKey;
+    /// With HTTPS: a plain-HTTP port (on httpAddress) that answers /healthz and /readyz only;
+    /// -1 for none.
+    int httpHealthPort = -1;
     /// How long the API waits for a request's head, and for each part of a body.
     int httpReadTimeoutSeconds = 10;
     /// Requests of one client address handled at once; more are answered 429.

@@ -82,9 +82,11 @@ HttpFront::HttpFront(const std::string& address, unsigned short port,
       limits_(limits),
       health_(std::move(health)),
       pool_(2, params->getMaxThreads()),
-      dispatcher_(new Poco::Net::TCPServerDispatcher(
-          new AdmittedConnectionFactory(params, api, [this](const std::string& a) { release(a); }),
-          pool_, params)) {}
+      dispatcher_(api ? new Poco::Net::TCPServerDispatcher(
+                            new AdmittedConnectionFactory(
+                                params, api, [this](const std::string& a) { release(a); }),
+                            pool_, params)
+                      : nullptr) {}
 
 HttpFront::~HttpFront() {
     stop();
@@ -104,7 +106,7 @@ void HttpFront::stop() {
     if (!thread_.joinable()) return;
     io_.stop();
     thread_.join();
-    dispatcher_->stop();
+    if (dispatcher_) dispatcher_->stop();
     pool_.joinAll();
 }
 
@@ -197,6 +199,10 @@ void HttpFront::admit(std::shared_ptr<Waiting> connection, std::size_t headBytes
                 return;
             }
         }
+    }
+    if (!dispatcher_) {
+        answerAndClose(*connection, 404, "this port answers /healthz and /readyz only");
+        return;
     }
     {
         std::lock_guard<std::mutex> lock(mutex_);

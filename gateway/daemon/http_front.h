@@ -37,6 +37,7 @@ class HttpFront {
     using HealthAnswer = std::function<std::pair<int, std::string>(const std::string& path)>;
 
     /// Listens on `address`:`port` (0: any free port) at once; answers nothing before start().
+    /// Without `api`, it answers the health paths only (a health port beside an HTTPS API).
     HttpFront(const std::string& address, unsigned short port,
               Poco::Net::HTTPRequestHandlerFactory::Ptr api,
               Poco::Net::HTTPServerParams::Ptr params, Limits limits, HealthAnswer health);

@@ -29,7 +29,9 @@ std::string negotiated(unsigned short port, const std::string& options) {
 
 TEST(Tls, WithACertificateTheApiSpeaksHttpsOnly) {
     unsigned short port = freeLoopbackPort();
+    unsigned short healthPort = freeLoopbackPort();
     GatewayWorkspace workspace({"nokia"}, {{"http.port", std::to_string(port)},
+                                           {"http.healthPort", std::to_string(healthPort)},
                                            {"http.certificate", "tls/certificate.pem"},
                                            {"http.privateKey", "tls/key.pem"}});
     std::string tls = workspace.folder() + "/tls";
@@ -54,6 +56,8 @@ TEST(Tls, WithACertificateTheApiSpeaksHttpsOnly) {
     EXPECT_EQ(curlStatus("http://127.0.0.1:" + std::to_string(port) + "/healthz", certificate),
               "000")
         << "no plain HTTP";
+    EXPECT_EQ(http(healthPort, "GET", "/healthz").status, 200) << "health apart from the pool";
+    EXPECT_EQ(http(healthPort, "GET", "/v1/transfers").status, 404) << "and nothing else there";
 
     // TLS 1.2 only with forward secrecy and AEAD, chosen by the server; TLS 1.3 allowed.
     for (const char* weak : {"AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA",
