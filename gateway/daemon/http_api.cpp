@@ -447,7 +447,17 @@ void sendMetrics(const HttpApiContext& context, Call& call) {
         "\n# HELP gateway_transfers_running Transfers running now.\n"
         "# TYPE gateway_transfers_running gauge\ngateway_transfers_running " +
         std::to_string(running) +
-        "\n# HELP gateway_last_success_timestamp_seconds When each source's last successful "
+        "\n# HELP gateway_transfers_interrupted_total Transfers cut off by a stop or a crash "
+        "before the end of their input (each is queued again at the next start), by source.\n"
+        "# TYPE gateway_transfers_interrupted_total counter\n";
+    for (const auto& s : stats) {
+        if (s.state == "interrupted") {
+            text += "gateway_transfers_interrupted_total{source=\"" + label(s.source) + "\"} " +
+                    std::to_string(s.transfers) + "\n";
+        }
+    }
+    text +=
+        "# HELP gateway_last_success_timestamp_seconds When each source's last successful "
         "transfer ended.\n# TYPE gateway_last_success_timestamp_seconds gauge\n";
     for (const auto& [source, finished] : lastSuccesses(stats)) {
         text += "gateway_last_success_timestamp_seconds{source=\"" + label(source) + "\"} " +

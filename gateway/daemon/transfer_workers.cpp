@@ -78,10 +78,10 @@ int TransferWorkers::resumeUnfinished() {
         if (!transfer) return;
         ++queued;
         log.warning("source '" + source + "': " +
-                    (latest ? "transfer " + std::to_string(latest->id) + " (" + latest->state + ")"
-                            : std::string("an input with no transfer")) +
-                    " did not finish its input; queued again as transfer " +
-                    std::to_string(transfer->id));
+                    (latest ? "transfer " + std::to_string(latest->id) + " (" + latest->state +
+                                  ") did not finish its input; queued again"
+                            : "an input " + input + " waits with no transfer; queued") +
+                    " as transfer " + std::to_string(transfer->id));
     };
     for (const auto& [source, input] : runner_.waitingInputs()) {
         auto latest = store_.latestTransferOf(source, input);

@@ -84,6 +84,10 @@ TEST_P(CrashSafety, AStoppedTransferLosesAndDuplicatesNothingAfterARestart) {
         int exitCode = gateway.stop(signal);
         if (signal == SIGTERM) {
             EXPECT_EQ(exitCode, 0) << "an orderly stop";
+            EXPECT_NE(readFile(workspace.logFile())
+                          .find(" W gateway.transfer: transfer " + std::to_string(killed)),
+                      std::string::npos)
+                << "a transfer cut off by a stop is a warning";
         }
     }
 
@@ -95,6 +99,9 @@ TEST_P(CrashSafety, AStoppedTransferLosesAndDuplicatesNothingAfterARestart) {
             list = transfers(port, admin);
             return list.size() == 2 && list[0]["state"] == "succeeded";
         })) << list.dump();
+        EXPECT_NE(http(port, "GET", "/metrics")
+                      .body.find("gateway_transfers_interrupted_total{source=\"nokia\"} 1\n"),
+                  std::string::npos);
     }
     const auto& interrupted = list[1];
     EXPECT_EQ(interrupted["id"], killed);
