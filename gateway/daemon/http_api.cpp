@@ -362,6 +362,33 @@ void readFeed(const HttpApiContext& context, Call& call) {
     // part of a page, whatever the records' size.
     FeedPage page = context.store.planFeedPage(entity, after, static_cast<std::size_t>(limit),
                                                context.settings.feedPageMaxBytes);
+    std::int64_t cursor = after;
+    std::size_t left = page.entries;
+    // The next part of the page as NDJSON lines; throws PersonalDataLeak.
+    auto nextPart = [&] {
+        std::string lines;
+        auto entries = context.store.readFeed(entity, cursor, std::min<std::size_t>(left, 64));
+        for (const auto& entry : entries) {
+            lines += full ? entry.body
+                          : context.pseudonymiser.apply(nlohmann::json::parse(entry.body)).dump();
+            lines += '\n';
+        }
+        left = entries.empty() ? 0 : left - entries.size();
+        if (!entries.empty()) cursor = entries.back().seq;
+        return lines;
+    };
+    auto& log = Poco::Logger::get("gateway.feeds");
+    // The first part is made before anything is sent, so that a leak there is a clean error.
+    std::string part;
+    try {
+        part = nextPart();
+    } catch (const PersonalDataLeak& e) {
+        log.error("a read of the pseudonymised " + entity + " feed after " + std::to_string(after) +
+                  " was refused: " + e.what());
+        refuse(call, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+               "the pseudonymised view would have shown personal data; nothing was sent");
+        return;
+    }
     // Logged before anything is sent: a read that cannot be audited is not served.
     call.response.setStatus(HTTPResponse::HTTP_OK);
     audit(context.store, call,
@@ -371,31 +398,18 @@ void readFeed(const HttpApiContext& context, Call& call) {
     call.response.set("X-Record-Count", std::to_string(page.entries));
     call.response.setChunkedTransferEncoding(true);
     std::ostream& out = call.response.send();
-    std::int64_t cursor = after;
-    for (std::size_t sent = 0; sent < page.entries;) {
-        auto entries =
-            context.store.readFeed(entity, cursor, std::min<std::size_t>(page.entries - sent, 64));
-        if (entries.empty()) break;
-        for (const auto& entry : entries) {
-            if (full) {
-                out << entry.body << '\n';
-                continue;
-            }
-            try {
-                out << context.pseudonymiser.apply(nlohmann::json::parse(entry.body)).dump()
-                    << '\n';
-            } catch (const PersonalDataLeak& e) {
-                // The page is cut off mid-way, never ended as if complete: the client sees a
-                // broken response, not a short page.
-                Poco::Logger::get("gateway.feeds")
-                    .error("a read of the pseudonymised " + entity + " feed was cut off at " +
-                           std::to_string(entry.seq) + ": " + e.what());
-                static_cast<Poco::Net::HTTPServerRequestImpl&>(call.request).socket().shutdown();
-                throw;
-            }
+    out << part;
+    while (left > 0) {
+        try {
+            out << nextPart();
+        } catch (const PersonalDataLeak& e) {
+            // The page is cut off mid-way, never ended as if complete: the client sees a broken
+            // response, not a short page.
+            log.error("a read of the pseudonymised " + entity + " feed was cut off after " +
+                      std::to_string(cursor) + ": " + e.what());
+            static_cast<Poco::Net::HTTPServerRequestImpl&>(call.request).socket().shutdown();
+            throw;
         }
-        sent += entries.size();
-        cursor = entries.back().seq;
     }
 }
 

@@ -74,6 +74,11 @@ bool TransferRunner::restoreInput(const SourceSettings& source, const std::strin
     return false;
 }
 
+void TransferRunner::fileAwayFinished(const SourceSettings& source,
+                                      const TransferInfo& transfer) const {
+    fileAway(source, inputPath(transfer.id, source, transfer.input), transfer);
+}
+
 std::vector<std::pair<std::string, std::string>> TransferRunner::waitingInputs() const {
     std::vector<std::pair<std::string, std::string>> waiting;
     auto filesOf = [](const std::string& folder) {

@@ -37,6 +37,9 @@ class TransferRunner {
     /// no longer kept (deleted after archive.keepDays), and for a pull, whose input is fetched
     /// anew by every run.
     bool restoreInput(const SourceSettings& source, const std::string& input) const;
+    /// Files away the input of a finished transfer that a stop left where its transfer read it
+    /// (between the transfer's end and its filing).
+    void fileAwayFinished(const SourceSettings& source, const TransferInfo& transfer) const;
     /// The inputs of push and drop sources that wait where their transfer reads them (source,
     /// input): each was acknowledged, or claimed, and not filed away yet.
     std::vector<std::pair<std::string, std::string>> waitingInputs() const;

@@ -68,9 +68,6 @@ int TransferWorkers::claimDropped(const std::string& name) {
 
 int TransferWorkers::resumeUnfinished() {
     auto& log = Poco::Logger::get("gateway.transfer");
-    auto unfinished = [&](const std::optional<TransferInfo>& latest) {
-        return !latest || (latest->state != "queued" && latest->state != "running");
-    };
     int queued = 0;
     auto requeue = [&](const std::string& source, const std::string& input,
                        const std::optional<TransferInfo>& latest) {
@@ -85,7 +82,12 @@ int TransferWorkers::resumeUnfinished() {
     };
     for (const auto& [source, input] : runner_.waitingInputs()) {
         auto latest = store_.latestTransferOf(source, input);
-        if (unfinished(latest)) requeue(source, input, latest);
+        if (!latest || latest->state == "interrupted") {
+            requeue(source, input, latest);
+        } else if (latest->state == "succeeded" || latest->state == "failed") {
+            // Stopped between the transfer's end and its filing: filed now, not run again.
+            runner_.fileAwayFinished(*runner_.findSource(source), *latest);
+        }
     }
     for (const auto& source : runner_.sources()) {
         if (source.kind != "file" && source.kind != "pull") continue;

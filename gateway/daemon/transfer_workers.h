@@ -26,9 +26,10 @@ class TransferWorkers {
     /// by moving it into processing/, and queues a transfer of each. Returns how many.
     int claimDropped(const std::string& source);
     /// Queues again, at start, every input that waits where its transfer reads it with no
-    /// transfer queued or running over it (a push acknowledged, a drop claimed, and then cut off
-    /// by a stop or a crash), and every file or pull source whose newest transfer was cut off.
-    /// Running them again is safe: the store keeps each version once. Returns how many.
+    /// transfer, or an interrupted one, over it (a push acknowledged, a drop claimed, and then cut
+    /// off by a stop or a crash), and every file or pull source whose newest transfer was cut
+    /// off; one whose transfer ended is filed away. Running again is safe: the store keeps each
+    /// version once. Returns how many were queued.
     int resumeUnfinished();
     /// Queues a new run of a finished transfer over the same input. Empty when its input is no
     /// longer kept (or its source no longer configured).
