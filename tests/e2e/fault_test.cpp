@@ -256,6 +256,28 @@ TEST(Faults, AnUnwritableSpoolAndAFullDiskAreRefusedClearlyAndNothingIsAcknowled
     EXPECT_EQ(settled(port, admin)[0]["state"], "succeeded");
 }
 
+TEST(Faults, ADropFileClaimedButNeverQueuedIsTakenUpAtTheNextStart) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace(
+        {}, {{"http.port", std::to_string(port)},
+             {"sources", "nokia"},
+             {"source.nokia.kind", "drop"},
+             {"source.nokia.folder", "drop"},
+             {"source.nokia.mapping", std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"}});
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    // What a crash between the claim (the rename into processing/) and the queue leaves.
+    Poco::File(workspace.folder() + "/drop/processing").createDirectories();
+    std::ofstream(workspace.folder() + "/drop/processing/vienti.csv.claimed")
+        << taggedExport("D", 100);
+    RunningGateway gateway(workspace.configFile(), port);
+    auto log = settled(port, admin);
+    ASSERT_EQ(log.size(), 1u) << log.dump();
+    EXPECT_EQ(log[0]["state"], "succeeded");
+    EXPECT_EQ(log[0]["counts"]["read"], 100);
+    EXPECT_EQ(filesIn(workspace.folder() + "/drop/archive"),
+              std::vector<std::string>{"vienti.csv.claimed"});
+}
+
 /// A raw connection that sends what it is given, for clients no library would be.
 class RawClient {
   public:
