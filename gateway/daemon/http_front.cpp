@@ -78,6 +78,7 @@ HttpFront::HttpFront(const std::string& address, unsigned short port,
                      Poco::Net::HTTPRequestHandlerFactory::Ptr api,
                      Poco::Net::HTTPServerParams::Ptr params, Limits limits, HealthAnswer health)
     : acceptor_(io_, tcp::endpoint(boost::asio::ip::make_address(address), port)),
+      acceptPause_(io_),
       params_(params),
       limits_(limits),
       health_(std::move(health)),
@@ -113,22 +114,30 @@ void HttpFront::stop() {
 void HttpFront::accept() {
     acceptor_.async_accept([this](boost::system::error_code error, tcp::socket socket) {
         if (error == boost::asio::error::operation_aborted) return;
-        if (!error) {
-            auto connection = std::make_shared<Waiting>(io_, std::move(socket));
-            boost::system::error_code ignored;
-            auto peer = connection->socket.remote_endpoint(ignored);
-            connection->address = peer.address().to_string();
-            ++waiting_;
-            if (waiting_ > limits_.maxWaiting) {
-                refuse(connection, 503, "too many connections are waiting");
-            } else {
-                connection->deadline.expires_after(limits_.headTimeout);
-                connection->deadline.async_wait([this, connection](boost::system::error_code e) {
-                    if (!e && !connection->done)
-                        refuse(connection, 408, "the request head did not arrive in time");
-                });
-                watch(connection);
-            }
+        if (error) {
+            // Out of descriptors, say: try again a little later rather than spin.
+            Poco::Logger::get("gateway.http")
+                .warning("cannot accept a connection: " + error.message());
+            acceptPause_.expires_after(std::chrono::milliseconds(100));
+            acceptPause_.async_wait([this](boost::system::error_code e) {
+                if (!e) accept();
+            });
+            return;
+        }
+        auto connection = std::make_shared<Waiting>(io_, std::move(socket));
+        boost::system::error_code ignored;
+        auto peer = connection->socket.remote_endpoint(ignored);
+        connection->address = peer.address().to_string();
+        ++waiting_;
+        if (waiting_ > limits_.maxWaiting) {
+            refuse(connection, 503, "too many connections are waiting");
+        } else {
+            connection->deadline.expires_after(limits_.headTimeout);
+            connection->deadline.async_wait([this, connection](boost::system::error_code e) {
+                if (!e && !connection->done)
+                    refuse(connection, 408, "the request head did not arrive in time");
+            });
+            watch(connection);
         }
         accept();
     });

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -64,6 +65,7 @@ class HttpFront {
 
     boost::asio::io_context io_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer acceptPause_;
     Poco::Net::HTTPServerParams::Ptr params_;
     Limits limits_;
     HealthAnswer health_;
