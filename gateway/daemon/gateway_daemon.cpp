@@ -16,10 +16,16 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/Timer.h>
 #include <Poco/Util/TimerTask.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -318,6 +324,7 @@ int GatewayDaemon::serve() {
     logger().information("gatewayd " + settings_->instanceName + " started: HTTP API on " +
                          listening + ", store " + settings_->storeBackend);
     ready = true;
+    detachFromLauncher();
     waitForTerminationRequest();
 
     logger().information("stopping: no new requests; running transfers commit what they have");
@@ -332,6 +339,63 @@ int GatewayDaemon::serve() {
 
 }  // namespace gw
 
+namespace {
+
+// Set in the child of --daemon until it is ready: its stdout and stderr are the launcher's pipe.
+bool reportingToLauncher = false;
+
+/// --daemon, done here rather than by Poco, so that the command returns only once the daemon is
+/// up (exit 0) or has failed (its exit code, with the reason on stderr): until it is ready, the
+/// daemon's stdout and stderr go to the launching process through a pipe, which copies them.
+/// Returns -1 in the daemon, which goes on, and the exit code in the launcher.
+int detach() {
+    int pipe[2];
+    if (::pipe(pipe) != 0) {
+        std::cerr << "gatewayd: cannot detach: " << std::strerror(errno) << "\n";
+        return Poco::Util::Application::EXIT_OSERR;
+    }
+    pid_t child = ::fork();
+    if (child < 0) {
+        std::cerr << "gatewayd: cannot detach: " << std::strerror(errno) << "\n";
+        return Poco::Util::Application::EXIT_OSERR;
+    }
+    if (child == 0) {
+        ::close(pipe[0]);
+        ::setsid();
+        int nothing = ::open("/dev/null", O_RDWR);
+        ::dup2(nothing, STDIN_FILENO);
+        ::dup2(pipe[1], STDOUT_FILENO);
+        ::dup2(pipe[1], STDERR_FILENO);
+        ::close(nothing);
+        ::close(pipe[1]);
+        reportingToLauncher = true;
+        return -1;
+    }
+    ::close(pipe[1]);
+    char buffer[4096];
+    for (ssize_t got; (got = ::read(pipe[0], buffer, sizeof buffer)) != 0;) {
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) break;
+        std::cerr.write(buffer, got);
+    }
+    ::close(pipe[0]);
+    // The pipe closes when the daemon is ready (it goes on) or when it ends (it failed).
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) == 0) return 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : Poco::Util::Application::EXIT_SOFTWARE;
+}
+
+}  // namespace
+
+void gw::GatewayDaemon::detachFromLauncher() {
+    if (!reportingToLauncher) return;
+    int nothing = ::open("/dev/null", O_RDWR);
+    ::dup2(nothing, STDOUT_FILENO);
+    ::dup2(nothing, STDERR_FILENO);
+    ::close(nothing);
+    reportingToLauncher = false;
+}
+
 int main(int argc, char** argv) {
     // Everything the daemon writes (the store, its log, spooled exports, reasons) is for its own
     // user alone, whatever the shell that started it set.
@@ -344,9 +408,26 @@ int main(int argc, char** argv) {
     sigaddset(&hangup, SIGHUP);
     ::pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
     ::signal(SIGXFSZ, SIG_IGN);
+
+    // The configuration's path is made absolute before anything else, as the daemon's working
+    // folder may change.
+    std::vector<std::string> args(argv, argv + argc);
+    bool daemonize = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--daemon") daemonize = true;
+        bool followed = (args[i] == "--config" || args[i] == "-c") && i + 1 < args.size();
+        if (followed) args[i + 1] = Poco::Path(args[i + 1]).makeAbsolute().toString();
+        if (args[i].rfind("--config=", 0) == 0)
+            args[i] = "--config=" + Poco::Path(args[i].substr(9)).makeAbsolute().toString();
+    }
+    args.erase(std::remove(args.begin(), args.end(), "--daemon"), args.end());
+    if (daemonize) {
+        int launcher = detach();
+        if (launcher >= 0) return launcher;
+    }
     gw::GatewayDaemon daemon;
     try {
-        return daemon.run(argc, argv);
+        return daemon.run(args);
     } catch (const gw::ConfigError& e) {
         std::cerr << "gatewayd: configuration error: " << e.what() << "\n";
         return Poco::Util::Application::EXIT_CONFIG;

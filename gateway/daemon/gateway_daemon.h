@@ -15,6 +15,11 @@ namespace gw {
 /// gatewayd: loads the configuration, opens the store, runs the configured sources and serves
 /// the HTTP API until SIGTERM or SIGINT; with --run-once, runs every source once and exits.
 class GatewayDaemon : public Poco::Util::ServerApplication {
+  public:
+    /// In a daemon started with --daemon, once it is up: the launching command returns 0, and
+    /// the daemon's output goes to /dev/null from now on (its log file has it all).
+    static void detachFromLauncher();
+
   protected:
     void defineOptions(Poco::Util::OptionSet& options) override;
     void handleOption(const std::string& name, const std::string& value) override;

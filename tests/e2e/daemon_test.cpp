@@ -84,5 +84,40 @@ TEST(Daemon, ServesHealthAndTransfersAndStopsOnSigterm) {
     EXPECT_NE(readFile(workspace.logFile()).find("gatewayd stopped"), std::string::npos);
 }
 
+TEST(Daemon, WithDaemonARelativeConfigurationWorksAndTheCommandReturnsOnceItIsUp) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace({"nokia"}, {{"http.port", std::to_string(port)}});
+    const std::string pidFile = workspace.folder() + "/gatewayd.pid";
+    // As the README has it: a configuration path relative to where the command is given.
+    auto started =
+        runProcess("/bin/sh", {"-c", "cd " + workspace.folder() + " && exec " + GATEWAYD_PATH +
+                                         " --config gateway.properties --daemon"
+                                         " --pidfile=" +
+                                         pidFile});
+    ASSERT_EQ(started.exitCode, 0) << started.err;
+    // Returned only once up: it answers at once, with no waiting.
+    EXPECT_EQ(http(port, "GET", "/readyz").status, 200);
+    int pid = std::stoi(readFile(pidFile));
+    EXPECT_EQ(::kill(pid, SIGTERM), 0);
+    EXPECT_TRUE(eventually([&] { return ::kill(pid, 0) != 0; }, std::chrono::seconds(30)));
+}
+
+TEST(Daemon, ABrokenConfigurationIsANonZeroExitWithTheReasonOnStderr) {
+    GatewayWorkspace workspace({"nokia"}, {{"http.port", "99999"}});
+    for (bool daemon : {false, true}) {
+        std::vector<std::string> arguments = {"--config", workspace.configFile()};
+        if (daemon) arguments.push_back("--daemon");
+        auto failed = runProcess(GATEWAYD_PATH, arguments);
+        EXPECT_EQ(failed.exitCode, 78) << "EX_CONFIG";
+        EXPECT_NE(failed.err.find("http.port must be between 0 and 65535"), std::string::npos)
+            << failed.err;
+    }
+    auto missing =
+        runProcess(GATEWAYD_PATH, {"--config", "/nonexistent/gateway.properties", "--daemon"});
+    EXPECT_NE(missing.exitCode, 0);
+    EXPECT_NE(missing.err.find("/nonexistent/gateway.properties"), std::string::npos)
+        << missing.err;
+}
+
 }  // namespace
 }  // namespace gw::test
