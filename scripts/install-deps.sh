@@ -13,6 +13,9 @@ if [[ "${1:-}" == "--test" ]]; then
     # postgresql: the throwaway test cluster (initdb, pg_ctl) and psql; openssl and curl: the
     # HTTPS test (a certificate, a client).
     packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils postgresql openssl curl)
+    # prometheus: promtool, which checks /metrics and the alerting rules; util-linux: prlimit,
+    # for the full-disk test.
+    packages+=(prometheus util-linux)
     # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
     command -v npm >/dev/null || packages+=(npm)
     packages+=(clang-14 libclang-rt-14-dev)

@@ -24,6 +24,7 @@
 #include <map>
 
 #include "gateway/core/private_files.h"
+#include "gateway/daemon/metrics.h"
 
 namespace gw {
 namespace {
@@ -413,86 +414,8 @@ void readFeed(const HttpApiContext& context, Call& call) {
     }
 }
 
-/// The transfer log as Prometheus metrics (text format 0.0.4).
 void sendMetrics(const HttpApiContext& context, Call& call) {
-    auto stats = context.store.sourceStats();
-    std::string text =
-        "# HELP gateway_records_total Source records by municipality, source and outcome, from "
-        "the transfer log.\n# TYPE gateway_records_total counter\n";
-    auto label = [](const std::string& value) {
-        std::string escaped;
-        for (char c : value)
-            escaped += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-        return escaped;
-    };
-    std::map<std::pair<std::string, std::string>, TransferCounts> records;
-    std::int64_t queued = 0, running = 0;
-    for (const auto& s : stats) {
-        auto& counts = records[{s.municipality, s.source}];
-        counts.read += s.counts.read;
-        counts.stored += s.counts.stored;
-        counts.unchanged += s.counts.unchanged;
-        counts.rejected += s.counts.rejected;
-        if (s.state == "queued") queued += s.transfers;
-        if (s.state == "running") running += s.transfers;
-    }
-    for (const auto& [key, counts] : records) {
-        std::string labels =
-            "municipality=\"" + label(key.first) + "\",source=\"" + label(key.second) + "\",";
-        for (const auto& [outcome, n] : {std::pair<const char*, std::uint64_t>{"read", counts.read},
-                                         {"stored", counts.stored},
-                                         {"unchanged", counts.unchanged},
-                                         {"rejected", counts.rejected}}) {
-            text += "gateway_records_total{" + labels + "outcome=\"" + outcome + "\"} " +
-                    std::to_string(n) + "\n";
-        }
-    }
-    text +=
-        "# HELP gateway_transfers_total Transfers by source and state.\n"
-        "# TYPE gateway_transfers_total gauge\n";
-    for (const auto& s : stats) {
-        text += "gateway_transfers_total{source=\"" + label(s.source) + "\",state=\"" + s.state +
-                "\"} " + std::to_string(s.transfers) + "\n";
-    }
-    text +=
-        "# HELP gateway_queue_depth Transfers waiting for a worker.\n"
-        "# TYPE gateway_queue_depth gauge\ngateway_queue_depth " +
-        std::to_string(queued) +
-        "\n# HELP gateway_transfers_running Transfers running now.\n"
-        "# TYPE gateway_transfers_running gauge\ngateway_transfers_running " +
-        std::to_string(running) +
-        "\n# HELP gateway_transfers_interrupted_total Transfers cut off by a stop or a crash "
-        "before the end of their input (each is queued again at the next start), by source.\n"
-        "# TYPE gateway_transfers_interrupted_total counter\n";
-    for (const auto& s : stats) {
-        if (s.state == "interrupted") {
-            text += "gateway_transfers_interrupted_total{source=\"" + label(s.source) + "\"} " +
-                    std::to_string(s.transfers) + "\n";
-        }
-    }
-    text +=
-        "# HELP gateway_last_success_timestamp_seconds When each source's last successful "
-        "transfer ended.\n# TYPE gateway_last_success_timestamp_seconds gauge\n";
-    for (const auto& [source, finished] : lastSuccesses(stats)) {
-        text += "gateway_last_success_timestamp_seconds{source=\"" + label(source) + "\"} " +
-                std::to_string(std::chrono::system_clock::to_time_t(finished)) + "\n";
-    }
-    text +=
-        "# HELP gateway_source_consecutive_failures Transfers in a row that failed, by source "
-        "(this instance's; from 3 on the source is logged as unhealthy).\n"
-        "# TYPE gateway_source_consecutive_failures gauge\n";
-    for (const auto& [source, failures] : context.transfers.runner().consecutiveFailures()) {
-        text += "gateway_source_consecutive_failures{source=\"" + label(source) + "\"} " +
-                std::to_string(failures) + "\n";
-    }
-    text +=
-        "# HELP gateway_source_delivery_late 1 when a source with an expected delivery "
-        "interval has had no successful transfer for longer.\n"
-        "# TYPE gateway_source_delivery_late gauge\n";
-    for (const auto& [source, late] : context.scheduler.lateness()) {
-        text += "gateway_source_delivery_late{source=\"" + label(source) + "\"} " +
-                (late ? "1" : "0") + "\n";
-    }
+    std::string text = renderMetrics(context.store, context.transfers.runner(), context.scheduler);
     call.response.setStatus(HTTPResponse::HTTP_OK);
     call.response.setContentType("text/plain; version=0.0.4");
     call.response.setContentLength(static_cast<std::streamsize>(text.size()));

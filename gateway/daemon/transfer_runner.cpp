@@ -7,6 +7,7 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "gateway/core/errors.h"
@@ -143,6 +144,7 @@ TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
 TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& source,
                                      const std::string& inputName, const std::atomic<bool>* stop) {
     auto& log = Poco::Logger::get("gateway.transfer");
+    auto began = std::chrono::steady_clock::now();
     std::string path = inputPath(id, source, inputName);
     log.information("transfer " + std::to_string(id) + " of source '" + source.name +
                     "' started: " + (source.kind == "pull" ? inputName : path));
@@ -189,15 +191,26 @@ TransferInfo TransferRunner::execute(std::int64_t id, const SourceSettings& sour
     }
     if (source.kind == "pull" && info.state == "succeeded")
         store_.setWatermark(source.name, newWatermark);
-    noteOutcome(source, info);
+    noteOutcome(source, info,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
     // An interrupted one stays where it is: its next run reads it again.
     if (source.kind != "file" && info.state != "interrupted" && Poco::File(path).exists())
         fileAway(source, path, info);
     return info;
 }
 
-void TransferRunner::noteOutcome(const SourceSettings& source, const TransferInfo& transfer) {
+void TransferRunner::noteOutcome(const SourceSettings& source, const TransferInfo& transfer,
+                                 double seconds) {
     std::lock_guard<std::mutex> lock(mutex_);
+    Durations& took = durations_[source.name];
+    for (std::size_t i = 0; i < kDurationBuckets.size(); ++i) {
+        if (seconds <= kDurationBuckets[i]) {
+            ++took.counts[i];
+            break;
+        }
+    }
+    ++took.count;
+    took.sum += seconds;
     int& failures = consecutiveFailures_[source.name];
     failures = transfer.state == "failed" ? failures + 1 : 0;
     if (failures >= kUnhealthyAfter) {
@@ -205,6 +218,11 @@ void TransferRunner::noteOutcome(const SourceSettings& source, const TransferInf
             .error("source '" + source.name + "' is unhealthy: its last " +
                    std::to_string(failures) + " transfers failed");
     }
+}
+
+std::map<std::string, TransferRunner::Durations> TransferRunner::durations() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return durations_;
 }
 
 std::map<std::string, int> TransferRunner::consecutiveFailures() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -52,6 +53,15 @@ class TransferRunner {
     /// How many transfers in a row failed, by source (this instance's; reset by a success). From
     /// kUnhealthyAfter on, each failure logs the source as unhealthy at error level.
     std::map<std::string, int> consecutiveFailures() const;
+    /// The upper bounds (seconds) of the transfer-duration histogram's buckets.
+    static constexpr std::array<double, 8> kDurationBuckets = {1, 5, 15, 60, 300, 900, 3600, 14400};
+    /// How long this instance's transfers took, by source: counts per bucket (not cumulative).
+    struct Durations {
+        std::array<std::uint64_t, kDurationBuckets.size()> counts{};
+        std::uint64_t count = 0;
+        double sum = 0;
+    };
+    std::map<std::string, Durations> durations() const;
     static constexpr int kUnhealthyAfter = 3;
 
   private:
@@ -61,7 +71,7 @@ class TransferRunner {
                           const std::string& input) const;
     TransferInfo execute(std::int64_t id, const SourceSettings& source, const std::string& input,
                          const std::atomic<bool>* stop);
-    void noteOutcome(const SourceSettings& source, const TransferInfo& transfer);
+    void noteOutcome(const SourceSettings& source, const TransferInfo& transfer, double seconds);
     /// A pushed or dropped export whose transfer ended goes to archive/ or, with the reason, to
     /// failed/ (beside processing/ for a drop folder, in the spool for a push).
     void fileAway(const SourceSettings& source, const std::string& path,
@@ -74,6 +84,7 @@ class TransferRunner {
     std::map<std::string, Mapping> mappings_;  // by source name
     mutable std::mutex mutex_;
     std::map<std::string, int> consecutiveFailures_;
+    std::map<std::string, Durations> durations_;
 };
 
 }  // namespace gw

@@ -52,6 +52,20 @@ TEST(Daemon, ServesHealthAndTransfersAndStopsOnSigterm) {
     EXPECT_EQ(httpGet(port, "/v1/no/such/thing").status, 401) << "no token, nothing revealed";
     EXPECT_EQ(httpGet(port, "/v1/transfers", "not-a-token").status, 401);
 
+    // /metrics as Prometheus's own tool reads it.
+    auto metrics = httpGet(port, "/metrics");
+    ASSERT_EQ(metrics.status, 200);
+    std::ofstream(workspace.folder() + "/metrics.txt") << metrics.body;
+    auto linted = runProcess(
+        "/bin/sh", {"-c", "promtool check metrics < " + workspace.folder() + "/metrics.txt 2>&1"});
+    EXPECT_EQ(linted.exitCode, 0) << linted.out;
+    EXPECT_EQ(linted.out, "") << "no lint problem";
+    for (const char* series :
+         {"gateway_transfer_duration_seconds_count{source=\"nokia\"} 1",
+          "gateway_build_info{version=", "process_resident_memory_bytes ", "process_open_fds ",
+          "process_cpu_seconds_total ", "process_start_time_seconds "})
+        EXPECT_NE(metrics.body.find(series), std::string::npos) << series;
+
     // gatewayctl's client verbs against the running daemon.
     std::string tokenFile = workspace.folder() + "/admin-token";
     std::ofstream(tokenFile) << admin << "\n";
