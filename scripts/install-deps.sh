@@ -13,9 +13,10 @@ if [[ "${1:-}" == "--test" ]]; then
     # postgresql: the throwaway test cluster (initdb, pg_ctl) and psql; openssl and curl: the
     # HTTPS test (a certificate, a client).
     packages+=(libgtest-dev libgmock-dev clang-format libxml2-utils postgresql openssl curl)
-    # prometheus: promtool, which checks /metrics and the alerting rules; util-linux: prlimit,
-    # for the full-disk test.
-    packages+=(prometheus util-linux)
+    # prometheus: promtool, which checks /metrics and the alerting rules; util-linux: prlimit
+    # (the full-disk test) and runuser; dpkg-dev and systemd: the package's dependencies and
+    # its unit's check (systemd-analyze).
+    packages+=(prometheus util-linux dpkg-dev systemd)
     # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
     command -v npm >/dev/null || packages+=(npm)
     packages+=(clang-14 libclang-rt-14-dev)

@@ -132,7 +132,7 @@ void GatewayDaemon::handleOption(const std::string& name, const std::string& val
 
 void GatewayDaemon::initialize(Poco::Util::Application& self) {
     if (helpRequested_) return;
-    if (configFile_.empty()) configFile_ = defaultDataDirectory() + "/config/gateway.properties";
+    if (configFile_.empty()) configFile_ = defaultConfigFile();
     configFile_ = Poco::Path(configFile_).makeAbsolute().toString();
     loadConfiguration(configFile_);
     ServerApplication::initialize(self);

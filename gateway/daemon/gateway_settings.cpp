@@ -1,5 +1,10 @@
 #include "gateway/daemon/gateway_settings.h"
 
+#include <Poco/File.h>
+#include <unistd.h>
+
+#include <optional>
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Environment.h>
 #include <Poco/Path.h>
@@ -24,8 +29,32 @@ std::string required(const Poco::Util::AbstractConfiguration& config, const std:
 
 }  // namespace
 
+namespace {
+
+/// The data folder of an installed gateway: share/gateway beside the binary's bin/ folder, if
+/// it holds the schemas.
+std::optional<std::string> installedDataDirectory() {
+    char executable[4096];
+    ssize_t length = ::readlink("/proc/self/exe", executable, sizeof executable - 1);
+    if (length <= 0) return std::nullopt;
+    Poco::Path data(std::string(executable, static_cast<std::size_t>(length)));
+    data.makeParent().makeParent().pushDirectory("share").pushDirectory("gateway");
+    if (!Poco::File(data.toString() + "schemas/v1").exists()) return std::nullopt;
+    std::string folder = data.toString();
+    folder.pop_back();  // the trailing '/'
+    return folder;
+}
+
+}  // namespace
+
 std::string defaultDataDirectory() {
-    return GATEWAY_DATA_DIR;
+    static const std::string folder = installedDataDirectory().value_or(GATEWAY_DATA_DIR);
+    return folder;
+}
+
+std::string defaultConfigFile() {
+    return installedDataDirectory() ? GATEWAY_INSTALLED_CONFIG
+                                    : std::string(GATEWAY_DATA_DIR) + "/config/gateway.properties";
 }
 
 GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& config,

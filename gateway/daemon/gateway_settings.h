@@ -89,7 +89,11 @@ struct GatewaySettings {
     static GatewaySettings load(const std::string& configFile);
 };
 
-/// Where the bundled schemas/ folder lives when configuration does not say.
+/// Where the bundled schemas/ and mappings/ folders live when configuration does not say: the
+/// installed share/gateway beside the binary, or else the source tree it was built from.
 std::string defaultDataDirectory();
+/// The configuration gatewayd reads without --config: the installed one in /etc/gateway, or
+/// else the source tree's config/gateway.properties.
+std::string defaultConfigFile();
 
 }  // namespace gw
