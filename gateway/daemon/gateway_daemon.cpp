@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/json_log_formatter.h"
 #include "gateway/core/masking_channel.h"
 #include "gateway/core/private_files.h"
 #include "gateway/daemon/access_control.h"
@@ -153,9 +154,13 @@ void GatewayDaemon::setUpLogging() {
     if (!config().getBool("application.runAsDaemon", false)) {
         outputs->addChannel(Poco::AutoPtr<Poco::Channel>(new Poco::ConsoleChannel(std::cerr)));
     }
-    Poco::AutoPtr<Poco::PatternFormatter> pattern(
-        new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %q %s: %t"));
-    Poco::AutoPtr<Poco::Channel> formatted(new Poco::FormattingChannel(pattern, outputs));
+    Poco::AutoPtr<Poco::Formatter> format;
+    if (settings_->logFormat == "json") {
+        format = new JsonLogFormatter;
+    } else {
+        format = new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %q %s: %t");
+    }
+    Poco::AutoPtr<Poco::Channel> formatted(new Poco::FormattingChannel(format, outputs));
     Poco::AutoPtr<Poco::Channel> masked(new MaskingChannel(formatted));
     Poco::Logger::root().setChannel(masked);
     Poco::Logger::root().setLevel(settings_->logLevel);

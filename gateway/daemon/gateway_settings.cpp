@@ -1,15 +1,14 @@
 #include "gateway/daemon/gateway_settings.h"
 
-#include <Poco/File.h>
-#include <unistd.h>
-
-#include <optional>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Environment.h>
+#include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
+#include <unistd.h>
+
+#include <optional>
 
 #include "gateway/core/errors.h"
 
@@ -86,6 +85,9 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
                     ? resolve(configDirectory, config.getString("logging.file"))
                     : "";
     s.logLevel = config.getString("logging.level", "information");
+    s.logFormat = config.getString("logging.format", "text");
+    if (s.logFormat != "text" && s.logFormat != "json")
+        throw ConfigError("logging.format is text or json, not '" + s.logFormat + "'");
     std::string data = defaultDataDirectory();
     s.schemaDirectory =
         resolve(configDirectory, config.getString("schemas.directory", data + "/schemas/v1"));

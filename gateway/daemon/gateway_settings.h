@@ -58,6 +58,8 @@ struct GatewaySettings {
     std::uint64_t httpMinBodyBytesPerSecond = 4096;
     std::string logFile;
     std::string logLevel;
+    /// "text" (a line of text) or "json" (one JSON object per line, for log shippers).
+    std::string logFormat = "text";
     std::string schemaDirectory;
     std::string mappingSchema;
     bool linkTemporaryIdentityCodes = false;

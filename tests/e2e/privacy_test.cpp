@@ -10,7 +10,9 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "gateway/core/identity_code.h"
 #include "process.h"
 
 namespace gw::test {
@@ -223,6 +225,26 @@ TEST_F(Privacy, ExpiredInputsAndPartialUploadsAreDeletedAndEachDeletionLogged) {
               std::string::npos)
         << log;
     EXPECT_NE(log.find(".nokia-partial.csv.incoming: a partial upload"), std::string::npos);
+}
+
+TEST(Logs, JsonLinesAreOneObjectEachAndMaskedLikeTextLines) {
+    GatewayWorkspace workspace({"nokia"}, {{"logging.format", "json"}, {"logging.level", "debug"}});
+    auto run = runProcess(GATEWAYD_PATH, {"--config", workspace.configFile(), "--run-once"});
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    std::istringstream lines(readFile(workspace.logFile()));
+    std::string line;
+    int parsed = 0, masked = 0;
+    while (std::getline(lines, line)) {
+        auto object = nlohmann::json::parse(line);
+        EXPECT_TRUE(object.contains("time") && object.contains("level") &&
+                    object.contains("logger"))
+            << line;
+        ++parsed;
+        masked += object["message"].get<std::string>().find("****") != std::string::npos;
+        EXPECT_FALSE(holdsIdentityCode(object["message"].get<std::string>())) << line;
+    }
+    EXPECT_GT(parsed, 10);
+    EXPECT_GT(masked, 0) << "the sample's bad identity codes are quoted, masked";
 }
 
 }  // namespace
