@@ -17,6 +17,8 @@ if [[ "${1:-}" == "--test" ]]; then
     # (the full-disk test) and runuser; dpkg-dev and systemd: the package's dependencies and
     # its unit's check (systemd-analyze).
     packages+=(prometheus util-linux dpkg-dev systemd)
+    # python3-yaml: the OpenAPI description as JSON, which the end-to-end tests check answers by.
+    packages+=(python3-yaml)
     # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
     command -v npm >/dev/null || packages+=(npm)
     packages+=(clang-14 libclang-rt-14-dev)

@@ -9,15 +9,116 @@
 #include <Poco/Path.h>
 #include <Poco/PipeStream.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/TemporaryFile.h>
+#include <Poco/URI.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 namespace gw::test {
+namespace {
+
+/// docs/api/openapi.yaml, as JSON.
+const nlohmann::json& apiDescription() {
+    static const nlohmann::json api = nlohmann::json::parse(readFile(GATEWAY_OPENAPI_JSON));
+    return api;
+}
+
+/// Where `value` departs from an OpenAPI schema: a wrong type, a missing required field, a value
+/// outside its enum, or a field the schema does not name.
+void departures(const nlohmann::json& value, const nlohmann::json& schema, const std::string& at,
+                std::vector<std::string>& found) {
+    if (schema.contains("$ref")) {
+        std::string ref = schema["$ref"].get<std::string>();  // "#/components/schemas/X"
+        departures(value, apiDescription()[nlohmann::json::json_pointer(ref.substr(1))], at, found);
+        return;
+    }
+    std::string type = schema.value("type", "");
+    bool fits = type.empty() || (type == "object" && value.is_object()) ||
+                (type == "array" && value.is_array()) || (type == "string" && value.is_string()) ||
+                (type == "integer" && value.is_number_integer()) ||
+                (type == "number" && value.is_number()) ||
+                (type == "boolean" && value.is_boolean());
+    if (!fits) {
+        found.push_back(at + ": " + value.dump().substr(0, 80) + " is not " + type);
+        return;
+    }
+    if (schema.contains("enum") &&
+        std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end())
+        found.push_back(at + ": " + value.dump() + " is outside its enum");
+    if (value.is_object() && schema.contains("properties")) {
+        for (const auto& name : schema.value("required", nlohmann::json::array())) {
+            if (!value.contains(name.get<std::string>()))
+                found.push_back(at + ": no " + name.get<std::string>());
+        }
+        for (const auto& [name, field] : value.items()) {
+            if (schema["properties"].contains(name)) {
+                departures(field, schema["properties"][name], at + "/" + name, found);
+            } else {
+                found.push_back(at + "/" + name + ": not in the description");
+            }
+        }
+    }
+    if (value.is_array() && schema.contains("items")) {
+        for (std::size_t i = 0; i < value.size(); ++i)
+            departures(value[i], schema["items"], at + "/" + std::to_string(i), found);
+    }
+}
+
+/// Checks an answer against the description of its path, method and status: an undocumented
+/// status, or a JSON body that departs from the documented schema, fails the running test.
+/// Paths the description does not have (probes of what does not exist) are not checked.
+void checkAgainstDescription(const std::string& method, const std::string& target,
+                             const HttpReply& reply) {
+    std::string path = target.substr(0, target.find('?'));
+    std::vector<std::string> segments;
+    Poco::URI(path).getPathSegments(segments);
+    for (const auto& [pattern, operations] : apiDescription()["paths"].items()) {
+        std::vector<std::string> parts;
+        Poco::URI(pattern).getPathSegments(parts);
+        bool matches = parts.size() == segments.size();
+        for (std::size_t i = 0; matches && i < parts.size(); ++i)
+            matches = parts[i].front() == '{' || parts[i] == segments[i];
+        std::string verb = Poco::toLower(method);
+        if (!matches || !operations.contains(verb)) continue;
+        const auto& responses = operations[verb]["responses"];
+        std::string status = std::to_string(reply.status);
+        if (!responses.contains(status)) {
+            ADD_FAILURE() << method << " " << pattern << " answered " << status
+                          << ", which the description does not have: " << reply.body;
+            return;
+        }
+        nlohmann::json response = responses[status];
+        if (response.contains("$ref")) {
+            std::string ref = response["$ref"].get<std::string>();
+            response = apiDescription()[nlohmann::json::json_pointer(ref.substr(1))];
+        }
+        auto type = reply.headers.find("Content-Type");
+        bool json = type != reply.headers.end() && type->second.rfind("application/json", 0) == 0;
+        if (!json) return;
+        const auto& schema = response.value("content", nlohmann::json::object())
+                                 .value("application/json", nlohmann::json::object())
+                                 .value("schema", nlohmann::json());
+        if (schema.is_null()) {
+            ADD_FAILURE() << method << " " << pattern << " " << status
+                          << " answered JSON that the description does not describe";
+            return;
+        }
+        std::vector<std::string> found;
+        departures(nlohmann::json::parse(reply.body), schema, "", found);
+        for (const auto& departure : found)
+            ADD_FAILURE() << method << " " << pattern << " " << status << ": " << departure;
+        return;
+    }
+}
+
+}  // namespace
 
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& arguments) {
     Poco::Pipe outPipe, errPipe;
@@ -156,6 +257,7 @@ HttpReply http(unsigned short port, const std::string& method, const std::string
     reply.status = static_cast<int>(response.getStatus());
     for (const auto& [name, value] : response) reply.headers[name] = value;
     Poco::StreamCopier::copyToString(in, reply.body);
+    checkAgainstDescription(method, path, reply);
     return reply;
 }
 
@@ -180,6 +282,8 @@ HttpReply push(unsigned short port, const std::string& path, const std::string& 
     std::istream& in = session.receiveResponse(response);
     reply.status = static_cast<int>(response.getStatus());
     Poco::StreamCopier::copyToString(in, reply.body);
+    for (const auto& [name, value] : response) reply.headers[name] = value;
+    checkAgainstDescription("POST", path, reply);
     return reply;
 }
 

@@ -57,7 +57,7 @@ TEST(Tls, WithACertificateTheApiSpeaksHttpsOnly) {
               "000")
         << "no plain HTTP";
     EXPECT_EQ(http(healthPort, "GET", "/healthz").status, 200) << "health apart from the pool";
-    EXPECT_EQ(http(healthPort, "GET", "/v1/transfers").status, 404) << "and nothing else there";
+    EXPECT_EQ(http(healthPort, "GET", "/v1/not-here").status, 404) << "and nothing else there";
 
     // TLS 1.2 only with forward secrecy and AEAD, chosen by the server; TLS 1.3 allowed.
     for (const char* weak : {"AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA",
