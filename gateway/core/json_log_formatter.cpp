@@ -9,27 +9,9 @@
 namespace gw {
 namespace {
 
-const char* levelName(Poco::Message::Priority priority) {
-    switch (priority) {
-        case Poco::Message::PRIO_FATAL:
-            return "fatal";
-        case Poco::Message::PRIO_CRITICAL:
-            return "critical";
-        case Poco::Message::PRIO_ERROR:
-            return "error";
-        case Poco::Message::PRIO_WARNING:
-            return "warning";
-        case Poco::Message::PRIO_NOTICE:
-            return "notice";
-        case Poco::Message::PRIO_INFORMATION:
-            return "information";
-        case Poco::Message::PRIO_DEBUG:
-            return "debug";
-        case Poco::Message::PRIO_TRACE:
-            return "trace";
-    }
-    return "information";
-}
+// Poco's priorities run from PRIO_FATAL (1) to PRIO_TRACE (8).
+constexpr const char* kLevelNames[] = {"",       "fatal",       "critical", "error", "warning",
+                                       "notice", "information", "debug",    "trace"};
 
 }  // namespace
 
@@ -37,7 +19,7 @@ void JsonLogFormatter::format(const Poco::Message& message, std::string& text) {
     nlohmann::json line = {
         {"time", Poco::DateTimeFormatter::format(message.getTime(),
                                                  Poco::DateTimeFormat::ISO8601_FRAC_FORMAT)},
-        {"level", levelName(message.getPriority())},
+        {"level", kLevelNames[message.getPriority()]},
         {"logger", message.getSource()},
         {"message", message.getText()},
         {"pid", message.getPid()},

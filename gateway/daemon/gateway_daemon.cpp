@@ -346,16 +346,18 @@ int GatewayDaemon::serve() {
 
 namespace {
 
-// Set in the child of --daemon until it is ready: its stdout and stderr are the launcher's pipe.
-bool reportingToLauncher = false;
+// In the child of --daemon until it is ready: where it says it is (-1 otherwise). Its stdout and
+// stderr are the launcher's output pipe until then.
+int readyPipe = -1;
 
 /// --daemon, done here rather than by Poco, so that the command returns only once the daemon is
 /// up (exit 0) or has failed (its exit code, with the reason on stderr): until it is ready, the
-/// daemon's stdout and stderr go to the launching process through a pipe, which copies them.
-/// Returns -1 in the daemon, which goes on, and the exit code in the launcher.
+/// daemon's stdout and stderr go to the launching process through a pipe, which copies them, and
+/// a second pipe carries the word that it is ready. Returns -1 in the daemon, which goes on, and
+/// the exit code in the launcher.
 int detach() {
-    int pipe[2];
-    if (::pipe(pipe) != 0) {
+    int output[2], ready[2];
+    if (::pipe(output) != 0 || ::pipe(ready) != 0) {
         std::cerr << "gatewayd: cannot detach: " << std::strerror(errno) << "\n";
         return Poco::Util::Application::EXIT_OSERR;
     }
@@ -365,40 +367,52 @@ int detach() {
         return Poco::Util::Application::EXIT_OSERR;
     }
     if (child == 0) {
-        ::close(pipe[0]);
+        ::close(output[0]);
+        ::close(ready[0]);
         ::setsid();
         int nothing = ::open("/dev/null", O_RDWR);
         ::dup2(nothing, STDIN_FILENO);
-        ::dup2(pipe[1], STDOUT_FILENO);
-        ::dup2(pipe[1], STDERR_FILENO);
+        ::dup2(output[1], STDOUT_FILENO);
+        ::dup2(output[1], STDERR_FILENO);
         ::close(nothing);
-        ::close(pipe[1]);
-        reportingToLauncher = true;
+        ::close(output[1]);
+        readyPipe = ready[1];
         return -1;
     }
-    ::close(pipe[1]);
+    ::close(output[1]);
+    ::close(ready[1]);
     char buffer[4096];
-    for (ssize_t got; (got = ::read(pipe[0], buffer, sizeof buffer)) != 0;) {
+    for (ssize_t got; (got = ::read(output[0], buffer, sizeof buffer)) != 0;) {
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) break;
         std::cerr.write(buffer, got);
     }
-    ::close(pipe[0]);
-    // The pipe closes when the daemon is ready (it goes on) or when it ends (it failed).
+    ::close(output[0]);
+    char word = 0;
+    ssize_t said;
+    do {
+        said = ::read(ready[0], &word, 1);
+    } while (said < 0 && errno == EINTR);
+    ::close(ready[0]);
+    if (said == 1) return 0;  // up and running on its own
     int status = 0;
-    if (::waitpid(child, &status, WNOHANG) == 0) return 0;
+    ::waitpid(child, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : Poco::Util::Application::EXIT_SOFTWARE;
 }
 
 }  // namespace
 
 void gw::GatewayDaemon::detachFromLauncher() {
-    if (!reportingToLauncher) return;
+    if (readyPipe < 0) return;
     int nothing = ::open("/dev/null", O_RDWR);
     ::dup2(nothing, STDOUT_FILENO);
     ::dup2(nothing, STDERR_FILENO);
     ::close(nothing);
-    reportingToLauncher = false;
+    char word = 'R';
+    ssize_t said = ::write(readyPipe, &word, 1);
+    (void)said;
+    ::close(readyPipe);
+    readyPipe = -1;
 }
 
 int main(int argc, char** argv) {

@@ -208,55 +208,48 @@ TEST(RuleSet, EveryRuleHasADistinctIdAndADescription) {
     }
 }
 
-// Every coded property of the schemas names its code set ("x-codeSet"), and its enum holds
-// exactly the codes of that set's data file.
-void checkCodedProperties(const nlohmann::json& node, const std::string& where, int& found) {
-    if (node.is_object()) {
-        if (node.contains("x-codeSet")) {
-            ++found;
-            CodeSet set = CodeSet::load(kSchemas + "/codes", node["x-codeSet"].get<std::string>());
-            std::vector<std::string> codes;
-            for (const auto& code : set.codes()) codes.push_back(code.code);
-            EXPECT_EQ(node.at("enum").get<std::vector<std::string>>(), codes) << where;
-        }
-        for (const auto& [key, value] : node.items())
-            checkCodedProperties(value, where + "/" + key, found);
-    } else if (node.is_array()) {
-        for (const auto& value : node) checkCodedProperties(value, where, found);
-    }
+// Calls `visit` with every object of every regional schema file, and where it is.
+void forEveryNodeOfTheSchemas(
+    const std::function<void(const nlohmann::json& node, const std::string& where)>& visit) {
+    std::function<void(const nlohmann::json&, const std::string&)> walk =
+        [&](const nlohmann::json& node, const std::string& where) {
+            if (node.is_object()) {
+                visit(node, where);
+                for (const auto& [key, value] : node.items()) walk(value, where + "/" + key);
+            } else if (node.is_array()) {
+                for (const auto& value : node) walk(value, where);
+            }
+        };
+    for (const char* file :
+         {"common", "client", "service-episode", "work-placement", "client-plan", "feedback"})
+        walk(readJsonFile(kSchemas + "/" + file + ".schema.json"), file);
 }
 
+// Every coded property of the schemas names its code set ("x-codeSet"), and its enum holds
+// exactly the codes of that set's data file.
 TEST(RegionalSchema, CodedFieldsAgreeWithTheCodeSetFiles) {
     int found = 0;
-    for (const char* file :
-         {"common", "client", "service-episode", "work-placement", "client-plan", "feedback"}) {
-        checkCodedProperties(readJsonFile(kSchemas + "/" + file + ".schema.json"), file, found);
-    }
+    forEveryNodeOfTheSchemas([&](const nlohmann::json& node, const std::string& where) {
+        if (!node.contains("x-codeSet")) return;
+        ++found;
+        CodeSet set = CodeSet::load(kSchemas + "/codes", node["x-codeSet"].get<std::string>());
+        std::vector<std::string> codes;
+        for (const auto& code : set.codes()) codes.push_back(code.code);
+        EXPECT_EQ(node.at("enum").get<std::vector<std::string>>(), codes) << where;
+    });
     EXPECT_GE(found, 8);
 }
 
 // Every string the schemas allow has a bounded length, so that no record, and no page of a feed,
 // can grow without bound.
-void checkStringsAreBounded(const nlohmann::json& node, const std::string& where, int& found) {
-    if (node.is_object()) {
-        auto type = node.find("type");  // also a property's name ("producer.type")
-        if (type != node.end() && *type == "string") {
-            ++found;
-            EXPECT_TRUE(node.contains("maxLength")) << where;
-        }
-        for (const auto& [key, value] : node.items())
-            checkStringsAreBounded(value, where + "/" + key, found);
-    } else if (node.is_array()) {
-        for (const auto& value : node) checkStringsAreBounded(value, where, found);
-    }
-}
-
 TEST(RegionalSchema, EveryStringHasAMaximumLength) {
     int found = 0;
-    for (const char* file :
-         {"common", "client", "service-episode", "work-placement", "client-plan", "feedback"}) {
-        checkStringsAreBounded(readJsonFile(kSchemas + "/" + file + ".schema.json"), file, found);
-    }
+    forEveryNodeOfTheSchemas([&](const nlohmann::json& node, const std::string& where) {
+        auto type = node.find("type");  // also a property's name ("producer.type")
+        if (type == node.end() || *type != "string") return;
+        ++found;
+        EXPECT_TRUE(node.contains("maxLength")) << where;
+    });
     EXPECT_GE(found, 20);
 }
 
