@@ -357,12 +357,8 @@ int readyPipe = -1;
 /// the exit code in the launcher.
 int detach() {
     int output[2], ready[2];
-    if (::pipe(output) != 0 || ::pipe(ready) != 0) {
-        std::cerr << "gatewayd: cannot detach: " << std::strerror(errno) << "\n";
-        return Poco::Util::Application::EXIT_OSERR;
-    }
-    pid_t child = ::fork();
-    if (child < 0) {
+    pid_t child = -1;
+    if (::pipe(output) != 0 || ::pipe(ready) != 0 || (child = ::fork()) < 0) {
         std::cerr << "gatewayd: cannot detach: " << std::strerror(errno) << "\n";
         return Poco::Util::Application::EXIT_OSERR;
     }

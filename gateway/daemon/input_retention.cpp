@@ -1,26 +1,22 @@
 #include "gateway/daemon/input_retention.h"
 
-#include <Poco/DirectoryIterator.h>
-#include <Poco/File.h>
 #include <Poco/Logger.h>
+#include <Poco/Path.h>
 #include <Poco/String.h>
 
 #include <vector>
 
+#include "gateway/core/folder_files.h"
+
 namespace gw {
 namespace {
 
-/// The files of `folder` for which `pick` holds; none when the folder does not exist.
+/// The files of `folder` for which `pick` holds.
 template <typename Pick>
 std::vector<Poco::File> filesOf(const std::string& folder, Pick pick) {
     std::vector<Poco::File> files;
-    if (!Poco::File(folder).exists() || !Poco::File(folder).isDirectory()) return files;
-    for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
-        try {
-            if (it->isFile() && pick(it.name(), *it)) files.push_back(*it);
-        } catch (const Poco::FileNotFoundException&) {
-            // gone since the folder was listed
-        }
+    for (auto& file : regularFilesIn(folder)) {
+        if (pick(Poco::Path(file.path()).getFileName(), file)) files.push_back(file);
     }
     return files;
 }

@@ -1,6 +1,5 @@
 #include "gateway/daemon/transfer_runner.h"
 
-#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
@@ -11,6 +10,7 @@
 #include <fstream>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/folder_files.h"
 #include "gateway/core/identity_code.h"
 #include "gateway/core/private_files.h"
 #include "gateway/daemon/http_puller.h"
@@ -82,15 +82,12 @@ void TransferRunner::fileAwayFinished(const SourceSettings& source,
 
 std::vector<std::pair<std::string, std::string>> TransferRunner::waitingInputs() const {
     std::vector<std::pair<std::string, std::string>> waiting;
+    // Hidden files are partial uploads, never inputs.
     auto filesOf = [](const std::string& folder) {
         std::vector<std::string> names;
-        if (!Poco::File(folder).exists() || !Poco::File(folder).isDirectory()) return names;
-        for (Poco::DirectoryIterator it(folder), end; it != end; ++it) {
-            try {
-                if (it.name().front() != '.' && it->isFile()) names.push_back(it.name());
-            } catch (const Poco::FileNotFoundException&) {
-                // gone since the folder was listed
-            }
+        for (const auto& file : regularFilesIn(folder)) {
+            std::string name = Poco::Path(file.path()).getFileName();
+            if (name.front() != '.') names.push_back(name);
         }
         return names;
     };

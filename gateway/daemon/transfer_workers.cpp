@@ -1,9 +1,9 @@
 #include "gateway/daemon/transfer_workers.h"
 
-#include <Poco/DirectoryIterator.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
+#include <Poco/Path.h>
 #include <Poco/String.h>
 #include <Poco/UUIDGenerator.h>
 
@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "gateway/core/folder_files.h"
 #include "gateway/core/private_files.h"
 
 namespace gw {
@@ -40,24 +41,17 @@ int TransferWorkers::claimDropped(const std::string& name) {
     if (!source || source->kind != "drop") return 0;
     createPrivateFolders(source->folder + "/processing");
     int claimed = 0;
-    for (Poco::DirectoryIterator it(source->folder), end; it != end; ++it) {
-        const std::string file = it.name();
+    // A file listed may be gone by now (claimed by another instance): it is left out, and the
+    // rest of the folder is still looked at.
+    for (const auto& listed : regularFilesIn(source->folder)) {
+        const std::string path = listed.path(), file = Poco::Path(path).getFileName();
         if (file.front() == '.' || Poco::endsWith(file, std::string(".done"))) continue;
-        Poco::File marker(it.path().toString() + ".done");
+        Poco::File marker(path + ".done");
         if (!marker.exists()) continue;  // still being written
-        // An entry listed may be gone by now (claimed by another instance): it is skipped, and
-        // the rest of the folder is still looked at.
-        bool regularFile = false;
-        try {
-            regularFile = it->isFile();
-        } catch (const Poco::FileNotFoundException&) {
-        }
-        if (!regularFile) continue;
         std::string input =
             file + "." + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
         // The rename is the claim: of two instances looking at one folder, one wins.
-        if (::rename(it.path().toString().c_str(),
-                     (source->folder + "/processing/" + input).c_str()) != 0)
+        if (::rename(path.c_str(), (source->folder + "/processing/" + input).c_str()) != 0)
             continue;
         marker.remove();
         queue(source->name, input);
