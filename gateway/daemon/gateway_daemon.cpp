@@ -256,6 +256,13 @@ int GatewayDaemon::runOnce() {
 }
 
 int GatewayDaemon::serve() {
+    // The stop signals are for waitForTerminationRequest() alone: blocked here, before any
+    // thread of the daemon starts, so that every thread inherits the block and one that arrives
+    // before the main thread waits stays pending instead of ending the process mid-transfer.
+    sigset_t stops;
+    sigemptyset(&stops);
+    for (int signal : {SIGINT, SIGQUIT, SIGTERM}) sigaddset(&stops, signal);
+    ::pthread_sigmask(SIG_BLOCK, &stops, nullptr);
     auto store = openRecoveredStore();
     TransferRunner runner(*settings_, *store, *keys_);
     adoptRegionalKey(*store, runner);
