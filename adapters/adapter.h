@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/core/source_record.h"
+#include "gateway/model/source_record.h"
 
 namespace gw {
 

@@ -125,9 +125,10 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
     bool invalid = false;
     std::string_view text = decoder_.decode(segment, invalid);
     if (invalid) {
-        record_.error =
-            ReadError{"read.encoding", "line " + std::to_string(line_) +
-                                           " holds bytes that are not valid " + options_.encoding};
+        record_.error = Fault{"read.encoding",
+                              {},
+                              "line " + std::to_string(line_) + " holds bytes that are not valid " +
+                                  options_.encoding};
     }
     if (endsLine && parser_.pstate == kRowNotBegun && splitPlainLine(text)) {
         ++line_;
@@ -150,7 +151,7 @@ void CsvAdapter::parseSegment(std::string_view segment, bool endsLine) {
         skipToLineEnd_ = !endsLine;
     } else if (bytes_ + parser_.entry_pos > options_.maxRecordBytes) {
         // A row still growing past the limit: drop it now rather than buffer all of it.
-        ReadError error = tooLarge();
+        Fault error = tooLarge();
         failRow(error.rule.c_str(), error.message);
         skipToLineEnd_ = !endsLine;
     }
@@ -210,9 +211,10 @@ void CsvAdapter::endRow() {
 
     auto& fields = record_.fields;
     if (count > options_.maxColumns && !record_.error) {
-        record_.error = ReadError{"read.too-many-columns",
-                                  "the row has " + std::to_string(count) + " columns; at most " +
-                                      std::to_string(options_.maxColumns) + " are read"};
+        record_.error = Fault{"read.too-many-columns",
+                              {},
+                              "the row has " + std::to_string(count) + " columns; at most " +
+                                  std::to_string(options_.maxColumns) + " are read"};
     }
     if (!header_) {
         if (record_.error) {
@@ -236,9 +238,10 @@ void CsvAdapter::endRow() {
         }
     }
     if (!record_.error && count != header.size()) {
-        record_.error = ReadError{"read.field-count", "expected " + std::to_string(header.size()) +
-                                                          " fields as in the header, found " +
-                                                          std::to_string(count)};
+        record_.error = Fault{"read.field-count",
+                              {},
+                              "expected " + std::to_string(header.size()) +
+                                  " fields as in the header, found " + std::to_string(count)};
     }
     record_.position = {inputName_, line, ++recordCount_};
     if (!(*handler_)(record_)) stopped_ = true;
@@ -246,19 +249,20 @@ void CsvAdapter::endRow() {
 }
 
 void CsvAdapter::failRow(const char* rule, const std::string& message) {
-    record_.error = ReadError{rule, message};
+    record_.error = Fault{rule, {}, message};
     endRow();
     resetParser();
 }
 
-ReadError CsvAdapter::tooLarge() const {
+Fault CsvAdapter::tooLarge() const {
     return {"read.record-too-large",
+            {},
             "the row is longer than " + std::to_string(options_.maxRecordBytes) + " bytes"};
 }
 
 void CsvAdapter::finishInput() {
     if (decoder_.endsInsideSequence() && !record_.error) {
-        record_.error = ReadError{"read.encoding", "the input ends inside a multi-byte character"};
+        record_.error = Fault{"read.encoding", {}, "the input ends inside a multi-byte character"};
     }
     if (csv_fini(&parser_, &onField, &onRowEnd, this) != 0) {
         failRow("read.syntax",

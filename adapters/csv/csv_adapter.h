@@ -49,7 +49,7 @@ class CsvAdapter : public Adapter {
     void addField(const char* text, std::size_t length);
     void endRow();
     void failRow(const char* rule, const std::string& message);
-    ReadError tooLarge() const;
+    Fault tooLarge() const;
     static void onField(void* data, std::size_t length, void* self);
     static void onRowEnd(int terminator, void* self);
 

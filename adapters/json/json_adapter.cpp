@@ -67,7 +67,7 @@ class RecordCollector {
     bool failLine(const char* rule, const std::string& message) {
         records_ = recordsBeforeLine_;
         beginRecord();
-        record_.error = ReadError{rule, message};
+        record_.error = Fault{rule, {}, message};
         finishRecord();
         return deliver();
     }
@@ -174,7 +174,7 @@ class RecordCollector {
         if (atRecordSlot()) {
             beginRecord();
             record_.error =
-                ReadError{"read.not-an-object", "the record is a single value, not an object"};
+                Fault{"read.not-an-object", {}, "the record is a single value, not an object"};
             return finishRecord();
         }
         return true;
@@ -253,9 +253,10 @@ class RecordCollector {
                             (counter_ && counter_->Tell() - recordStart_ > options_.maxRecordBytes);
             if (tooLarge) {
                 count_ = 0;
-                record_.error = ReadError{"read.record-too-large",
-                                          "the record is longer than " +
-                                              std::to_string(options_.maxRecordBytes) + " bytes"};
+                record_.error = Fault{"read.record-too-large",
+                                      {},
+                                      "the record is longer than " +
+                                          std::to_string(options_.maxRecordBytes) + " bytes"};
             } else {
                 // Reuse the buffers of the last record's fields: no allocation once warmed up.
                 if (count_ == record_.fields.size()) record_.fields.emplace_back();

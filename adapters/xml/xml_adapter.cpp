@@ -313,8 +313,9 @@ void XmlAdapter::read(const RecordHandler& handler) {
         record.position = {inputName_, static_cast<std::uint64_t>(xmlGetLineNo(node)), ++records};
         if (xmlTextReaderByteConsumed(reader.get()) - start >
             static_cast<long>(options_.maxRecordBytes)) {
-            record.error = ReadError{
+            record.error = Fault{
                 "read.record-too-large",
+                {},
                 "the record is longer than " + std::to_string(options_.maxRecordBytes) + " bytes"};
         } else if (fields.empty()) {
             for (xmlAttrPtr attribute = node->properties; attribute; attribute = attribute->next) {
@@ -347,8 +348,10 @@ void XmlAdapter::read(const RecordHandler& handler) {
                 }
                 xmlXPathObjectPtr result = xmlXPathCompiledEval(fields[i].get(), xpath.get());
                 if (!result) {
-                    record.error = ReadError{"read.xpath", "field '" + options_.fields[i].first +
-                                                               "' cannot be evaluated"};
+                    record.error =
+                        Fault{"read.xpath",
+                              {},
+                              "field '" + options_.fields[i].first + "' cannot be evaluated"};
                     break;
                 }
                 xmlChar* value = xmlXPathCastToString(result);

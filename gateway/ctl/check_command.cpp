@@ -8,8 +8,8 @@
 #include <set>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/schema_validator.h"
 #include "gateway/pipeline/pipeline.h"
-#include "gateway/validation/schema_validator.h"
 
 namespace gw {
 namespace {

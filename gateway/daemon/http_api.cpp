@@ -338,9 +338,11 @@ void sendRejectionReport(Store& store, Call& call) {
     for (std::int64_t after = 0;;) {
         auto page = store.listRejects(transfer->id, after, 1000);
         for (const auto& r : page) {
-            out << csvField(r.input) << ';' << (r.line != 0 ? std::to_string(r.line) : "") << ';'
-                << r.record << ';' << csvField(r.stage) << ';' << csvField(r.rule) << ';'
-                << csvField(r.field) << ';' << csvField(r.message) << "\r\n";
+            const Rejection& why = r.rejection;
+            const SourcePosition& at = why.position;
+            out << csvField(at.input) << ';' << (at.line != 0 ? std::to_string(at.line) : "") << ';'
+                << at.record << ';' << csvField(stageName(why.stage)) << ';' << csvField(why.rule)
+                << ';' << csvField(why.field) << ';' << csvField(why.message) << "\r\n";
             after = r.id;
         }
         if (page.size() < 1000) break;

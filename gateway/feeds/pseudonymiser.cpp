@@ -4,7 +4,7 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/core/identity_code.h"
-#include "gateway/validation/schema_validator.h"
+#include "gateway/core/schema_validator.h"
 
 namespace gw {
 namespace {

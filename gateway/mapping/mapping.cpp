@@ -9,7 +9,7 @@
 #include "adapters/json/chunked_source.h"
 #include "gateway/core/errors.h"
 #include "gateway/core/identity_code.h"
-#include "gateway/validation/schema_validator.h"
+#include "gateway/core/schema_validator.h"
 
 namespace gw {
 namespace {
@@ -310,7 +310,7 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
                                               : "'" + maskIdentityCodesIn(source) + "'";
             return Fault{failure->rule, where,
                          "column '" + where + "' value " + shown + " for '" + rule.target +
-                             "': " + failure->reason};
+                             "': " + failure->message};
         }
     }
     if (value.is_string() && value.get_ref<const std::string&>().empty()) return std::nullopt;

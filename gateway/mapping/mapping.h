@@ -7,20 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "gateway/core/fault.h"
-#include "gateway/core/source_record.h"
 #include "gateway/mapping/code_table.h"
 #include "gateway/mapping/transforms.h"
+#include "gateway/model/fault.h"
+#include "gateway/model/regional_record.h"
+#include "gateway/model/source_record.h"
 
 namespace gw {
-
-/// A record in the regional schema, as a mapping made it, before provenance is added.
-struct RegionalRecord {
-    std::string entity;          ///< e.g. "service_episode"
-    std::string sourceRecordId;  ///< the source system's own id, part of the store key
-    nlohmann::json body;
-    std::string text = {};  ///< the body as stored: set by the pipeline once the record is complete
-};
 
 /// What one source record became: its regional records, or the fault that stopped it.
 struct MappingResult {

@@ -13,7 +13,7 @@ namespace {
 
 class Trim : public Transform {
   public:
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         value = Poco::trim(value.get<std::string>());
         return std::nullopt;
     }
@@ -22,7 +22,7 @@ class Trim : public Transform {
 class ChangeCase : public Transform {
   public:
     explicit ChangeCase(bool upper) : upper_(upper) {}
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         value = upper_ ? Poco::toUpper(text) : Poco::toLower(text);
         return std::nullopt;
@@ -43,15 +43,15 @@ class ParseDate : public Transform {
         }
     }
 
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         int day = 0, month = 0, year = 0;
         bool parsed = format_ == "d.m.yyyy"     ? parseFinnish(text, day, month, year)
                       : format_ == "yyyy-mm-dd" ? parseIso(text, day, month, year)
                                                 : parseCompact(text, day, month, year);
-        if (!parsed) return TransformFailure{"map.date", "not a date of the form " + format_};
+        if (!parsed) return Fault{"map.date", {}, "not a date of the form " + format_};
         if (!isRealDate(year, month, day))
-            return TransformFailure{"map.date", "no such day in the calendar"};
+            return Fault{"map.date", {}, "no such day in the calendar"};
         value = isoDate(year, month, day);
         return std::nullopt;
     }
@@ -100,7 +100,7 @@ class ParseDate : public Transform {
 /// A number written with a decimal comma (12,5) or point (12.5).
 class ToDecimal : public Transform {
   public:
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         std::string text = value.get<std::string>();
         std::replace(text.begin(), text.end(), ',', '.');
         std::size_t used = 0;
@@ -112,7 +112,7 @@ class ToDecimal : public Transform {
         }
         bool plain = text.find_first_not_of("0123456789.-") == std::string::npos;
         if (used == 0 || used != text.size() || !plain)
-            return TransformFailure{"map.decimal", "not a decimal number"};
+            return Fault{"map.decimal", {}, "not a decimal number"};
         value = number;
         return std::nullopt;
     }
@@ -123,7 +123,7 @@ class ToDecimal : public Transform {
 /// is the rule set's to say, after mapping.
 class NormaliseIdentityCode : public Transform {
   public:
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         std::string text;
         for (char c : value.get_ref<const std::string&>()) {
             if (c != ' ' && c != '\t')
@@ -147,7 +147,7 @@ class SplitPart : public Transform {
         index_ = spec["index"].get<std::size_t>();
     }
 
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         const std::string text = value.get<std::string>();
         std::size_t start = 0;
         for (std::size_t part = 0; part < index_; ++part) {
@@ -170,7 +170,7 @@ class SplitPart : public Transform {
 
 class ToInteger : public Transform {
   public:
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         long long number = 0;
         std::size_t used = 0;
@@ -179,8 +179,7 @@ class ToInteger : public Transform {
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used == 0 || used != text.size())
-            return TransformFailure{"map.integer", "not a whole number"};
+        if (used == 0 || used != text.size()) return Fault{"map.integer", {}, "not a whole number"};
         value = number;
         return std::nullopt;
     }
@@ -191,8 +190,7 @@ class Lookup : public Transform {
   public:
     explicit Lookup(const CodeTable& table) : table_(table) {}
 
-    std::optional<TransformFailure> apply(nlohmann::json& value,
-                                          MappingNotes& notes) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes& notes) const override {
         const auto& local = value.get_ref<const std::string&>();
         if (auto regional = table_.find(local)) {
             value = *regional;
@@ -202,7 +200,7 @@ class Lookup : public Transform {
         notes.unmappedCodes.emplace_back(table_.name(), local);
         std::string problem = "code '" + local + "' is not in code table '" + table_.name() + "'";
         if (table_.policy() == CodeTable::UnmappedPolicy::Reject) {
-            return TransformFailure{"map.code-unmapped", problem};
+            return Fault{"map.code-unmapped", {}, problem};
         }
         notes.warnings.push_back(problem + ", mapped to '" + table_.unknownCode() + "'");
         value = table_.unknownCode();
@@ -226,7 +224,7 @@ class ToBoolean : public Transform {
         falseValues_ = spec["false"].get<std::vector<std::string>>();
     }
 
-    std::optional<TransformFailure> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
         const auto& text = value.get_ref<const std::string&>();
         auto contains = [&text](const std::vector<std::string>& list) {
             return std::find(list.begin(), list.end(), text) != list.end();
@@ -236,7 +234,7 @@ class ToBoolean : public Transform {
         } else if (contains(falseValues_)) {
             value = false;
         } else {
-            return TransformFailure{"map.boolean", "not one of the values listed as true or false"};
+            return Fault{"map.boolean", {}, "not one of the values listed as true or false"};
         }
         return std::nullopt;
     }

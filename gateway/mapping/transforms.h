@@ -7,14 +7,9 @@
 #include <string>
 
 #include "gateway/mapping/code_table.h"
+#include "gateway/model/fault.h"
 
 namespace gw {
-
-/// Why a transform could not turn a value into its regional form.
-struct TransformFailure {
-    std::string rule;    ///< map.* rule id
-    std::string reason;  ///< what was expected, without the value itself
-};
 
 /// What mapping one record noted besides its result: warnings that keep the record, and every
 /// local code a code table did not have (whatever the table's policy), for the dry-run report.
@@ -28,8 +23,9 @@ class Transform {
   public:
     virtual ~Transform() = default;
     /// Rewrites `value` in place, noting in `notes` what keeps the record but is worth telling.
-    virtual std::optional<TransformFailure> apply(nlohmann::json& value,
-                                                  MappingNotes& notes) const = 0;
+    /// A failure is a map.* rule with what was expected, never the value itself; the mapping
+    /// names the field.
+    virtual std::optional<Fault> apply(nlohmann::json& value, MappingNotes& notes) const = 0;
     /// Whether the result is still text that a further transform can work on.
     virtual bool producesText() const { return true; }
 };

@@ -40,10 +40,6 @@ struct Pipeline::Outcome {
     std::optional<Rejection> rejection;
 };
 
-nlohmann::json TransferCounts::toJson() const {
-    return {{"read", read}, {"stored", stored}, {"unchanged", unchanged}, {"rejected", rejected}};
-}
-
 Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator,
                    const ClientIdentity& clients, unsigned threads, std::size_t maxBytesInFlight)
     : mapping_(mapping),

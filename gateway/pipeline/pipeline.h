@@ -15,14 +15,6 @@
 
 namespace gw {
 
-/// The end of one run of a pipeline over one input.
-struct TransferResult {
-    TransferCounts counts;  ///< records read by the pipeline; the rest as the sink made durable
-    std::optional<std::string> error;    ///< set when the input could not be read to its end
-    bool interrupted = false;            ///< a stop was requested before the end
-    std::optional<std::string> warning;  ///< set when the transfer succeeded but looks wrong
-};
-
 /// One municipality's path through the gateway: adapter, mapping, validation, sink. Stateless
 /// between runs; one instance may serve many inputs.
 class Pipeline {

@@ -4,23 +4,13 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "gateway/core/rejection.h"
-#include "gateway/core/source_record.h"
-#include "gateway/mapping/mapping.h"
+#include "gateway/mapping/transforms.h"
+#include "gateway/model/regional_record.h"
+#include "gateway/model/rejection.h"
+#include "gateway/model/source_record.h"
+#include "gateway/model/transfer_outcome.h"
 
 namespace gw {
-
-/// What became of the source records of one input. read == stored + unchanged + rejected holds
-/// for every transfer that reconciles.
-struct TransferCounts {
-    std::uint64_t read = 0;
-    std::uint64_t stored = 0;     ///< at least one regional record made from it was new or changed
-    std::uint64_t unchanged = 0;  ///< every regional record made from it was already stored
-    std::uint64_t rejected = 0;
-
-    bool addsUp() const { return read == stored + unchanged + rejected; }
-    nlohmann::json toJson() const;
-};
 
 /// Where a pipeline puts what it made of each source record: the store, or stdout for a dry run.
 class RecordSink {

@@ -366,8 +366,8 @@ std::vector<SourceStats> SqlStore::sourceStats() {
     return stats;
 }
 
-std::vector<RejectInfo> SqlStore::listRejects(std::int64_t transferId, std::int64_t after,
-                                              std::size_t limit) {
+std::vector<QuarantinedRecord> SqlStore::listRejects(std::int64_t transferId, std::int64_t after,
+                                                     std::size_t limit) {
     auto s = session();
     std::vector<Poco::Int64> ids, lines, records;
     std::vector<std::string> inputs, stages, rules, fields, messages;
@@ -378,10 +378,12 @@ std::vector<RejectInfo> SqlStore::listRejects(std::int64_t transferId, std::int6
         std::to_string(limit)),
         use(boundTransfer), use(boundAfter), into(ids), into(inputs), into(lines), into(records),
         into(stages), into(rules), into(fields), into(messages), now;
-    std::vector<RejectInfo> rejects;
+    std::vector<QuarantinedRecord> rejects;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        rejects.push_back(
-            {ids[i], inputs[i], lines[i], records[i], stages[i], rules[i], fields[i], messages[i]});
+        SourcePosition position{inputs[i], static_cast<std::uint64_t>(lines[i]),
+                                static_cast<std::uint64_t>(records[i])};
+        rejects.push_back({ids[i], Rejection{stageNamed(stages[i]), rules[i], fields[i],
+                                             messages[i], std::move(position)}});
     }
     return rejects;
 }
@@ -666,14 +668,7 @@ void SqlSink::write(const std::vector<RegionalRecord>& records) {
 
 void SqlSink::quarantine(const Rejection& rejection, const SourceRecord& source) {
     Item item;
-    item.rejection = RejectRow{rejection.position.input,
-                               static_cast<Poco::Int64>(rejection.position.line),
-                               static_cast<Poco::Int64>(rejection.position.record),
-                               stageName(rejection.stage),
-                               rejection.rule,
-                               rejection.field,
-                               rejection.message,
-                               source.fieldsJson().dump()};
+    item.rejection = Quarantined{rejection, source.fieldsJson().dump()};
     add(std::move(item));
 }
 
@@ -761,13 +756,6 @@ nlohmann::json TransferInfo::toJson() const {
     if (!digest.empty()) j["digest"] = digest;
     if (!error.empty()) j["error"] = error;
     if (!warning.empty()) j["warning"] = warning;
-    return j;
-}
-
-nlohmann::json RejectInfo::toJson() const {
-    nlohmann::json j{{"id", id},     {"input", input}, {"record", record},  {"stage", stage},
-                     {"rule", rule}, {"field", field}, {"message", message}};
-    if (line != 0) j["line"] = line;
     return j;
 }
 

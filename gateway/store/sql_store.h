@@ -32,8 +32,8 @@ class SqlStore : public Store {
     std::optional<TransferInfo> findTransfer(std::int64_t id) override;
     std::optional<TransferInfo> latestTransferOf(const std::string& source,
                                                  const std::string& input) override;
-    std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
-                                        std::size_t limit) override;
+    std::vector<QuarantinedRecord> listRejects(std::int64_t transferId, std::int64_t after,
+                                               std::size_t limit) override;
     std::vector<SourceStats> sourceStats() override;
     std::string watermark(const std::string& source) override;
     void setWatermark(const std::string& source, const std::string& watermark) override;
@@ -119,17 +119,15 @@ class SqlSink final : public RecordSink {
         Poco::Int64 recordNumber = 0;
         bool stored = false;  ///< set by persist(): a new version was written
     };
-    /// One quarantined source record.
-    struct RejectRow {
-        std::string input;
-        Poco::Int64 line = 0;
-        Poco::Int64 record = 0;
-        std::string stage, rule, field, message, sourceFields;
+    /// One quarantined source record, with its fields as JSON text.
+    struct Quarantined {
+        Rejection rejection;
+        std::string sourceFields;
     };
     /// One source record of the batch: its regional records, or why it was turned away.
     struct Item {
         std::vector<Row> rows;
-        std::optional<RejectRow> rejection;
+        std::optional<Quarantined> rejection;
     };
 
     /// What a backend supplies: how a batch's transaction begins and how its rows are written.

@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "gateway/pipeline/pipeline.h"
+#include "gateway/model/rejection.h"
+#include "gateway/model/transfer_outcome.h"
 #include "gateway/pipeline/record_sink.h"
 
 namespace gw {
@@ -29,17 +30,6 @@ struct TransferInfo {
     std::string digest;  ///< over the entity, source record id and content hash of every record
     std::string error;
     std::string warning;  ///< a transfer that succeeded but looks wrong (an input with no records)
-
-    nlohmann::json toJson() const;
-};
-
-/// One quarantined record as the transfers API shows it: positions and reasons, no source fields.
-struct RejectInfo {
-    std::int64_t id = 0;
-    std::string input;
-    std::int64_t line = 0;
-    std::int64_t record = 0;
-    std::string stage, rule, field, message;
 
     nlohmann::json toJson() const;
 };
@@ -150,9 +140,10 @@ class Store {
     virtual void setWatermark(const std::string& source, const std::string& watermark) = 0;
     /// The transfer log summed up by source and state.
     virtual std::vector<SourceStats> sourceStats() = 0;
-    /// The quarantined records of a transfer with id greater than `after`, oldest first.
-    virtual std::vector<RejectInfo> listRejects(std::int64_t transferId, std::int64_t after,
-                                                std::size_t limit) = 0;
+    /// The quarantined records of a transfer with id greater than `after`, oldest first:
+    /// positions and reasons, never the source fields.
+    virtual std::vector<QuarantinedRecord> listRejects(std::int64_t transferId, std::int64_t after,
+                                                       std::size_t limit) = 0;
 
     /// Calls `visit` with the current (newest) version of every stored record of `entity` (of one
     /// municipality's sources, when `municipality` is not empty) as it was when the call began,

@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
-#include "gateway/core/fault.h"
-#include "gateway/mapping/mapping.h"
-#include "gateway/validation/schema_validator.h"
+#include "gateway/core/schema_validator.h"
+#include "gateway/model/fault.h"
+#include "gateway/model/regional_record.h"
 
 namespace gw {
 

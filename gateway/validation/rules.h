@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "gateway/core/fault.h"
-#include "gateway/mapping/mapping.h"
+#include "gateway/model/fault.h"
+#include "gateway/model/regional_record.h"
 
 namespace gw {
 

@@ -231,10 +231,12 @@ class PostgresWriter : public SqlSink::Writer {
         CopyBuffer rejections;
         for (const auto& item : batch) {
             if (!item.rejection) continue;
-            const SqlSink::RejectRow& r = *item.rejection;
-            rejections.field(transferId_).field(r.input).field(r.line).field(r.record);
-            rejections.field(r.stage).field(r.rule).field(r.field).field(r.message);
-            rejections.field(r.sourceFields).endRow();
+            const Rejection& r = item.rejection->rejection;
+            rejections.field(transferId_).field(r.position.input);
+            rejections.field(static_cast<Poco::Int64>(r.position.line));
+            rejections.field(static_cast<Poco::Int64>(r.position.record));
+            rejections.field(stageName(r.stage)).field(r.rule).field(r.field).field(r.message);
+            rejections.field(item.rejection->sourceFields).endRow();
         }
         if (!rejections.empty()) {
             rejections.copyInto(connection_,

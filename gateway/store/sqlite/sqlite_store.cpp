@@ -123,10 +123,12 @@ class SqliteWriter : public SqlSink::Writer {
     void persist(std::vector<SqlSink::Item>& batch) override {
         for (auto& item : batch) {
             if (item.rejection) {
-                const SqlSink::RejectRow& r = *item.rejection;
-                insertRejection_.bind(1, transferId_).bind(2, r.input).bind(3, r.line);
-                insertRejection_.bind(4, r.record).bind(5, r.stage).bind(6, r.rule);
-                insertRejection_.bind(7, r.field).bind(8, r.message).bind(9, r.sourceFields);
+                const Rejection& r = item.rejection->rejection;
+                insertRejection_.bind(1, transferId_).bind(2, r.position.input);
+                insertRejection_.bind(3, static_cast<Poco::Int64>(r.position.line));
+                insertRejection_.bind(4, static_cast<Poco::Int64>(r.position.record));
+                insertRejection_.bind(5, stageName(r.stage)).bind(6, r.rule).bind(7, r.field);
+                insertRejection_.bind(8, r.message).bind(9, item.rejection->sourceFields);
                 insertRejection_.step();
                 insertRejection_.reset();
                 continue;

@@ -168,8 +168,8 @@ TEST_P(StoreTest, QuarantinesWithPositionRuleAndSourceFields) {
               1);
     auto rejects = store_->listRejects(id, 0, 10);
     ASSERT_EQ(rejects.size(), 1u);
-    EXPECT_EQ(rejects[0].line, 41);
-    EXPECT_EQ(rejects[0].rule, "map.date");
+    EXPECT_EQ(rejects[0].rejection.position.line, 41u);
+    EXPECT_EQ(rejects[0].rejection.rule, "map.date");
     EXPECT_TRUE(store_->listRejects(id, rejects[0].id, 10).empty());
 }
 

@@ -6,9 +6,9 @@
 #include <set>
 
 #include "gateway/core/errors.h"
+#include "gateway/core/schema_validator.h"
 #include "gateway/validation/code_set.h"
 #include "gateway/validation/rules.h"
-#include "gateway/validation/schema_validator.h"
 
 namespace gw {
 namespace {

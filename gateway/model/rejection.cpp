@@ -1,4 +1,6 @@
-#include "gateway/core/rejection.h"
+#include "gateway/model/rejection.h"
+
+#include <stdexcept>
 
 #include "gateway/core/identity_code.h"
 
@@ -18,6 +20,13 @@ const char* stageName(Stage stage) {
     return "unknown";
 }
 
+Stage stageNamed(const std::string& name) {
+    for (Stage stage : {Stage::Read, Stage::Map, Stage::Validate, Stage::Store}) {
+        if (name == stageName(stage)) return stage;
+    }
+    throw std::invalid_argument("no pipeline stage is called '" + name + "'");
+}
+
 Rejection Rejection::from(Stage stage, Fault fault, SourcePosition position) {
     // Every rejection is stored and returned: its message is masked like a log line, whatever
     // the stage that wrote it quoted (a code table's unmapped code, a parser's error).
@@ -31,6 +40,18 @@ nlohmann::json Rejection::toJson() const {
             {"rule", rule},
             {"field", field},
             {"message", message}};
+}
+
+nlohmann::json QuarantinedRecord::toJson() const {
+    nlohmann::json j{{"id", id},
+                     {"input", rejection.position.input},
+                     {"record", rejection.position.record},
+                     {"stage", stageName(rejection.stage)},
+                     {"rule", rejection.rule},
+                     {"field", rejection.field},
+                     {"message", rejection.message}};
+    if (rejection.position.line != 0) j["line"] = rejection.position.line;
+    return j;
 }
 
 }  // namespace gw

@@ -1,10 +1,11 @@
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "gateway/core/fault.h"
-#include "gateway/core/source_record.h"
+#include "gateway/model/fault.h"
+#include "gateway/model/source_record.h"
 
 namespace gw {
 
@@ -12,6 +13,8 @@ namespace gw {
 enum class Stage { Read, Map, Validate, Store };
 
 const char* stageName(Stage stage);
+/// The stage of that name; throws std::invalid_argument for a name stageName never gives.
+Stage stageNamed(const std::string& name);
 
 /// Why one source record was quarantined instead of stored. The message never holds personal
 /// data in clear: identity codes are masked and personal fields are named, not quoted.
@@ -25,6 +28,17 @@ struct Rejection {
     static Rejection from(Stage stage, Fault fault, SourcePosition position);
 
     /// Position, stage, rule, field and message: what every quarantine listing shows.
+    nlohmann::json toJson() const;
+};
+
+/// A rejection as the quarantine keeps it, with the row id that pages through a transfer's
+/// rejects.
+struct QuarantinedRecord {
+    std::int64_t id = 0;
+    Rejection rejection;
+
+    /// The transfers API's flat form: id, input, line (when known), record, stage, rule, field
+    /// and message.
     nlohmann::json toJson() const;
 };
 

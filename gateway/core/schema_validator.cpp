@@ -1,4 +1,4 @@
-#include "gateway/validation/schema_validator.h"
+#include "gateway/core/schema_validator.h"
 
 #include <Poco/Path.h>
 

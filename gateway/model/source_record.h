@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/model/fault.h"
+
 namespace gw {
 
 /// Where a record came from inside one input: the input's name, the line it starts on and its
@@ -19,17 +21,12 @@ struct SourcePosition {
     nlohmann::json toJson() const;
 };
 
-/// A problem an adapter found while reading one record (or the whole input, when it cannot go on).
-struct ReadError {
-    std::string rule;  ///< one of the read.* rule ids, see docs/architecture.md
-    std::string message;
-};
-
 /// One record as an adapter read it: named field texts in source order, exactly as decoded.
 struct SourceRecord {
     SourcePosition position;
     std::vector<std::pair<std::string, std::string>> fields;
-    std::optional<ReadError> error;  ///< set when the record could not be read as a whole
+    /// Set when the record could not be read as a whole: a read.* rule (docs/architecture.md).
+    std::optional<Fault> error;
 
     /// The text of the named field, or nullptr when the record has no such field.
     const std::string* field(const std::string& name) const;

@@ -1,4 +1,4 @@
-#include "gateway/core/source_record.h"
+#include "gateway/model/source_record.h"
 
 namespace gw {
 
