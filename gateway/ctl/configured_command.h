@@ -3,7 +3,7 @@
 #include <string>
 
 #include "gateway/ctl/command.h"
-#include "gateway/daemon/gateway_settings.h"
+#include "gateway/settings/gateway_settings.h"
 
 namespace gw {
 

@@ -3,7 +3,7 @@
 #include <Poco/Util/Option.h>
 
 #include "gateway/core/errors.h"
-#include "gateway/daemon/gateway_settings.h"
+#include "gateway/settings/gateway_settings.h"
 
 namespace gw {
 

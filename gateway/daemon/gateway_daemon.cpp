@@ -33,15 +33,15 @@
 #include "gateway/core/json_log_formatter.h"
 #include "gateway/core/masking_channel.h"
 #include "gateway/core/private_files.h"
-#include "gateway/daemon/access_control.h"
-#include "gateway/daemon/http_api.h"
-#include "gateway/daemon/http_front.h"
-#include "gateway/daemon/input_retention.h"
-#include "gateway/daemon/scheduler.h"
-#include "gateway/daemon/transfer_runner.h"
-#include "gateway/daemon/transfer_workers.h"
 #include "gateway/feeds/pseudonymiser.h"
+#include "gateway/http/access_control.h"
+#include "gateway/http/http_api.h"
+#include "gateway/http/http_front.h"
 #include "gateway/store/regional_key_migration.h"
+#include "gateway/transfers/input_retention.h"
+#include "gateway/transfers/scheduler.h"
+#include "gateway/transfers/transfer_runner.h"
+#include "gateway/transfers/transfer_workers.h"
 
 namespace gw {
 namespace {
@@ -240,11 +240,12 @@ int GatewayDaemon::runOnce() {
     TransferRunner runner(*settings_, *store, *keys_);
     adoptRegionalKey(*store, runner);
     bool allSucceeded = true;
-    for (const auto& source : runner.sources()) {
-        if (source.kind != "file") continue;  // a push source has nothing to read until pushed
-        TransferInfo transfer = runner.run(source);
+    for (const auto& source : runner.sources().all()) {
+        // A source that receives its inputs (a drop, a push) has nothing to read until they come.
+        if (!source->requestedInput()) continue;
+        TransferInfo transfer = runner.run(*source);
         allSucceeded &= transfer.state == "succeeded";
-        std::cout << "source " << source.name << ": transfer " << transfer.id << " "
+        std::cout << "source " << source->name() << ": transfer " << transfer.id << " "
                   << transfer.state << ", read " << transfer.counts.read << ", stored "
                   << transfer.counts.stored << ", unchanged " << transfer.counts.unchanged
                   << ", rejected " << transfer.counts.rejected;
@@ -266,7 +267,7 @@ int GatewayDaemon::serve() {
     auto store = openRecoveredStore();
     TransferRunner runner(*settings_, *store, *keys_);
     adoptRegionalKey(*store, runner);
-    InputRetention retention(*settings_);
+    InputRetention retention(*settings_, runner.sources());
     retention.removePartialUploads();
 
     std::vector<TokenGrant> grants = secrets_->grants();
@@ -280,10 +281,7 @@ int GatewayDaemon::serve() {
     // What was acknowledged before a stop or a crash and not finished runs again first.
     workers.resumeUnfinished();
     if (settings_->runSourcesAtStart) {
-        for (const auto& source : runner.sources()) {
-            if (source.kind == "file" || source.kind == "pull") workers.queue(source.name);
-            if (source.kind == "drop") workers.claimDropped(source.name);
-        }
+        for (const auto& source : runner.sources().all()) workers.queueDue(source->name());
     }
 
     std::atomic<bool> ready{false};

@@ -5,9 +5,9 @@
 
 #include <optional>
 
-#include "gateway/daemon/gateway_settings.h"
 #include "gateway/daemon/secrets_file.h"
 #include "gateway/pipeline/regional_keys.h"
+#include "gateway/settings/gateway_settings.h"
 #include "gateway/store/store.h"
 
 namespace gw {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/daemon/access_control.h"
+#include "gateway/http/access_control.h"
 
 namespace gw {
 

@@ -4,11 +4,11 @@
 
 #include <atomic>
 
-#include "gateway/daemon/access_control.h"
-#include "gateway/daemon/scheduler.h"
-#include "gateway/daemon/transfer_workers.h"
 #include "gateway/feeds/pseudonymiser.h"
+#include "gateway/http/access_control.h"
 #include "gateway/store/store.h"
+#include "gateway/transfers/scheduler.h"
+#include "gateway/transfers/transfer_workers.h"
 
 namespace gw {
 

@@ -1,4 +1,4 @@
-#include "gateway/daemon/access_control.h"
+#include "gateway/http/access_control.h"
 
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>

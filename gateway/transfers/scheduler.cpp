@@ -1,4 +1,4 @@
-#include "gateway/daemon/scheduler.h"
+#include "gateway/transfers/scheduler.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -70,11 +70,11 @@ std::optional<std::chrono::system_clock::time_point> Schedule::next(
     return std::nullopt;
 }
 
-Scheduler::Scheduler(TransferWorkers& workers, Store& store,
-                     const std::vector<SourceSettings>& sources)
+Scheduler::Scheduler(TransferWorkers& workers, Store& store, const ConfiguredSources& sources)
     : workers_(workers), store_(store), started_(std::chrono::system_clock::now()) {
-    for (const auto& source : sources) {
-        Entry entry{&source, {}, nullptr, false, std::nullopt, std::nullopt, false};
+    for (const auto& configured : sources.all()) {
+        const SourceSettings& source = configured->settings();
+        Entry entry{configured.get(), {}, nullptr, false, std::nullopt, std::nullopt, false};
         try {
             entry.schedule = Schedule::parse(source.schedule);
             if (!source.expectEvery.empty()) {
@@ -133,14 +133,10 @@ void Scheduler::fire(Entry& entry) {
         if (entry.paused) return;
     }
     try {
-        if (entry.source->kind == "drop") {
-            workers_.claimDropped(entry.source->name);
-        } else if (entry.source->kind == "file" || entry.source->kind == "pull") {
-            workers_.queue(entry.source->name);
-        }
+        workers_.queueDue(entry.source->name());
     } catch (const std::exception& e) {
         Poco::Logger::get("gateway.scheduler")
-            .error("source '" + entry.source->name + "': scheduled run failed: " + e.what());
+            .error("source '" + entry.source->name() + "': scheduled run failed: " + e.what());
     }
 }
 
@@ -173,7 +169,7 @@ void Scheduler::checkLateness() {
         if (late && !entry.late) {
             Poco::Logger::get("gateway.scheduler")
                 .error("source '" + name + "': delivery late: none succeeded since " + iso(since) +
-                       ", one expected every " + entry.source->expectEvery);
+                       ", one expected every " + entry.source->settings().expectEvery);
         }
         entry.late = late;
     }
@@ -200,15 +196,15 @@ nlohmann::json Scheduler::describe() const {
     std::lock_guard<std::mutex> lock(mutex_);
     nlohmann::json list = nlohmann::json::array();
     for (const auto& [name, entry] : entries_) {
-        nlohmann::json source{
-            {"name", name},
-            {"kind", entry.source->kind},
-            {"municipality", workers_.runner().mappingOf(*entry.source).municipality()},
-            {"paused", entry.paused}};
-        if (!entry.source->schedule.empty()) source["schedule"] = entry.source->schedule;
+        const SourceSettings& settings = entry.source->settings();
+        nlohmann::json source{{"name", name},
+                              {"kind", settings.kind},
+                              {"municipality", entry.source->mapping().municipality()},
+                              {"paused", entry.paused}};
+        if (!settings.schedule.empty()) source["schedule"] = settings.schedule;
         if (entry.next) source["nextRunAt"] = iso(*entry.next);
         if (entry.expectEvery) {
-            source["expectEvery"] = entry.source->expectEvery;
+            source["expectEvery"] = settings.expectEvery;
             source["late"] = entry.late;
         }
         list.push_back(source);

@@ -1,4 +1,4 @@
-#include "gateway/daemon/cron_expression.h"
+#include "gateway/transfers/cron_expression.h"
 
 #include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>

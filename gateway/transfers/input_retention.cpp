@@ -1,9 +1,10 @@
-#include "gateway/daemon/input_retention.h"
+#include "gateway/transfers/input_retention.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
 
+#include <set>
 #include <vector>
 
 #include "gateway/core/folder_files.h"
@@ -48,12 +49,12 @@ int InputRetention::removePartialUploads() const {
 }
 
 int InputRetention::deleteExpired(std::chrono::system_clock::time_point now) const {
-    std::vector<std::string> folders = {settings_.pushSpoolDirectory + "/archive",
-                                        settings_.pushSpoolDirectory + "/failed"};
-    for (const auto& source : settings_.sources) {
-        if (!source.folder.empty()) {
-            folders.push_back(source.folder + "/archive");
-            folders.push_back(source.folder + "/failed");
+    std::set<std::string> folders = {settings_.pushSpoolDirectory + "/archive",
+                                     settings_.pushSpoolDirectory + "/failed"};
+    for (const auto& source : sources_.all()) {
+        for (const auto& kept : source->keptFolders()) {
+            folders.insert(kept + "/archive");
+            folders.insert(kept + "/failed");
         }
     }
     auto limit = now - std::chrono::hours(24) * settings_.archiveKeepDays;

@@ -1,4 +1,4 @@
-#include "gateway/daemon/metrics.h"
+#include "gateway/http/metrics.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>

@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "gateway/daemon/scheduler.h"
-#include "gateway/daemon/transfer_runner.h"
 #include "gateway/store/store.h"
+#include "gateway/transfers/scheduler.h"
+#include "gateway/transfers/transfer_runner.h"
 
 namespace gw {
 

@@ -1,4 +1,4 @@
-#include "gateway/daemon/http_api.h"
+#include "gateway/http/http_api.h"
 
 #include <Poco/File.h>
 #include <Poco/Logger.h>
@@ -23,8 +23,8 @@
 #include <functional>
 #include <map>
 
-#include "gateway/core/private_files.h"
-#include "gateway/daemon/metrics.h"
+#include "gateway/http/metrics.h"
+#include "gateway/sources/push/push_source.h"
 
 namespace gw {
 namespace {
@@ -222,14 +222,14 @@ void queueTransfer(TransferWorkers& transfers, Call& call) {
     if (!body.is_object() || !body.contains("source") || !body["source"].is_string())
         throw BadRequest("the body must be a JSON object like {\"source\": \"nokia\"}");
     std::string name = body["source"].get<std::string>();
-    const SourceSettings* source = transfers.runner().findSource(name);
+    const Source* source = transfers.runner().sources().find(name);
     if (!source) {
         sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no source with that name");
         return;
     }
-    if (source->kind == "drop" || source->kind == "push") {
+    if (!source->requestedInput()) {
         sendError(call.response, HTTPResponse::HTTP_CONFLICT,
-                  "a " + source->kind +
+                  "a " + source->kind() +
                       " source runs when its data arrives; POST /v1/transfers/{id}/rerun runs "
                       "one of its transfers again");
         return;
@@ -435,101 +435,39 @@ std::string formatOf(const std::string& contentType) {
     return found == formats.end() ? "" : found->second;
 }
 
-/// What became of a pushed body: durable in the spool, or why not (a status and a reason).
-struct Spooled {
-    HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_OK;
-    std::string reason;
-    bool durable() const { return status == HTTPResponse::HTTP_OK; }
-};
+/// The push source of the path's municipality and dataset, if one is configured.
+const PushSource* pushSourceOf(const TransferRunner& runner, const Call& call) {
+    for (const auto& source : runner.sources().all()) {
+        auto push = dynamic_cast<const PushSource*>(source.get());
+        if (push && push->receives(call.segments[2], call.segments[3])) return push;
+    }
+    return nullptr;
+}
 
-/// Writes a request body to `path` and makes it durable. Refused, leaving no file: a body longer
-/// than `maxBytes` or shorter than its Content-Length, one that comes slower than
-/// `minBytesPerSecond` (after the first read timeout's worth of seconds), and one the disk
-/// cannot take.
-Spooled spool(HTTPServerRequest& request, const std::string& path, std::uint64_t maxBytes,
-              std::uint64_t minBytesPerSecond, int graceSeconds) {
-    std::string incoming =
-        Poco::Path(path).parent().toString() + "." + Poco::Path(path).getFileName() + ".incoming";
-    int fd = ::open(incoming.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-        Poco::Logger::get("gateway.http")
-            .error("cannot spool a push to " + incoming + ": " + std::strerror(errno));
-        return {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
-                "the push spool cannot take it now; nothing was accepted"};
+HTTPResponse::HTTPStatus statusOf(PushReceipt::Outcome outcome) {
+    switch (outcome) {
+        case PushReceipt::Outcome::Spooled:
+            return HTTPResponse::HTTP_ACCEPTED;
+        case PushReceipt::Outcome::TooLarge:
+            return HTTPResponse::HTTP_REQUESTENTITYTOOLARGE;
+        case PushReceipt::Outcome::TooSlow:
+            return HTTPResponse::HTTP_REQUEST_TIMEOUT;
+        case PushReceipt::Outcome::Truncated:
+            return HTTPResponse::HTTP_BAD_REQUEST;
+        case PushReceipt::Outcome::NoSpace:
+            break;
     }
-    std::vector<char> buffer(1 << 16);
-    std::uint64_t total = 0;
-    Spooled outcome;
-    auto started = std::chrono::steady_clock::now();
-    std::istream& body = request.stream();
-    while (outcome.durable() && body) {
-        body.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        auto got = static_cast<std::size_t>(body.gcount());
-        total += got;
-        if (total > maxBytes) {
-            outcome = {HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
-                       "the body is larger than " + std::to_string(maxBytes) + " bytes"};
-        }
-        auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
-        if (outcome.durable() && seconds >= graceSeconds &&
-            total < minBytesPerSecond * static_cast<std::uint64_t>(seconds)) {
-            outcome = {HTTPResponse::HTTP_REQUEST_TIMEOUT, "the body came slower than " +
-                                                               std::to_string(minBytesPerSecond) +
-                                                               " bytes a second"};
-        }
-        for (std::size_t written = 0; outcome.durable() && written < got;) {
-            ssize_t n = ::write(fd, buffer.data() + written, got - written);
-            if (n < 0) {
-                Poco::Logger::get("gateway.http")
-                    .error("cannot spool a push to " + incoming + ": " + std::strerror(errno));
-                outcome = {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
-                           "the push spool cannot take it now; nothing was accepted"};
-            } else {
-                written += static_cast<std::size_t>(n);
-            }
-        }
-    }
-    if (outcome.durable() && request.hasContentLength() &&
-        total != static_cast<std::uint64_t>(request.getContentLength64())) {
-        outcome = {HTTPResponse::HTTP_BAD_REQUEST,
-                   "the body ended before its Content-Length, or stalled for longer than the "
-                   "read timeout"};
-    }
-    // Durable before it is acknowledged: the data, the name, and the folder entry.
-    if (outcome.durable() && ::fsync(fd) != 0) {
-        outcome = {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
-                   "the push spool cannot take it now; nothing was accepted"};
-    }
-    ::close(fd);
-    if (outcome.durable() && ::rename(incoming.c_str(), path.c_str()) != 0) {
-        outcome = {HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
-                   "the push spool cannot take it now; nothing was accepted"};
-    }
-    if (!outcome.durable()) {
-        ::unlink(incoming.c_str());
-        return outcome;
-    }
-    int folder = ::open(Poco::Path(path).parent().toString().c_str(), O_RDONLY | O_DIRECTORY);
-    if (folder >= 0) {
-        ::fsync(folder);
-        ::close(folder);
-    }
-    return outcome;
+    return HTTPResponse::HTTP_INSUFFICIENT_STORAGE;
 }
 
 void acceptPush(const HttpApiContext& context, Call& call) {
-    const std::string& municipality = call.segments[2];
-    const std::string& dataset = call.segments[3];
-    const TransferRunner& runner = context.transfers.runner();
-    const SourceSettings* source = runner.findPushSource(municipality, dataset);
+    const PushSource* source = pushSourceOf(context.transfers.runner(), call);
     if (!source) {
         sendError(call.response, HTTPResponse::HTTP_NOT_FOUND,
                   "no push source for that municipality and dataset");
         return;
     }
-    std::string format = runner.mappingOf(*source).format();
+    std::string format = source->mapping().format();
     if (formatOf(call.request.getContentType()) != format) {
         sendError(call.response, HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE,
                   "this dataset takes " + format);
@@ -540,31 +478,22 @@ void acceptPush(const HttpApiContext& context, Call& call) {
                   "a push says its length (Content-Length) or comes in chunks");
         return;
     }
-    std::uint64_t maxBytes = context.settings.pushMaxBytes;
-    if (call.request.hasContentLength() &&
-        static_cast<std::uint64_t>(call.request.getContentLength64()) > maxBytes) {
+    PushLimits limits{context.settings.pushMaxBytes, context.settings.httpMinBodyBytesPerSecond,
+                      context.settings.httpReadTimeoutSeconds};
+    std::optional<std::uint64_t> declared;
+    if (call.request.hasContentLength())
+        declared = static_cast<std::uint64_t>(call.request.getContentLength64());
+    if (declared && *declared > limits.maxBytes) {
         sendError(call.response, HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
-                  "the body is larger than " + std::to_string(maxBytes) + " bytes");
+                  "the body is larger than " + std::to_string(limits.maxBytes) + " bytes");
         return;
     }
-    std::string name = source->name + "-" +
-                       Poco::UUIDGenerator::defaultGenerator().createRandom().toString() + "." +
-                       format;
-    Spooled spooled{HTTPResponse::HTTP_INSUFFICIENT_STORAGE,
-                    "the push spool cannot take it now; nothing was accepted"};
-    try {
-        createPrivateFolders(context.settings.pushSpoolDirectory);
-        spooled = spool(call.request, context.settings.pushSpoolDirectory + "/" + name, maxBytes,
-                        context.settings.httpMinBodyBytesPerSecond,
-                        context.settings.httpReadTimeoutSeconds);
-    } catch (const std::exception& e) {
-        Poco::Logger::get("gateway.http").error(std::string("cannot spool a push: ") + e.what());
-    }
-    if (!spooled.durable()) {
-        sendError(call.response, spooled.status, spooled.reason);
+    PushReceipt receipt = source->accept(call.request.stream(), declared, limits);
+    if (!receipt.spooled()) {
+        sendError(call.response, statusOf(receipt.outcome), receipt.reason);
         return;
     }
-    auto transfer = context.transfers.queue(source->name, name);
+    auto transfer = context.transfers.queue(source->name(), receipt.input);
     sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, transfer->toJson());
 }
 

@@ -1,4 +1,4 @@
-#include "gateway/daemon/scheduler.h"
+#include "gateway/transfers/scheduler.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gateway/daemon/http_front.h"
+#include "gateway/http/http_front.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>

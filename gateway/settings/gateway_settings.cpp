@@ -1,4 +1,4 @@
-#include "gateway/daemon/gateway_settings.h"
+#include "gateway/settings/gateway_settings.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Environment.h>
@@ -15,18 +15,18 @@
 namespace gw {
 namespace {
 
-std::string resolve(const std::string& directory, const std::string& path) {
-    Poco::Path p(path);
-    if (p.isAbsolute()) return path;
-    return Poco::Path(directory).makeDirectory().resolve(p).makeAbsolute().toString();
-}
-
 std::string required(const Poco::Util::AbstractConfiguration& config, const std::string& key) {
     if (!config.hasProperty(key)) throw ConfigError("configuration key '" + key + "' is missing");
     return config.getString(key);
 }
 
 }  // namespace
+
+std::string resolvePath(const std::string& directory, const std::string& path) {
+    Poco::Path p(path);
+    if (p.isAbsolute()) return path;
+    return Poco::Path(directory).makeDirectory().resolve(p).makeAbsolute().toString();
+}
 
 namespace {
 
@@ -62,7 +62,8 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     s.storeBackend = config.getString("store.backend", "sqlite");
     // A SQLite file is a path; a PostgreSQL connection string is not.
     s.storeConnection = required(config, "store.connection");
-    if (s.storeBackend == "sqlite") s.storeConnection = resolve(configDirectory, s.storeConnection);
+    if (s.storeBackend == "sqlite")
+        s.storeConnection = resolvePath(configDirectory, s.storeConnection);
     s.httpAddress = config.getString("http.address", "127.0.0.1");
     int port = config.getInt("http.port", 8780);
     if (port < 0 || port > 65535) throw ConfigError("http.port must be between 0 and 65535");
@@ -70,8 +71,8 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     if (config.hasProperty("http.certificate") != config.hasProperty("http.privateKey"))
         throw ConfigError("http.certificate and http.privateKey go together");
     if (config.hasProperty("http.certificate")) {
-        s.tlsCertificate = resolve(configDirectory, config.getString("http.certificate"));
-        s.tlsPrivateKey = resolve(configDirectory, config.getString("http.privateKey"));
+        s.tlsCertificate = resolvePath(configDirectory, config.getString("http.certificate"));
+        s.tlsPrivateKey = resolvePath(configDirectory, config.getString("http.privateKey"));
     }
     s.httpHealthPort = config.getInt("http.healthPort", -1);
     if (s.httpHealthPort < -1 || s.httpHealthPort > 65535)
@@ -82,7 +83,7 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     if (s.httpReadTimeoutSeconds < 1 || s.httpRequestsPerAddress < 1)
         throw ConfigError("http.readTimeoutSeconds and http.requestsPerAddress must be positive");
     s.logFile = config.hasProperty("logging.file")
-                    ? resolve(configDirectory, config.getString("logging.file"))
+                    ? resolvePath(configDirectory, config.getString("logging.file"))
                     : "";
     s.logLevel = config.getString("logging.level", "information");
     s.logFormat = config.getString("logging.format", "text");
@@ -90,10 +91,10 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         throw ConfigError("logging.format is text or json, not '" + s.logFormat + "'");
     std::string data = defaultDataDirectory();
     s.schemaDirectory =
-        resolve(configDirectory, config.getString("schemas.directory", data + "/schemas/v1"));
+        resolvePath(configDirectory, config.getString("schemas.directory", data + "/schemas/v1"));
     s.mappingSchema =
-        resolve(configDirectory,
-                config.getString("schemas.mapping", data + "/schemas/mapping.schema.json"));
+        resolvePath(configDirectory,
+                    config.getString("schemas.mapping", data + "/schemas/mapping.schema.json"));
 
     s.linkTemporaryIdentityCodes = config.getBool("identity.linkTemporaryCodes", false);
     s.instanceName = config.getString(
@@ -106,16 +107,16 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     if (s.pipelineMaxBytesInFlight < (1 << 20))
         throw ConfigError("pipeline.maxBytesInFlight must be at least 1048576");
     s.secretsFile =
-        resolve(configDirectory, config.getString("secrets.file", "var/secrets.properties"));
+        resolvePath(configDirectory, config.getString("secrets.file", "var/secrets.properties"));
     s.pushSpoolDirectory =
-        resolve(configDirectory, config.getString("push.spoolDirectory", "var/push"));
+        resolvePath(configDirectory, config.getString("push.spoolDirectory", "var/push"));
     s.pushMaxBytes = config.getUInt64("push.maxBytes", 2ULL << 30);
     s.archiveKeepDays = config.getInt("archive.keepDays", 30);
     s.storeLockedRetrySeconds = config.getInt("store.lockedRetrySeconds", 120);
     if (s.storeLockedRetrySeconds < 0)
         throw ConfigError("store.lockedRetrySeconds must not be negative");
     if (s.archiveKeepDays < 0) throw ConfigError("archive.keepDays must not be negative");
-    s.pseudonymisedView = resolve(
+    s.pseudonymisedView = resolvePath(
         configDirectory,
         config.getString("feeds.pseudonymisedView", data + "/schemas/v1/pseudonymised-view.json"));
 
@@ -129,31 +130,11 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         SourceSettings source;
         source.name = name;
         source.kind = config.getString(prefix + "kind", "file");
-        source.mapping = resolve(configDirectory, required(config, prefix + "mapping"));
-        if (source.kind == "file") {
-            source.path = resolve(configDirectory, required(config, prefix + "path"));
-        } else if (source.kind == "drop") {
-            source.folder = resolve(configDirectory, required(config, prefix + "folder"));
-        } else if (source.kind == "push") {
-            source.dataset = required(config, prefix + "dataset");
-        } else if (source.kind == "pull") {
-            source.url = required(config, prefix + "url");
-            source.watermarkParameter =
-                config.getString(prefix + "watermarkParameter", "changedSince");
-            source.timeoutSeconds = config.getInt(prefix + "timeoutSeconds", 30);
-            source.attempts = config.getInt(prefix + "attempts", 5);
-            source.retryBaseMillis = config.getInt(prefix + "retryBaseMillis", 1000);
-            if (source.timeoutSeconds < 1 || source.attempts < 1 || source.retryBaseMillis < 0)
-                throw ConfigError("source '" + name +
-                                  "': timeoutSeconds and attempts must be "
-                                  "positive, retryBaseMillis not negative");
-        } else {
-            throw ConfigError("source '" + name + "': unknown kind '" + source.kind +
-                              "' (this build has: file, drop, push, pull)");
-        }
-        source.schedule =
-            config.getString(prefix + "schedule", source.kind == "drop" ? "every 30s" : "");
+        source.mapping = resolvePath(configDirectory, required(config, prefix + "mapping"));
+        source.schedule = config.getString(prefix + "schedule", "");
         source.expectEvery = config.getString(prefix + "expectEvery", "");
+        source.options = config.createView("source." + name);
+        source.configDirectory = configDirectory;
         s.sources.push_back(std::move(source));
     }
     return s;

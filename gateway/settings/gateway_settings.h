@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/AutoPtr.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstdint>
@@ -8,31 +9,23 @@
 
 namespace gw {
 
-/// One configured source: a named feed of one municipality's export into one mapping.
+/// What every configured source has, whatever its kind (source.<name>.*); the keys of its kind
+/// are read by the kind (gateway/sources/), from `options`.
 struct SourceSettings {
     std::string name;
-    /// "file": one export file at `path`; "drop": every file left in `folder` with a `.done`
-    /// marker beside it; "push": exports pushed to POST /v1/push/{municipality}/{dataset},
-    /// spooled to disk first; "pull": an HTTP(S) GET of `url`, changed since the last
-    /// successful pull.
-    std::string kind;
-    std::string mapping;
-    std::string path;     ///< file
-    std::string folder;   ///< drop
-    std::string dataset;  ///< push
-    std::string url;      ///< pull
-    /// pull: the query parameter that carries the watermark (the start of the last successful
-    /// pull, ISO 8601 UTC); the first pull asks for everything.
-    std::string watermarkParameter;
-    int timeoutSeconds = 30;     ///< pull: connect and read timeout
-    int attempts = 5;            ///< pull: tries before the transfer fails
-    int retryBaseMillis = 1000;  ///< pull: the first backoff; doubles per try, plus jitter
-    /// When to run (file) or look in the folder (drop), as "every 30s" (s, m, h or d) or
-    /// "at 2022-12-31T18:00:00Z" (once); empty: only at start and on request.
+    std::string kind;     ///< a kind in the source registry: file, drop, push, pull
+    std::string mapping;  ///< the mapping file, resolved
+    /// When to run or look for inputs, as "every 30s" (s, m, h or d), "cron M H D M W" or
+    /// "at 2022-12-31T18:00:00Z" (once); empty: the kind's default (often none: only at start
+    /// and on request). Checked by the scheduler.
     std::string schedule;
     /// How often a delivery is expected ("every"'s units: "1d", "12h"); when none has
     /// succeeded for that long, an error is logged and /metrics shows the source late.
     std::string expectEvery;
+    /// Every key under source.<name>., for the kind to read its own.
+    Poco::AutoPtr<Poco::Util::AbstractConfiguration> options;
+    /// The folder of the configuration file, against which the kind resolves relative paths.
+    std::string configDirectory;
 };
 
 /// Everything gatewayd reads from its configuration file, with relative paths resolved against
@@ -90,6 +83,9 @@ struct GatewaySettings {
     /// Reads the settings of a configuration file (what gatewayctl's --config names).
     static GatewaySettings load(const std::string& configFile);
 };
+
+/// `path` resolved against `directory` when it is relative.
+std::string resolvePath(const std::string& directory, const std::string& path);
 
 /// Where the bundled schemas/ and mappings/ folders live when configuration does not say: the
 /// installed share/gateway beside the binary, or else the source tree it was built from.

@@ -1,4 +1,4 @@
-#include "gateway/daemon/http_puller.h"
+#include "gateway/sources/pull/http_puller.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -72,7 +72,7 @@ void fetch(const Poco::URI& uri, int timeoutSeconds, const std::string& path) {
 
 }  // namespace
 
-std::string HttpPuller::pull(const SourceSettings& source, const std::string& watermark,
+std::string HttpPuller::pull(const PullSettings& source, const std::string& watermark,
                              const std::string& path, const std::atomic<bool>* stop) {
     auto& log = Poco::Logger::get("gateway.pull");
     Poco::URI uri(source.url);

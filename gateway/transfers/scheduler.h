@@ -9,8 +9,8 @@
 #include <optional>
 #include <thread>
 
-#include "gateway/daemon/cron_expression.h"
-#include "gateway/daemon/transfer_workers.h"
+#include "gateway/transfers/cron_expression.h"
+#include "gateway/transfers/transfer_workers.h"
 
 namespace gw {
 
@@ -28,14 +28,15 @@ struct Schedule {
         std::chrono::system_clock::time_point now) const;
 };
 
-/// Fires each source's schedule on Boost.Asio timers (one thread): queues a transfer of a file
-/// or pull source, or claims the ready files of a drop folder. A paused source is skipped until
-/// resumed; pausing is this instance's own and lasts until it stops. Also watches deliveries:
-/// a source with `expectEvery` and no successful transfer for that long is late.
+/// Fires each source's schedule on Boost.Asio timers (one thread): queues what is due (a run of a
+/// source that reads an input of its own, the inputs that arrived at one that receives them). A
+/// paused source is skipped until resumed; pausing is this instance's own and lasts until it stops.
+/// Also watches deliveries: a source with `expectEvery` and no successful transfer for that long is
+/// late.
 class Scheduler {
   public:
     /// Throws ConfigError for a source whose schedule or expectEvery does not parse.
-    Scheduler(TransferWorkers& workers, Store& store, const std::vector<SourceSettings>& sources);
+    Scheduler(TransferWorkers& workers, Store& store, const ConfiguredSources& sources);
     ~Scheduler();
 
     void start();
@@ -50,7 +51,7 @@ class Scheduler {
 
   private:
     struct Entry {
-        const SourceSettings* source;
+        const Source* source;
         Schedule schedule;
         std::unique_ptr<boost::asio::system_timer> timer;
         bool paused = false;

@@ -3,9 +3,18 @@
 #include <atomic>
 #include <string>
 
-#include "gateway/daemon/gateway_settings.h"
-
 namespace gw {
+
+/// Where and how a pull source fetches its export.
+struct PullSettings {
+    std::string url;
+    /// The query parameter that carries the watermark (the start of the last successful pull,
+    /// ISO 8601 UTC); the first pull asks for everything.
+    std::string watermarkParameter;
+    int timeoutSeconds = 30;     ///< connect and read timeout
+    int attempts = 5;            ///< tries before the transfer fails
+    int retryBaseMillis = 1000;  ///< the first backoff; doubles per try, plus jitter
+};
 
 /// Fetches a pull source's export over HTTP or HTTPS (Poco's clients; HTTPS verifies the server
 /// against the system's CAs) into a file: changed since the watermark, with timeouts, and retries
@@ -15,7 +24,7 @@ class HttpPuller {
     /// Downloads into `path` and returns the watermark to keep once the export is stored: the
     /// UTC time the successful request started. Throws InputError when every attempt failed,
     /// or at once for an answer that retrying cannot change (another 4xx).
-    static std::string pull(const SourceSettings& source, const std::string& watermark,
+    static std::string pull(const PullSettings& source, const std::string& watermark,
                             const std::string& path, const std::atomic<bool>* stop);
 };
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "gateway/daemon/transfer_runner.h"
+#include "gateway/transfers/transfer_runner.h"
 
 namespace gw {
 
@@ -19,17 +19,18 @@ class TransferWorkers {
     TransferWorkers(TransferRunner& runner, Store& store, std::string instance, int threads);
     ~TransferWorkers();
 
-    /// Queues a run of a configured source over `input` (for a file source, its file; one
-    /// already queued is reused) and wakes a worker. Nothing when no source has that name.
+    /// Queues a run of a configured source over `input` (empty: the input it reads when asked,
+    /// see Source::requestedInput; one already queued is reused) and wakes a worker. Nothing
+    /// when no source has that name, or when `input` is not what the source's kind takes.
     std::optional<TransferInfo> queue(const std::string& source, const std::string& input = "");
-    /// Claims every ready file of a drop source's folder (one with a `.done` marker beside it)
-    /// by moving it into processing/, and queues a transfer of each. Returns how many.
-    int claimDropped(const std::string& source);
+    /// What a source's schedule does: queues a run when the kind reads an input of its own, and
+    /// one for each input that arrived (a drop folder's ready files, claimed). Returns how many.
+    int queueDue(const std::string& source);
     /// Queues again, at start, every input that waits where its transfer reads it with no
     /// transfer, or an interrupted one, over it (a push acknowledged, a drop claimed, and then cut
     /// off by a stop or a crash), and every file or pull source whose newest transfer was cut
-    /// off; one whose transfer ended is filed away. Running again is safe: the store keeps each
-    /// version once. Returns how many were queued.
+    /// off; one whose transfer ended is settled (filed away). Running again is safe: the store
+    /// keeps each version once. Returns how many were queued.
     int resumeUnfinished();
     /// Queues a new run of a finished transfer over the same input. Empty when its input is no
     /// longer kept (or its source no longer configured).

@@ -3,17 +3,19 @@
 #include <chrono>
 #include <string>
 
-#include "gateway/daemon/gateway_settings.h"
+#include "gateway/settings/gateway_settings.h"
+#include "gateway/sources/configured_sources.h"
 
 namespace gw {
 
 /// Deletes the inputs the gateway keeps after their transfers: archived and failed exports (and
-/// their reasons) older than `archive.keepDays`, in the push spool and in every drop folder, and
-/// partial uploads a crash left in the spool. They hold raw exports with identity codes, so
-/// none is kept for ever; each deletion is logged.
+/// their reasons) older than `archive.keepDays`, wherever a source keeps them (the push spool, a
+/// drop folder), and partial uploads a crash left in the spool. They hold raw exports with identity
+/// codes, so none is kept for ever; each deletion is logged.
 class InputRetention {
   public:
-    explicit InputRetention(const GatewaySettings& settings) : settings_(settings) {}
+    InputRetention(const GatewaySettings& settings, const ConfiguredSources& sources)
+        : settings_(settings), sources_(sources) {}
 
     /// Removes the partial uploads (`.NAME.incoming` in the spool): nothing acknowledged them.
     /// For the start, before the HTTP API accepts a push. Returns how many.
@@ -24,6 +26,7 @@ class InputRetention {
 
   private:
     const GatewaySettings& settings_;
+    const ConfiguredSources& sources_;
 };
 
 }  // namespace gw

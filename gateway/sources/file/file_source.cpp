@@ -1,0 +1,35 @@
+#include "gateway/sources/file/file_source.h"
+
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+namespace gw {
+
+FileSource::FileSource(SourceSettings settings, Mapping mapping, const SourceOptions& options)
+    : Source(std::move(settings), std::move(mapping)), path_(options.text("path")) {}
+
+SourceKind FileSource::kind() {
+    return {"file",
+            "one export file, read where it lies whenever a run is asked for",
+            {{"path", "", true, true, "the export file"}},
+            "",
+            [](SourceSettings settings, Mapping mapping, const SourceOptions& options) {
+                return std::make_unique<FileSource>(std::move(settings), std::move(mapping),
+                                                    options);
+            }};
+}
+
+std::optional<std::string> FileSource::requestedInput() const {
+    return Poco::Path(path_).getFileName();
+}
+
+std::string FileSource::inputPath(std::int64_t, const std::string&) const {
+    return path_;
+}
+
+std::optional<std::string> FileSource::rerunInput(const std::string&) const {
+    if (!Poco::File(path_).exists()) return std::nullopt;
+    return requestedInput();
+}
+
+}  // namespace gw

@@ -1,0 +1,47 @@
+#include "gateway/sources/input_archive.h"
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Logger.h>
+#include <Poco/Path.h>
+
+#include <fstream>
+
+#include "gateway/core/identity_code.h"
+#include "gateway/core/private_files.h"
+
+namespace gw {
+
+void InputArchive::fileAway(const std::string& path, const TransferInfo& transfer) const {
+    try {
+        bool ok = transfer.state == "succeeded";
+        std::string folder = base_ + (ok ? "/archive" : "/failed");
+        createPrivateFolders(folder);
+        std::string target = folder + "/" + Poco::Path(path).getFileName();
+        Poco::File(path).renameTo(target);
+        if (!ok) {
+            std::ofstream reason(target + ".reason.txt");
+            reason << maskIdentityCodesIn("transfer " + std::to_string(transfer.id) +
+                                          " failed: " + transfer.error)
+                   << "\n";
+        }
+    } catch (const Poco::Exception& e) {
+        Poco::Logger::get("gateway.transfer")
+            .error("cannot file away " + path + ": " + e.displayText());
+    }
+}
+
+bool InputArchive::restore(const std::string& input, const std::string& path) const {
+    if (Poco::File(path).exists()) return true;
+    for (const char* kept : {"/archive/", "/failed/"}) {
+        Poco::File filed(base_ + kept + input);
+        if (!filed.exists()) continue;
+        filed.renameTo(path);
+        Poco::File reason(base_ + kept + input + ".reason.txt");
+        if (reason.exists()) reason.remove();
+        return true;
+    }
+    return false;
+}
+
+}  // namespace gw
