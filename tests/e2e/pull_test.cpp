@@ -1,5 +1,6 @@
 // A pull source fetched from a small HTTP server the test runs: retried through a failure,
 // resumed from its watermark, and a source that keeps failing counted as such.
+#include <Poco/File.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -139,6 +140,14 @@ TEST(Pull, RetriesThroughAFailureAndResumesFromItsWatermark) {
     EXPECT_EQ(since[0].first, "changedSince");
     EXPECT_GE(since[0].second, first["startedAt"].get<std::string>().substr(0, 19))
         << "the watermark is when the successful pull started";
+
+    // Each download is its transfer's own file, filed away in the spool's archive like a push
+    // (it holds personal data, deleted after archive.keepDays), never left elsewhere.
+    for (const auto& pulled : {first, second}) {
+        std::string archived = workspace.folder() + "/var/push/archive/nokia-pull-" +
+                               std::to_string(pulled["id"].get<long>()) + ".csv";
+        EXPECT_TRUE(eventually([&] { return Poco::File(archived).exists(); })) << archived;
+    }
 
     // A source whose server refuses: failed at once, counted in the metrics.
     nlohmann::json broken;
