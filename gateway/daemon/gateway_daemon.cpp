@@ -33,7 +33,7 @@
 #include "gateway/core/json_log_formatter.h"
 #include "gateway/core/masking_channel.h"
 #include "gateway/core/private_files.h"
-#include "gateway/feeds/pseudonymiser.h"
+#include "gateway/feeds/feed_service.h"
 #include "gateway/http/access_control.h"
 #include "gateway/http/http_api.h"
 #include "gateway/http/http_front.h"
@@ -273,8 +273,10 @@ int GatewayDaemon::serve() {
     std::vector<TokenGrant> grants = secrets_->grants();
     if (grants.empty()) logger().warning("no tokens are configured: every /v1 request gets 401");
     AccessControl access(std::move(grants));
-    Pseudonymiser pseudonymiser(settings_->pseudonymisedView, secrets_->pseudonymKey(),
-                                runner.validator().entities());
+    FeedService feeds(
+        *store, builtinFeedViews(),
+        {settings_->pseudonymisedView, secrets_->pseudonymKey(), runner.validator().entities()},
+        settings_->feedPageMaxBytes);
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
     Scheduler scheduler(workers, *store, runner.sources());
@@ -286,8 +288,7 @@ int GatewayDaemon::serve() {
 
     std::atomic<bool> ready{false};
     Poco::Net::HTTPRequestHandlerFactory::Ptr api(
-        new HttpApi({*settings_, *store, workers, scheduler, runner.validator(), access,
-                     pseudonymiser, ready}));
+        new HttpApi({*settings_, *store, workers, scheduler, access, feeds, ready}));
     // One request per connection, and no read in the pool may stall for long: the head of each
     // request has arrived before the pool sees it (plain HTTP), and a body must keep coming.
     Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);

@@ -105,12 +105,25 @@ FeedRead whatWasRead(std::string entity, std::string view, std::int64_t after = 
     return read;
 }
 
-/// Writes an attempt to read personal data to the audit log: who, from where, what, outcome.
-void audit(Store& store, Call& call, FeedRead read) {
+/// Who makes an attempt to read personal data, from where, at which resource, and how it is
+/// answered (the status set so far): the audit log's part of it that HTTP knows.
+FeedRead whoReads(const Call& call) {
+    FeedRead read;
     read.reader = call.grant ? call.grant->name : "";
     read.address = call.request.clientAddress().host().toString();
     read.status = static_cast<int>(call.response.getStatus());
     read.resource = Poco::URI(call.request.getURI()).getPath();
+    return read;
+}
+
+/// Writes an attempt to read personal data to the audit log: who, from where, what, outcome.
+void audit(Store& store, Call& call, const FeedRead& what) {
+    FeedRead read = whoReads(call);
+    read.entity = what.entity;
+    read.view = what.view;
+    read.after = what.after;
+    read.last = what.last;
+    read.records = what.records;
     store.logFeedRead(read);
     call.audited = true;
 }
@@ -351,65 +364,50 @@ void sendRejectionReport(Store& store, Call& call) {
 
 void readFeed(const HttpApiContext& context, Call& call) {
     const std::string& entity = call.segments[2];
-    // The route let in feed:read or feed:pseudonymised; feed:read may also ask for less.
-    bool full =
-        call.grant->allows("feed:read") && textParameter(call.query, "view") != "pseudonymised";
-    if (!context.validator.knows(entity)) {
+    if (!context.feeds.hasFeed(entity)) {
         refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no feed of that entity");
         return;
     }
+    const FeedViewKind* view = nullptr;
+    try {
+        // The route let in a token that allows some view; a view it does not allow is not an
+        // error: the token gets the view it may read (feed:pseudonymised always its own).
+        view = context.feeds.viewFor(
+            textParameter(call.query, "view"),
+            [&](const std::string& scope) { return call.grant->allows(scope); });
+    } catch (const std::invalid_argument& e) {
+        throw BadRequest(e.what());
+    }
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
     auto limit = numberParameter(call.query, "limit", 1000, kMaxPage);
-    std::string view = full ? "full" : "pseudonymised";
-    // The page's extent first, then its entries a few at a time: memory stays within one small
-    // part of a page, whatever the records' size.
-    FeedPage page = context.store.planFeedPage(entity, after, static_cast<std::size_t>(limit),
-                                               context.settings.feedPageMaxBytes);
-    std::int64_t cursor = after;
-    std::size_t left = page.entries;
-    // The next part of the page as NDJSON lines; throws PersonalDataLeak.
-    auto nextPart = [&] {
-        std::string lines;
-        auto entries = context.store.readFeed(entity, cursor, std::min<std::size_t>(left, 64));
-        for (const auto& entry : entries) {
-            lines += full ? entry.body
-                          : context.pseudonymiser.apply(nlohmann::json::parse(entry.body)).dump();
-            lines += '\n';
-        }
-        left = entries.empty() ? 0 : left - entries.size();
-        if (!entries.empty()) cursor = entries.back().seq;
-        return lines;
-    };
     auto& log = Poco::Logger::get("gateway.feeds");
-    // The first part is made before anything is sent, so that a leak there is a clean error.
-    std::string part;
+    // Audited before anything is sent: a read that cannot be audited is not served.
+    call.response.setStatus(HTTPResponse::HTTP_OK);
+    std::optional<FeedService::Page> page;
     try {
-        part = nextPart();
+        page.emplace(context.feeds.open(entity, view->name, after, static_cast<std::size_t>(limit),
+                                        whoReads(call)));
     } catch (const PersonalDataLeak& e) {
-        log.error("a read of the pseudonymised " + entity + " feed after " + std::to_string(after) +
-                  " was refused: " + e.what());
+        log.error("a read of the " + view->name + " " + entity + " feed after " +
+                  std::to_string(after) + " was refused: " + e.what());
         refuse(call, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
-               "the pseudonymised view would have shown personal data; nothing was sent");
+               "the " + view->name + " view would have shown personal data; nothing was sent");
         return;
     }
-    // Logged before anything is sent: a read that cannot be audited is not served.
-    call.response.setStatus(HTTPResponse::HTTP_OK);
-    audit(context.store, call,
-          whatWasRead(entity, view, after, page.last, static_cast<std::int64_t>(page.entries)));
+    call.audited = true;
     call.response.setContentType("application/x-ndjson");
-    call.response.set("X-Next-Cursor", std::to_string(page.last));
-    call.response.set("X-Record-Count", std::to_string(page.entries));
+    call.response.set("X-Next-Cursor", std::to_string(page->last()));
+    call.response.set("X-Record-Count", std::to_string(page->entries()));
     call.response.setChunkedTransferEncoding(true);
     std::ostream& out = call.response.send();
-    out << part;
-    while (left > 0) {
+    while (!page->done()) {
         try {
-            out << nextPart();
+            out << page->nextPart();
         } catch (const PersonalDataLeak& e) {
             // The page is cut off mid-way, never ended as if complete: the client sees a broken
             // response, not a short page.
-            log.error("a read of the pseudonymised " + entity + " feed was cut off after " +
-                      std::to_string(cursor) + ": " + e.what());
+            log.error("a read of the " + view->name + " " + entity +
+                      " feed was cut off: " + e.what());
             static_cast<Poco::Net::HTTPServerRequestImpl&>(call.request).socket().shutdown();
             throw;
         }
@@ -522,7 +520,7 @@ void listFeedReads(Store& store, Call& call) {
 struct Route {
     std::string method;
     std::vector<std::string> pattern;
-    /// Empty: open to anyone; "feed" for either feed scope; "push" for push:<the path's
+    /// Empty: open to anyone; "feed" for the scope of any feed view; "push" for push:<the path's
     /// municipality>; "transfers" for transfers:admin or any push scope (the handler then shows
     /// a push token its own municipality's transfers only).
     std::string scope;
@@ -537,8 +535,10 @@ struct Route {
         }
         return true;
     }
-    bool permits(const TokenGrant& grant, const std::vector<std::string>& segments) const {
-        if (scope == "feed") return grant.allows("feed:read") || grant.allows("feed:pseudonymised");
+    bool permits(const TokenGrant& grant, const std::vector<std::string>& segments,
+                 const FeedService& feeds) const {
+        if (scope == "feed")
+            return feeds.readable([&](const std::string& s) { return grant.allows(s); });
         if (scope == "push") return grant.allows("push:" + segments[2]);
         if (scope == "transfers") {
             if (grant.allows("transfers:admin")) return true;
@@ -666,7 +666,7 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
             },
             grant, segments, query, nullptr);
     }
-    if (!route->scope.empty() && !route->permits(*grant, segments)) {
+    if (!route->scope.empty() && !route->permits(*grant, segments, context_.feeds)) {
         return new FunctionHandler(
             [](Call& call) {
                 sendError(call.response, HTTPResponse::HTTP_FORBIDDEN,

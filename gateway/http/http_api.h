@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "gateway/feeds/pseudonymiser.h"
+#include "gateway/feeds/feed_service.h"
 #include "gateway/http/access_control.h"
 #include "gateway/store/store.h"
 #include "gateway/transfers/scheduler.h"
@@ -18,9 +18,8 @@ struct HttpApiContext {
     Store& store;
     TransferWorkers& transfers;
     Scheduler& scheduler;
-    const RecordValidator& validator;  ///< knows the entities that have feeds
     const AccessControl& access;
-    const Pseudonymiser& pseudonymiser;
+    FeedService& feeds;
     const std::atomic<bool>& ready;  ///< true once configuration and store are loaded
 };
 

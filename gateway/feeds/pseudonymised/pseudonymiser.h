@@ -7,22 +7,19 @@
 #include <vector>
 
 #include "gateway/core/keyed_hash.h"
+#include "gateway/feeds/feed_view.h"
 
 namespace gw {
-
-/// A pseudonymised record that still held something shaped like an identity code: it is never
-/// sent.
-class PersonalDataLeak : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
 
 /// Turns a stored regional record into its pseudonymised view (schemas/v1/pseudonymised-view.json),
 /// an allow-list compiled once at start: only the fields the view names appear, ids as keyed
 /// pseudonyms (HMAC-SHA-256 under the county's key) that still join within the view, so that
 /// nobody without the key can link a record back to a person or a source record.
-class Pseudonymiser {
+class Pseudonymiser final : public FeedView {
   public:
+    /// The "pseudonymised" view, granted by feed:pseudonymised.
+    static FeedViewKind kind();
+
     /// Throws ConfigError for an unreadable or malformed view file, a view that misses one of
     /// `entities`, or a key shorter than 32 characters.
     Pseudonymiser(const std::string& viewFile, const std::string& key,
@@ -31,6 +28,7 @@ class Pseudonymiser {
     /// The record as the view shows it. Throws PersonalDataLeak when a value it would show is
     /// shaped like an identity code (a municipality's id column that held one, say).
     nlohmann::json apply(const nlohmann::json& record) const;
+    std::string render(const std::string& stored) const override;
 
   private:
     using Path = std::vector<std::string>;  // a JSON Pointer's tokens; "*" for every element

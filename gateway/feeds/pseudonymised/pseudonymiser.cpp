@@ -1,4 +1,4 @@
-#include "gateway/feeds/pseudonymiser.h"
+#include "gateway/feeds/pseudonymised/pseudonymiser.h"
 
 #include <Poco/StringTokenizer.h>
 
@@ -135,6 +135,19 @@ nlohmann::json Pseudonymiser::apply(const nlohmann::json& record) const {
     }
     guard(shown);
     return shown;
+}
+
+FeedViewKind Pseudonymiser::kind() {
+    return {"pseudonymised", "feed:pseudonymised",
+            "only what schemas/v1/pseudonymised-view.json names, ids as keyed pseudonyms",
+            [](const FeedViewSetup& setup) {
+                return std::make_unique<Pseudonymiser>(setup.pseudonymisedViewFile,
+                                                       setup.pseudonymKey, setup.entities);
+            }};
+}
+
+std::string Pseudonymiser::render(const std::string& stored) const {
+    return apply(nlohmann::json::parse(stored)).dump();
 }
 
 }  // namespace gw

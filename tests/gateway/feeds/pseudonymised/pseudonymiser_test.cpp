@@ -1,4 +1,4 @@
-#include "gateway/feeds/pseudonymiser.h"
+#include "gateway/feeds/pseudonymised/pseudonymiser.h"
 
 #include <gtest/gtest.h>
 
