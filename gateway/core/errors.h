@@ -1,6 +1,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace gw {
 
@@ -8,6 +9,15 @@ namespace gw {
 class ConfigError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+    /// A mistake in the value of one configuration key: "key: message".
+    ConfigError(std::string key, const std::string& message)
+        : std::runtime_error(key + ": " + message), key_(std::move(key)) {}
+
+    /// The key at fault; empty when the error names no single key.
+    const std::string& key() const { return key_; }
+
+  private:
+    std::string key_;
 };
 
 /// An input that cannot be read any further (as opposed to one bad record in it).

@@ -20,6 +20,7 @@
 #include "gateway/ctl/report_command.h"
 #include "gateway/ctl/token_command.h"
 #include "gateway/ctl/transfer_command.h"
+#include "gateway/ctl/validate_command.h"
 
 namespace gw {
 namespace {
@@ -34,6 +35,7 @@ std::vector<std::unique_ptr<Command>> allCommands() {
     commands.push_back(std::make_unique<TokenCommand>());
     commands.push_back(std::make_unique<TransferCommand>());
     commands.push_back(std::make_unique<SourceCommand>());
+    commands.push_back(std::make_unique<ValidateCommand>());
     return commands;
 }
 

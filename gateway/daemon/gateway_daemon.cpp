@@ -33,6 +33,7 @@
 #include "gateway/core/json_log_formatter.h"
 #include "gateway/core/masking_channel.h"
 #include "gateway/core/private_files.h"
+#include "gateway/daemon/configuration_check.h"
 #include "gateway/feeds/feed_service.h"
 #include "gateway/http/access_control.h"
 #include "gateway/http/http_api.h"
@@ -183,6 +184,20 @@ int GatewayDaemon::main(const std::vector<std::string>& args) {
         std::cerr << "gatewayd: unexpected argument '" << args.front() << "' (see --help)\n";
         return EXIT_USAGE;
     }
+    // The whole configuration is checked before anything runs, as gatewayctl validate does:
+    // every problem is logged, and any error stops the start.
+    int errors = 0;
+    for (const auto& problem :
+         checkConfiguration(config(), Poco::Path(configFile_).parent().toString())) {
+        std::string text = (problem.key.empty() ? "" : problem.key + ": ") + problem.message;
+        if (problem.warning) {
+            logger().warning("configuration: " + text);
+        } else {
+            logger().fatal("configuration error: " + text);
+            ++errors;
+        }
+    }
+    if (errors > 0) return EXIT_CONFIG;
     try {
         return runOnce_ ? runOnce() : serve();
     } catch (const ConfigError& e) {

@@ -16,7 +16,7 @@ namespace gw {
 namespace {
 
 std::string required(const Poco::Util::AbstractConfiguration& config, const std::string& key) {
-    if (!config.hasProperty(key)) throw ConfigError("configuration key '" + key + "' is missing");
+    if (!config.hasProperty(key)) throw ConfigError(key, "missing; it has no default");
     return config.getString(key);
 }
 

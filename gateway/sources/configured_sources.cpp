@@ -14,7 +14,7 @@ ConfiguredSources::ConfiguredSources(const GatewaySettings& settings,
         made.push_back(sources_.back().get());
     }
     auto clashes = conflicts(made);
-    if (!clashes.empty()) throw ConfigError(clashes.front());
+    if (!clashes.empty()) throw clashes.front();
 }
 
 std::unique_ptr<Source> ConfiguredSources::load(const SourceSettings& source,
@@ -27,25 +27,26 @@ std::unique_ptr<Source> ConfiguredSources::load(const SourceSettings& source,
             check(loaded);
             return loaded;
         } catch (const ConfigError& e) {
-            throw ConfigError("source." + source.name + ".mapping: " + e.what());
+            throw ConfigError("source." + source.name + ".mapping", e.what());
         }
     }();
     return registry.create(source, std::move(mapping), settings.pushSpoolDirectory);
 }
 
-std::vector<std::string> ConfiguredSources::conflicts(const std::vector<const Source*>& sources) {
-    std::vector<std::string> messages;
+std::vector<ConfigError> ConfiguredSources::conflicts(const std::vector<const Source*>& sources) {
+    std::vector<ConfigError> clashes;
     std::map<std::string, std::string> claimedBy;
     for (const Source* source : sources) {
         auto claim = source->exclusiveClaim();
         if (!claim) continue;
         auto [first, fresh] = claimedBy.emplace(*claim, source->name());
         if (!fresh) {
-            messages.push_back("source." + source->name() + ": it takes " + *claim +
-                               ", which source " + first->second + " takes already");
+            clashes.emplace_back(
+                "source." + source->name(),
+                "it takes " + *claim + ", which source " + first->second + " takes already");
         }
     }
-    return messages;
+    return clashes;
 }
 
 Source* ConfiguredSources::find(const std::string& name) const {

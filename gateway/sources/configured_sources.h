@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/errors.h"
 #include "gateway/sources/source_registry.h"
 
 namespace gw {
@@ -25,9 +26,9 @@ class ConfiguredSources {
     static std::unique_ptr<Source> load(const SourceSettings& source,
                                         const GatewaySettings& settings,
                                         const SourceRegistry& registry, const MappingCheck& check);
-    /// A message for each pair of sources that claim the same thing (one drop folder, one
+    /// An error for each source that claims what an earlier one claims (one drop folder, one
     /// municipality's pushed dataset).
-    static std::vector<std::string> conflicts(const std::vector<const Source*>& sources);
+    static std::vector<ConfigError> conflicts(const std::vector<const Source*>& sources);
 
     const std::vector<std::unique_ptr<Source>>& all() const { return sources_; }
     /// Empty when no source has that name.

@@ -21,8 +21,7 @@ const std::string& SourceOptions::text(const std::string& key) const {
 int SourceOptions::number(const std::string& key, int min) const {
     int value = 0;
     if (!Poco::NumberParser::tryParse(text(key), value) || value < min)
-        throw ConfigError(keyOf(key) + " must be a whole number of at least " +
-                          std::to_string(min));
+        throw ConfigError(keyOf(key), "must be a whole number of at least " + std::to_string(min));
     return value;
 }
 
@@ -50,8 +49,8 @@ std::unique_ptr<Source> SourceRegistry::create(SourceSettings settings, Mapping 
                                                const std::string& spoolDirectory) const {
     const SourceKind* kind = find(settings.kind);
     if (!kind) {
-        throw ConfigError("source." + settings.name + ".kind: unknown kind '" + settings.kind +
-                          "' (this build has: " + names() + ")");
+        throw ConfigError("source." + settings.name + ".kind",
+                          "unknown kind '" + settings.kind + "' (this build has: " + names() + ")");
     }
     std::map<std::string, std::string> values;
     for (const auto& key : kind->keys) {
@@ -60,8 +59,8 @@ std::unique_ptr<Source> SourceRegistry::create(SourceSettings settings, Mapping 
             values[key.name] =
                 key.path ? resolvePath(settings.configDirectory, value) : std::move(value);
         } else if (key.required) {
-            throw ConfigError("source." + settings.name + "." + key.name + " is missing: a " +
-                              kind->name + " source needs it (" + key.help + ")");
+            throw ConfigError("source." + settings.name + "." + key.name,
+                              "missing; a " + kind->name + " source needs it (" + key.help + ")");
         } else {
             values[key.name] = key.fallback;
         }

@@ -61,6 +61,23 @@ Schedule Schedule::parse(const std::string& text) {
                       "'at yyyy-mm-ddThh:mm:ssZ'");
 }
 
+Schedule Schedule::ofSource(const SourceSettings& source) {
+    try {
+        return parse(source.schedule);
+    } catch (const ConfigError& e) {
+        throw ConfigError("source." + source.name + ".schedule", e.what());
+    }
+}
+
+std::chrono::seconds Schedule::expectedEvery(const SourceSettings& source) {
+    try {
+        return *parse("every " + source.expectEvery).every;
+    } catch (const ConfigError&) {
+        throw ConfigError("source." + source.name + ".expectEvery",
+                          "'" + source.expectEvery + "' is not N{s,m,h,d}");
+    }
+}
+
 std::optional<std::chrono::system_clock::time_point> Schedule::next(
     std::chrono::system_clock::time_point now) const {
     if (every) return now + *every;
@@ -75,16 +92,12 @@ Scheduler::Scheduler(TransferWorkers& workers, Store& store, const ConfiguredSou
     for (const auto& configured : sources.all()) {
         const SourceSettings& source = configured->settings();
         Entry entry{configured.get(), {}, nullptr, false, std::nullopt, std::nullopt, false};
-        try {
-            entry.schedule = Schedule::parse(source.schedule);
-            if (!source.expectEvery.empty()) {
-                entry.expectEvery = Schedule::parse("every " + source.expectEvery).every;
-                // Checked ten times per interval, at least every minute.
-                latenessPeriod_ = std::max(std::chrono::seconds(1),
-                                           std::min(latenessPeriod_, *entry.expectEvery / 10));
-            }
-        } catch (const ConfigError& e) {
-            throw ConfigError("source '" + source.name + "': " + e.what());
+        entry.schedule = Schedule::ofSource(source);
+        if (!source.expectEvery.empty()) {
+            entry.expectEvery = Schedule::expectedEvery(source);
+            // Checked ten times per interval, at least every minute.
+            latenessPeriod_ = std::max(std::chrono::seconds(1),
+                                       std::min(latenessPeriod_, *entry.expectEvery / 10));
         }
         entries_.emplace(source.name, std::move(entry));
     }

@@ -23,6 +23,10 @@ struct Schedule {
     /// "every 30s" (s, m, h or d), "cron 0 6 * * 1-5", "at 2022-12-31T18:00:00Z", or "" (no
     /// schedule). Throws ConfigError for anything else.
     static Schedule parse(const std::string& text);
+    /// A source's schedule; throws ConfigError naming its key.
+    static Schedule ofSource(const SourceSettings& source);
+    /// A source's expectEvery as a duration; throws ConfigError naming its key.
+    static std::chrono::seconds expectedEvery(const SourceSettings& source);
     /// When it fires next after `now`; nothing when it never will.
     std::optional<std::chrono::system_clock::time_point> next(
         std::chrono::system_clock::time_point now) const;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <filesystem>
+
 #include "gateway/sources/input_archive.h"
 #include "gateway/sources/source_registry.h"
 
@@ -23,7 +25,7 @@ class DropSource final : public Source {
                 Store& store) const override;
     std::optional<std::string> rerunInput(const std::string& input) const override;
     std::optional<std::string> exclusiveClaim() const override {
-        return "the drop folder " + folder_;
+        return "the drop folder " + std::filesystem::path(folder_).lexically_normal().string();
     }
     std::vector<std::string> keptFolders() const override { return {folder_}; }
 

@@ -116,7 +116,7 @@ TEST_F(SourceRegistryTest, AKindChecksItsOwnKeysAndNamesTheKeyAtFault) {
         TransferRunner runner(missing, store, keys, registry_);
         FAIL() << "a source without its required key was accepted";
     } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("source.copied.from is missing"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("source.copied.from: missing"), std::string::npos)
             << e.what();
     }
     GatewaySettings unknown = settingsOf(
