@@ -1,4 +1,4 @@
-#include "gateway/http/metrics.h"
+#include "gateway/http/resources/metrics.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -179,6 +179,14 @@ std::string renderMetrics(Store& store, const TransferRunner& runner, const Sche
     text += family("gateway_build_info", "gauge", "The gateway's version; always 1.") +
             "gateway_build_info{version=\"" GATEWAY_VERSION "\"} 1\n";
     return text + processMetrics();
+}
+
+void sendMetrics(const HttpApiContext& context, Call& call) {
+    std::string text = renderMetrics(context.store, context.transfers.runner(), context.scheduler);
+    call.response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+    call.response.setContentType("text/plain; version=0.0.4");
+    call.response.setContentLength(static_cast<std::streamsize>(text.size()));
+    call.response.send() << text;
 }
 
 }  // namespace gw

@@ -1,0 +1,170 @@
+#include "gateway/http/resources/transfers.h"
+
+#include <Poco/NumberParser.h>
+
+#include <optional>
+
+namespace gw {
+namespace {
+
+using Poco::Net::HTTPResponse;
+
+/// Whether the caller may see a transfer: transfers:admin sees every one, push:<code> its
+/// municipality's.
+bool mayRead(const Call& call, const TransferInfo& transfer) {
+    return call.grant->allows("transfers:admin") ||
+           call.grant->allows("push:" + transfer.municipality);
+}
+
+/// The transfer the path names, if the caller may see it: another municipality's is answered
+/// as one that does not exist (404), so that a token learns nothing of what it may not read.
+std::optional<TransferInfo> transferOf(Store& store, const Call& call) {
+    Poco::Int64 number = 0;
+    if (!Poco::NumberParser::tryParse64(call.segments[2], number)) return std::nullopt;
+    auto transfer = store.findTransfer(number);
+    if (!transfer || !mayRead(call, *transfer)) return std::nullopt;
+    return transfer;
+}
+
+/// One CSV field (RFC 4180): quoted when it holds the separator, a quote or a line break.
+std::string csvField(const std::string& value) {
+    if (value.find_first_of(";\"\r\n") == std::string::npos) return value;
+    std::string quoted = "\"";
+    for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+}  // namespace
+
+using Poco::Net::HTTPResponse;
+
+void listTransfers(const HttpApiContext& context, Call& call) {
+    Store& store = context.store;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& transfer : store.listTransfers(100)) {
+        if (mayRead(call, transfer)) list.push_back(transfer.toJson());
+    }
+    sendJson(call.response, HTTPResponse::HTTP_OK, {{"transfers", list}});
+}
+
+void queueTransfer(const HttpApiContext& context, Call& call) {
+    TransferWorkers& transfers = context.transfers;
+    nlohmann::json body;
+    try {
+        body = nlohmann::json::parse(call.request.stream());
+    } catch (const nlohmann::json::exception&) {
+        throw BadRequest("the body must be a JSON object like {\"source\": \"nokia\"}");
+    }
+    if (!body.is_object() || !body.contains("source") || !body["source"].is_string())
+        throw BadRequest("the body must be a JSON object like {\"source\": \"nokia\"}");
+    std::string name = body["source"].get<std::string>();
+    const Source* source = transfers.runner().sources().find(name);
+    if (!source) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no source with that name");
+        return;
+    }
+    if (!source->requestedInput()) {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT,
+                  "a " + source->kind() +
+                      " source runs when its data arrives; POST /v1/transfers/{id}/rerun runs "
+                      "one of its transfers again");
+        return;
+    }
+    auto transfer = transfers.queue(name);
+    sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, transfer->toJson());
+}
+
+void showTransfer(const HttpApiContext& context, Call& call) {
+    Store& store = context.store;
+    if (auto transfer = transferOf(store, call)) {
+        sendJson(call.response, HTTPResponse::HTTP_OK, transfer->toJson());
+    } else {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+    }
+}
+
+void rerunTransfer(const HttpApiContext& context, Call& call) {
+    auto transfer = transferOf(context.store, call);
+    if (!transfer) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        return;
+    }
+    if (transfer->state == "queued" || transfer->state == "running") {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT,
+                  "the transfer is " + transfer->state + "; it can run again once it ends");
+        return;
+    }
+    auto again = context.transfers.rerun(*transfer);
+    if (!again) {
+        sendError(call.response, HTTPResponse::HTTP_GONE,
+                  "the input of this transfer is no longer kept, or its source is no longer "
+                  "configured");
+        return;
+    }
+    sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, again->toJson());
+}
+
+void reconcileTransfer(const HttpApiContext& context, Call& call) {
+    Store& store = context.store;
+    auto transfer = transferOf(store, call);
+    if (!transfer) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        return;
+    }
+    sendJson(call.response, HTTPResponse::HTTP_OK, store.reconcileTransfer(transfer->id).toJson());
+}
+
+void listRejects(const HttpApiContext& context, Call& call) {
+    Store& store = context.store;
+    auto transfer = transferOf(store, call);
+    if (!transfer) {
+        refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        return;
+    }
+    auto after = numberParameter(call.query, "after", 0, INT64_MAX);
+    auto limit = numberParameter(call.query, "limit", 1000, kMaxPage);
+    nlohmann::json list = nlohmann::json::array();
+    std::int64_t next = after;
+    for (const auto& reject :
+         store.listRejects(transfer->id, after, static_cast<std::size_t>(limit))) {
+        list.push_back(reject.toJson());
+        next = reject.id;
+    }
+    call.response.setStatus(HTTPResponse::HTTP_OK);
+    audit(store, call,
+          whatWasRead("", "rejects", after, next, static_cast<std::int64_t>(list.size())));
+    sendJson(call.response, HTTPResponse::HTTP_OK, {{"rejects", list}, {"next", next}});
+}
+
+void sendRejectionReport(const HttpApiContext& context, Call& call) {
+    Store& store = context.store;
+    auto transfer = transferOf(store, call);
+    if (!transfer) {
+        refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+        return;
+    }
+    call.response.setStatus(HTTPResponse::HTTP_OK);
+    auto rejected = static_cast<std::int64_t>(transfer->counts.rejected);
+    audit(store, call, whatWasRead("", "rejection-report", 0, 0, rejected));
+    call.response.setContentType("text/csv; charset=utf-8");
+    call.response.set("Content-Disposition", "attachment; filename=\"hylatyt-siirto-" +
+                                                 std::to_string(transfer->id) + ".csv\"");
+    call.response.setChunkedTransferEncoding(true);
+    std::ostream& out = call.response.send();
+    out << "tiedosto;rivi;tietue;vaihe;sääntö;kenttä;syy\r\n";
+    // Page by page, so that a transfer with many rejects never sits whole in memory.
+    for (std::int64_t after = 0;;) {
+        auto page = store.listRejects(transfer->id, after, 1000);
+        for (const auto& r : page) {
+            const Rejection& why = r.rejection;
+            const SourcePosition& at = why.position;
+            out << csvField(at.input) << ';' << (at.line != 0 ? std::to_string(at.line) : "") << ';'
+                << at.record << ';' << csvField(stageName(why.stage)) << ';' << csvField(why.rule)
+                << ';' << csvField(why.field) << ';' << csvField(why.message) << "\r\n";
+            after = r.id;
+        }
+        if (page.size() < 1000) break;
+    }
+}
+
+}  // namespace gw

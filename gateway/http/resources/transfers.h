@@ -1,0 +1,25 @@
+#pragma once
+
+#include "gateway/http/call.h"
+
+namespace gw {
+
+/// The transfers resource: the transfer log and queue, one transfer, a re-run of it, its
+/// reconciliation, its rejects and its rejection report. A push token sees its own
+/// municipality's transfers only.
+/// GET /v1/transfers: the newest transfers the token may see.
+void listTransfers(const HttpApiContext& context, Call& call);
+/// POST /v1/transfers: queues a run of a source that reads an input of its own.
+void queueTransfer(const HttpApiContext& context, Call& call);
+/// GET /v1/transfers/{id}.
+void showTransfer(const HttpApiContext& context, Call& call);
+/// POST /v1/transfers/{id}/rerun: runs a finished transfer again over the same input.
+void rerunTransfer(const HttpApiContext& context, Call& call);
+/// GET /v1/transfers/{id}/reconciliation.
+void reconcileTransfer(const HttpApiContext& context, Call& call);
+/// GET /v1/transfers/{id}/rejects: positions and reasons, audited.
+void listRejects(const HttpApiContext& context, Call& call);
+/// GET /v1/transfers/{id}/rejection-report: the same as CSV for the municipality, audited.
+void sendRejectionReport(const HttpApiContext& context, Call& call);
+
+}  // namespace gw

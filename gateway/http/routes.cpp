@@ -1,0 +1,63 @@
+#include "gateway/http/resources/audit.h"
+#include "gateway/http/resources/feeds.h"
+#include "gateway/http/resources/health.h"
+#include "gateway/http/resources/metrics.h"
+#include "gateway/http/resources/push.h"
+#include "gateway/http/resources/sources.h"
+#include "gateway/http/resources/transfers.h"
+#include "gateway/http/route.h"
+
+namespace gw {
+
+bool Route::matches(const std::string& m, const std::vector<std::string>& segments) const {
+    if (m != method || segments.size() != pattern.size()) return false;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != "*" && pattern[i] != segments[i]) return false;
+    }
+    return true;
+}
+
+bool Route::permits(const TokenGrant& grant, const std::vector<std::string>& segments,
+                    const FeedService& feeds) const {
+    if (scope == "feed")
+        return feeds.readable([&](const std::string& s) { return grant.allows(s); });
+    if (scope == "push") return grant.allows("push:" + segments[2]);
+    if (scope == "transfers") {
+        if (grant.allows("transfers:admin")) return true;
+        for (const auto& held : grant.scopes) {
+            if (held.rfind("push:", 0) == 0) return true;
+        }
+        return false;
+    }
+    return grant.allows(scope);
+}
+
+const std::vector<Route>& routes() {
+    const std::string GET = "GET", POST = "POST";
+    const bool personal = true;  // every attempt, refused or not, goes to the audit log
+    static const std::vector<Route> all = {
+        {GET, {"healthz"}, "", sendHealth},
+        {GET, {"readyz"}, "", sendReadiness},
+        {GET, {"metrics"}, "", sendMetrics},
+        {GET, {"v1", "transfers"}, "transfers", listTransfers},
+        {POST, {"v1", "transfers"}, "transfers:admin", queueTransfer},
+        {GET, {"v1", "transfers", "*"}, "transfers", showTransfer},
+        {POST, {"v1", "transfers", "*", "rerun"}, "transfers:admin", rerunTransfer},
+        {GET, {"v1", "transfers", "*", "reconciliation"}, "transfers", reconcileTransfer},
+        {GET, {"v1", "transfers", "*", "rejects"}, "transfers", listRejects, personal},
+        {GET,
+         {"v1", "transfers", "*", "rejection-report"},
+         "transfers",
+         sendRejectionReport,
+         personal},
+        {POST, {"v1", "push", "*", "*"}, "push", acceptPush},
+        {GET, {"v1", "sources"}, "transfers:admin", listSources},
+        {POST, {"v1", "sources", "*", "pause"}, "transfers:admin", pauseSource},
+        {POST, {"v1", "sources", "*", "resume"}, "transfers:admin", resumeSource},
+        {GET, {"v1", "feeds", "*"}, "feed", readFeed, personal},
+        {GET, {"v1", "audit", "feed-reads"}, "audit:read", listFeedReads},
+    };
+    return all;
+}
+
+}  // namespace gw
