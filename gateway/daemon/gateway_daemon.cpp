@@ -289,7 +289,7 @@ int GatewayDaemon::serve() {
     if (grants.empty()) logger().warning("no tokens are configured: every /v1 request gets 401");
     AccessControl access(std::move(grants));
     FeedService feeds(
-        *store, builtinFeedViews(),
+        *store, *store, builtinFeedViews(),
         {settings_->pseudonymisedView, secrets_->pseudonymKey(), runner.validator().entities()},
         settings_->feedPageMaxBytes);
 

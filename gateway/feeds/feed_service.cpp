@@ -11,9 +11,9 @@ constexpr std::size_t kRecordsPerPart = 64;
 
 }  // namespace
 
-FeedService::Page::Page(Store& store, const FeedView& view, std::string entity, std::int64_t after,
-                        FeedPage planned)
-    : store_(store),
+FeedService::Page::Page(RecordStore& records, const FeedView& view, std::string entity,
+                        std::int64_t after, FeedPage planned)
+    : records_(records),
       view_(view),
       entity_(std::move(entity)),
       cursor_(after),
@@ -23,7 +23,7 @@ FeedService::Page::Page(Store& store, const FeedView& view, std::string entity, 
 
 std::string FeedService::Page::render() {
     std::string lines;
-    auto entries = store_.readFeed(entity_, cursor_, std::min(left_, kRecordsPerPart));
+    auto entries = records_.readFeed(entity_, cursor_, std::min(left_, kRecordsPerPart));
     for (const auto& entry : entries) {
         lines += view_.render(entry.body);
         lines += '\n';
@@ -38,9 +38,14 @@ std::string FeedService::Page::nextPart() {
     return left_ > 0 ? render() : std::string();
 }
 
-FeedService::FeedService(Store& store, const FeedViewRegistry& registry, const FeedViewSetup& setup,
+FeedService::FeedService(RecordStore& records, FeedReadAudit& audit,
+                         const FeedViewRegistry& registry, const FeedViewSetup& setup,
                          std::size_t maxPageBytes)
-    : store_(store), registry_(registry), entities_(setup.entities), maxPageBytes_(maxPageBytes) {
+    : records_(records),
+      audit_(audit),
+      registry_(registry),
+      entities_(setup.entities),
+      maxPageBytes_(maxPageBytes) {
     for (const auto& kind : registry.all()) views_[kind.name] = kind.create(setup);
 }
 
@@ -70,8 +75,8 @@ const FeedViewKind* FeedService::viewFor(
 
 FeedService::Page FeedService::open(const std::string& entity, const std::string& view,
                                     std::int64_t after, std::size_t limit, FeedRead read) {
-    Page page(store_, *views_.at(view), entity, after,
-              store_.planFeedPage(entity, after, limit, maxPageBytes_));
+    Page page(records_, *views_.at(view), entity, after,
+              records_.planFeedPage(entity, after, limit, maxPageBytes_));
     // The first part is made before the read is audited and anything is sent, so that a leak
     // there is a clean refusal.
     page.first_ = page.render();
@@ -80,7 +85,7 @@ FeedService::Page FeedService::open(const std::string& entity, const std::string
     read.after = after;
     read.last = page.last_;
     read.records = static_cast<std::int64_t>(page.entries_);
-    store_.logFeedRead(read);
+    audit_.logFeedRead(read);
     return page;
 }
 

@@ -7,7 +7,8 @@
 #include <string>
 
 #include "gateway/feeds/feed_view.h"
-#include "gateway/store/store.h"
+#include "gateway/store/feed_read_audit.h"
+#include "gateway/store/record_store.h"
 
 namespace gw {
 
@@ -29,11 +30,11 @@ class FeedService {
 
       private:
         friend class FeedService;
-        Page(Store& store, const FeedView& view, std::string entity, std::int64_t after,
+        Page(RecordStore& records, const FeedView& view, std::string entity, std::int64_t after,
              FeedPage planned);
         std::string render();
 
-        Store& store_;
+        RecordStore& records_;
         const FeedView& view_;
         std::string entity_;
         std::int64_t cursor_;
@@ -44,8 +45,8 @@ class FeedService {
     };
 
     /// Makes every view of `registry`; throws ConfigError for one that cannot be made.
-    FeedService(Store& store, const FeedViewRegistry& registry, const FeedViewSetup& setup,
-                std::size_t maxPageBytes);
+    FeedService(RecordStore& records, FeedReadAudit& audit, const FeedViewRegistry& registry,
+                const FeedViewSetup& setup, std::size_t maxPageBytes);
 
     bool hasFeed(const std::string& entity) const;
     /// Whether `holds` (does the reader have this scope?) allows some view.
@@ -63,7 +64,8 @@ class FeedService {
               std::size_t limit, FeedRead read);
 
   private:
-    Store& store_;
+    RecordStore& records_;
+    FeedReadAudit& audit_;
     const FeedViewRegistry& registry_;
     std::map<std::string, std::unique_ptr<FeedView>> views_;
     std::vector<std::string> entities_;

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "gateway/store/store.h"
+#include "gateway/store/transfer_log.h"
 
 namespace gw {
 

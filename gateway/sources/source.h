@@ -8,7 +8,7 @@
 
 #include "gateway/mapping/mapping.h"
 #include "gateway/settings/gateway_settings.h"
-#include "gateway/store/store.h"
+#include "gateway/store/transfer_log.h"
 
 namespace gw {
 
@@ -49,14 +49,14 @@ class Source {
     /// Fetches the input into `path` before its transfer reads it, and returns the watermark to
     /// keep once the transfer succeeded; most kinds' inputs are there already. Throws
     /// InputError when it cannot be had.
-    virtual std::string fetch(const std::string& /*path*/, Store& /*store*/,
+    virtual std::string fetch(const std::string& /*path*/, TransferLog& /*log*/,
                               const std::atomic<bool>* /*stop*/) const {
         return "";
     }
     /// What follows a transfer's end: its input filed away (archive/ or failed/), a pull's
     /// watermark kept. Not called for an interrupted transfer, which runs again.
     virtual void settle(const TransferInfo& transfer, const OpenedInput& input,
-                        Store& store) const = 0;
+                        TransferLog& log) const = 0;
     /// The input to queue for a new run of a finished transfer over `input`, put back where a
     /// transfer reads it; empty when it is no longer kept.
     virtual std::optional<std::string> rerunInput(const std::string& input) const = 0;

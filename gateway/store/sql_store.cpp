@@ -705,10 +705,52 @@ void SqlSink::flush(std::vector<Item>& batch) {
     store_.whileLocked([&] { writeBatch(batch); });
 }
 
+std::string SqlSink::keyOf(const Row& row) {
+    return row.municipality + '\x1f' + row.sourceSystem + '\x1f' + row.entity + '\x1f' +
+           row.sourceRecordId;
+}
+
+void SqlSink::persist(std::vector<Item>& batch) {
+    std::vector<const Row*> keys;
+    std::unordered_map<std::string, std::optional<std::size_t>> lastVersionOf;  // by key
+    for (const auto& item : batch) {
+        for (const auto& row : item.rows) {
+            if (lastVersionOf.emplace(keyOf(row), std::nullopt).second) keys.push_back(&row);
+        }
+    }
+    std::unordered_map<std::string, Head> heads = writer_->findHeads(keys);
+    std::unordered_map<std::string, bool> inStore;
+    for (const auto& [key, head] : heads) inStore[key] = true;
+
+    // The version decision, the same for every backend: a record becomes its key's next version
+    // when the key is new or its newest version has other content. Decided in read order, so
+    // that a key twice in one batch sees its earlier version.
+    std::vector<NewVersion> versions;
+    for (auto& item : batch) {
+        for (auto& row : item.rows) {
+            std::string key = keyOf(row);
+            Head& head = heads[key];
+            row.stored = head.version == 0 || head.contentHash != row.contentHash;
+            if (!row.stored) continue;
+            head = {head.version + 1, row.contentHash};
+            auto& last = lastVersionOf[key];
+            if (last) versions[*last].lastOfKey = false;
+            last = versions.size();
+            versions.push_back({&row, head.version, !inStore.count(key), true});
+        }
+    }
+    std::vector<const Quarantined*> rejections;
+    for (const auto& item : batch) {
+        if (item.rejection) rejections.push_back(&*item.rejection);
+    }
+    if (!versions.empty()) writer_->writeVersions(versions);
+    if (!rejections.empty()) writer_->writeRejections(rejections);
+}
+
 void SqlSink::writeBatch(std::vector<Item>& batch) {
     writer_->begin();
     try {
-        writer_->persist(batch);
+        persist(batch);
         TransferCounts counts = durable_;
         RecordDigest digest = digest_;
         for (const auto& item : batch) {

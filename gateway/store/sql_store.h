@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "gateway/store/record_digest.h"
 #include "gateway/store/store.h"
@@ -130,17 +131,38 @@ class SqlSink final : public RecordSink {
         std::optional<Quarantined> rejection;
     };
 
-    /// What a backend supplies: how a batch's transaction begins and how its rows are written.
-    /// Used by one thread at a time.
+    /// The newest stored version of one record key.
+    struct Head {
+        Poco::Int64 version = 0;
+        std::string contentHash;
+    };
+    /// A version the sink decided to store: its row and its version number.
+    struct NewVersion {
+        const Row* row;
+        Poco::Int64 version;
+        bool newKey;     ///< the store had no version of the key before this batch
+        bool lastOfKey;  ///< the batch's newest version of the key: its head after the batch
+    };
+
+    /// What a backend supplies, I/O only: how a batch's transaction begins, how the heads of its
+    /// keys are found, and how new versions and rejections are written. The sink decides what is
+    /// a new version. Used by one thread at a time.
     class Writer {
       public:
         virtual ~Writer() = default;
         /// Begins the batch's transaction.
         virtual void begin() = 0;
-        /// Writes the batch's records (marking the stored ones) and rejections in the open
-        /// transaction. Within one batch, a later row for the same key sees the earlier one.
-        virtual void persist(std::vector<Item>& batch) = 0;
+        /// The store's heads of the keys of `rows` (each key once), by keyOf(); a key the store
+        /// does not have is left out.
+        virtual std::unordered_map<std::string, Head> findHeads(
+            const std::vector<const Row*>& rows) = 0;
+        /// Writes `versions` in order (their seq in that order) and moves each key's head to its
+        /// last one, in the open transaction.
+        virtual void writeVersions(const std::vector<NewVersion>& versions) = 0;
+        virtual void writeRejections(const std::vector<const Quarantined*>& rejections) = 0;
     };
+    /// A record key as one text: municipality, source system, entity and source record id.
+    static std::string keyOf(const Row& row);
     /// Makes the backend's writer on the sink's own session.
     using WriterFactory = std::function<std::unique_ptr<Writer>(Poco::Data::Session& session)>;
 
@@ -160,6 +182,9 @@ class SqlSink final : public RecordSink {
     void flush(std::vector<Item>& batch);
     /// One try at writing a batch in one transaction; rolled back when it throws.
     void writeBatch(std::vector<Item>& batch);
+    /// Decides which records of the batch are new versions (marking them stored) and has the
+    /// writer write them and the rejections.
+    void persist(std::vector<Item>& batch);
 
     SqlStore& store_;
     Poco::Data::Session session_;

@@ -87,8 +87,8 @@ std::optional<std::chrono::system_clock::time_point> Schedule::next(
     return std::nullopt;
 }
 
-Scheduler::Scheduler(TransferWorkers& workers, Store& store, const ConfiguredSources& sources)
-    : workers_(workers), store_(store), started_(std::chrono::system_clock::now()) {
+Scheduler::Scheduler(TransferWorkers& workers, TransferLog& log, const ConfiguredSources& sources)
+    : workers_(workers), log_(log), started_(std::chrono::system_clock::now()) {
     for (const auto& configured : sources.all()) {
         const SourceSettings& source = configured->settings();
         Entry entry{configured.get(), {}, nullptr, false, std::nullopt, std::nullopt, false};
@@ -165,7 +165,7 @@ void Scheduler::armLatenessCheck() {
 void Scheduler::checkLateness() {
     std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
     try {
-        lastSuccess = lastSuccesses(store_.sourceStats());
+        lastSuccess = lastSuccesses(log_.sourceStats());
     } catch (const std::exception& e) {
         Poco::Logger::get("gateway.scheduler")
             .error(std::string("cannot check deliveries: ") + e.what());

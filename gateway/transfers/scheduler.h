@@ -40,7 +40,7 @@ struct Schedule {
 class Scheduler {
   public:
     /// Throws ConfigError for a source whose schedule or expectEvery does not parse.
-    Scheduler(TransferWorkers& workers, Store& store, const ConfiguredSources& sources);
+    Scheduler(TransferWorkers& workers, TransferLog& log, const ConfiguredSources& sources);
     ~Scheduler();
 
     void start();
@@ -70,7 +70,7 @@ class Scheduler {
     void checkLateness();
 
     TransferWorkers& workers_;
-    Store& store_;
+    TransferLog& log_;
     std::chrono::system_clock::time_point started_;
     std::chrono::seconds latenessPeriod_{60};
     // The timers below use io_, so they are declared after it and destroyed before it.

@@ -7,9 +7,9 @@
 
 namespace gw {
 
-TransferWorkers::TransferWorkers(TransferRunner& runner, Store& store, std::string instance,
+TransferWorkers::TransferWorkers(TransferRunner& runner, TransferLog& log, std::string instance,
                                  int threads)
-    : runner_(runner), store_(store), instance_(std::move(instance)), threads_(threads) {}
+    : runner_(runner), log_(log), instance_(std::move(instance)), threads_(threads) {}
 
 TransferWorkers::~TransferWorkers() {
     stop();
@@ -23,9 +23,9 @@ std::optional<TransferInfo> TransferWorkers::queue(const std::string& name,
     auto own = source->requestedInput();
     if (own.has_value() != input.empty()) return std::nullopt;
     auto id =
-        store_.queueTransfer(source->name(), source->mapping().municipality(), own.value_or(input));
+        log_.queueTransfer(source->name(), source->mapping().municipality(), own.value_or(input));
     wake_.notify_one();
-    return store_.findTransfer(id);
+    return log_.findTransfer(id);
 }
 
 int TransferWorkers::queueDue(const std::string& name) {
@@ -55,18 +55,18 @@ int TransferWorkers::resumeUnfinished() {
     };
     for (const auto& source : runner_.sources().all()) {
         for (const auto& input : source->waitingInputs()) {
-            auto latest = store_.latestTransferOf(source->name(), input);
+            auto latest = log_.latestTransferOf(source->name(), input);
             if (!latest || latest->state == "interrupted") {
                 requeue(source->name(), input, latest);
             } else if (latest->state == "succeeded" || latest->state == "failed") {
                 // Stopped between the transfer's end and its settling: settled now, not run
                 // again. A waiting input was there before its transfer: nothing to fetch.
-                source->settle(*latest, {source->inputPath(latest->id, input), ""}, store_);
+                source->settle(*latest, {source->inputPath(latest->id, input), ""}, log_);
             }
         }
         auto own = source->requestedInput();
         if (!own) continue;
-        auto latest = store_.latestTransferOf(source->name(), *own);
+        auto latest = log_.latestTransferOf(source->name(), *own);
         if (latest && latest->state == "interrupted") requeue(source->name(), "", latest);
     }
     return queued;
@@ -97,7 +97,7 @@ void TransferWorkers::work() {
     while (!stop_) {
         std::optional<TransferInfo> claimed;
         try {
-            claimed = store_.claimTransfer(instance_);
+            claimed = log_.claimTransfer(instance_);
         } catch (const std::exception& e) {
             log.error(std::string("cannot claim a queued transfer: ") + e.what());
         }

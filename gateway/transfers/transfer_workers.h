@@ -16,7 +16,7 @@ namespace gw {
 /// database share the work and no transfer runs twice.
 class TransferWorkers {
   public:
-    TransferWorkers(TransferRunner& runner, Store& store, std::string instance, int threads);
+    TransferWorkers(TransferRunner& runner, TransferLog& log, std::string instance, int threads);
     ~TransferWorkers();
 
     /// Queues a run of a configured source over `input` (empty: the input it reads when asked,
@@ -45,7 +45,7 @@ class TransferWorkers {
     void work();
 
     TransferRunner& runner_;
-    Store& store_;
+    TransferLog& log_;
     std::string instance_;
     int threads_;
     std::optional<boost::asio::thread_pool> pool_;

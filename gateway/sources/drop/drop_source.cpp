@@ -61,7 +61,8 @@ std::string DropSource::inputPath(std::int64_t, const std::string& input) const 
     return folder_ + "/processing/" + input;
 }
 
-void DropSource::settle(const TransferInfo& transfer, const OpenedInput& input, Store&) const {
+void DropSource::settle(const TransferInfo& transfer, const OpenedInput& input,
+                        TransferLog&) const {
     if (Poco::File(input.path).exists()) archive_.fileAway(input.path, transfer);
 }
 

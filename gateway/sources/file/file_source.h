@@ -14,7 +14,7 @@ class FileSource final : public Source {
 
     std::optional<std::string> requestedInput() const override;
     std::string inputPath(std::int64_t transferId, const std::string& input) const override;
-    void settle(const TransferInfo&, const OpenedInput&, Store&) const override {}
+    void settle(const TransferInfo&, const OpenedInput&, TransferLog&) const override {}
     std::optional<std::string> rerunInput(const std::string& input) const override;
 
   private:

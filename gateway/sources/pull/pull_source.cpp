@@ -40,15 +40,15 @@ std::string PullSource::inputPath(std::int64_t transferId, const std::string&) c
     return spool_ + "/" + name() + "-" + std::to_string(transferId) + "." + mapping().format();
 }
 
-std::string PullSource::fetch(const std::string& path, Store& store,
+std::string PullSource::fetch(const std::string& path, TransferLog& log,
                               const std::atomic<bool>* stop) const {
     createPrivateFolders(spool_);
-    return HttpPuller::pull(pull_, store.watermark(name()), path, stop);
+    return HttpPuller::pull(pull_, log.watermark(name()), path, stop);
 }
 
 void PullSource::settle(const TransferInfo& transfer, const OpenedInput& input,
-                        Store& store) const {
-    if (transfer.state == "succeeded") store.setWatermark(name(), input.watermark);
+                        TransferLog& log) const {
+    if (transfer.state == "succeeded") log.setWatermark(name(), input.watermark);
     if (Poco::File(input.path).exists()) archive_.fileAway(input.path, transfer);
 }
 

@@ -17,10 +17,10 @@ class PullSource final : public Source {
 
     std::optional<std::string> requestedInput() const override;
     std::string inputPath(std::int64_t transferId, const std::string& input) const override;
-    std::string fetch(const std::string& path, Store& store,
+    std::string fetch(const std::string& path, TransferLog& log,
                       const std::atomic<bool>* stop) const override;
     void settle(const TransferInfo& transfer, const OpenedInput& input,
-                Store& store) const override;
+                TransferLog& log) const override;
     /// A pull's input is fetched anew by every run.
     std::optional<std::string> rerunInput(const std::string&) const override {
         return requestedInput();

@@ -145,7 +145,8 @@ std::string PushSource::inputPath(std::int64_t, const std::string& input) const 
     return spool_ + "/" + input;
 }
 
-void PushSource::settle(const TransferInfo& transfer, const OpenedInput& input, Store&) const {
+void PushSource::settle(const TransferInfo& transfer, const OpenedInput& input,
+                        TransferLog&) const {
     if (Poco::File(input.path).exists()) archive_.fileAway(input.path, transfer);
 }
 

@@ -46,7 +46,7 @@ class PushSource final : public Source {
     std::vector<std::string> waitingInputs() const override;
     std::string inputPath(std::int64_t transferId, const std::string& input) const override;
     void settle(const TransferInfo& transfer, const OpenedInput& input,
-                Store& store) const override;
+                TransferLog& log) const override;
     std::optional<std::string> rerunInput(const std::string& input) const override;
     std::optional<std::string> exclusiveClaim() const override {
         return "pushes of dataset '" + dataset_ + "' for municipality " + mapping().municipality();

@@ -86,11 +86,6 @@ class CopyBuffer {
     bool lineStart_ = true;
 };
 
-std::string keyOf(const std::string& municipality, const std::string& sourceSystem,
-                  const std::string& entity, const std::string& sourceRecordId) {
-    return municipality + '\x1f' + sourceSystem + '\x1f' + entity + '\x1f' + sourceRecordId;
-}
-
 /// Writes each batch set-based: the heads of the batch's keys in one query, then the new
 /// versions, the new heads and the rejections each in one COPY, and the changed heads in one
 /// upsert.
@@ -116,133 +111,95 @@ class PostgresWriter : public SqlSink::Writer {
                 PGRES_TUPLES_OK);
     }
 
-    void persist(std::vector<SqlSink::Item>& batch) override {
-        struct Head {
-            Poco::Int64 version = 0;
-            std::string contentHash;
-            Poco::Int64 seq = 0;
-            const Row* row = nullptr;  // set when this batch wrote the head
-            bool inStore = false;      // the store had the key before this batch
-        };
-        std::unordered_map<std::string, Head> heads;
-
+    std::unordered_map<std::string, SqlSink::Head> findHeads(
+        const std::vector<const SqlSink::Row*>& rows) override {
+        std::unordered_map<std::string, SqlSink::Head> heads;
+        if (rows.empty()) return heads;
         CopyBuffer keys;
-        for (const auto& item : batch) {
-            for (const auto& row : item.rows) {
-                auto inserted = heads.try_emplace(
-                    keyOf(row.municipality, row.sourceSystem, row.entity, row.sourceRecordId));
-                if (inserted.second) {
-                    keys.field(row.municipality).field(row.sourceSystem).field(row.entity);
-                    keys.field(row.sourceRecordId).endRow();
-                }
-            }
+        for (const SqlSink::Row* row : rows) {
+            keys.field(row->municipality).field(row->sourceSystem).field(row->entity);
+            keys.field(row->sourceRecordId).endRow();
         }
-        if (!keys.empty()) {
-            keys.copyInto(connection_,
-                          "batch_keys (municipality, source_system, entity, source_record_id)");
-            // One primary-key look-up per key, whatever the planner makes of a temporary table:
-            // the LIMIT keeps the sub-select from being flattened into a join, which with or
-            // without statistics could become a hash join over every head in the store.
-            Result found =
-                execute(connection_,
-                        "SELECT h.municipality, h.source_system, h.entity, h.source_record_id,"
-                        " h.version, h.content_hash FROM batch_keys k CROSS JOIN LATERAL"
-                        " (SELECT * FROM record_heads h WHERE h.municipality = k.municipality"
-                        " AND h.source_system = k.source_system AND h.entity = k.entity"
-                        " AND h.source_record_id = k.source_record_id LIMIT 1) h",
-                        PGRES_TUPLES_OK);
-            for (int i = 0; i < PQntuples(found.get()); ++i) {
-                Head& head =
-                    heads[keyOf(PQgetvalue(found.get(), i, 0), PQgetvalue(found.get(), i, 1),
-                                PQgetvalue(found.get(), i, 2), PQgetvalue(found.get(), i, 3))];
-                head.inStore = true;
-                head.version = std::stoll(PQgetvalue(found.get(), i, 4));
-                head.contentHash = PQgetvalue(found.get(), i, 5);
-            }
+        keys.copyInto(connection_,
+                      "batch_keys (municipality, source_system, entity, source_record_id)");
+        // One primary-key look-up per key, whatever the planner makes of a temporary table: the
+        // LIMIT keeps the sub-select from being flattened into a join, which with or without
+        // statistics could become a hash join over every head in the store.
+        Result found = execute(connection_,
+                               "SELECT h.municipality, h.source_system, h.entity,"
+                               " h.source_record_id, h.version, h.content_hash FROM batch_keys k"
+                               " CROSS JOIN LATERAL (SELECT * FROM record_heads h"
+                               " WHERE h.municipality = k.municipality"
+                               " AND h.source_system = k.source_system AND h.entity = k.entity"
+                               " AND h.source_record_id = k.source_record_id LIMIT 1) h",
+                               PGRES_TUPLES_OK);
+        for (int i = 0; i < PQntuples(found.get()); ++i) {
+            SqlSink::Row key;
+            key.municipality = PQgetvalue(found.get(), i, 0);
+            key.sourceSystem = PQgetvalue(found.get(), i, 1);
+            key.entity = PQgetvalue(found.get(), i, 2);
+            key.sourceRecordId = PQgetvalue(found.get(), i, 3);
+            heads[SqlSink::keyOf(key)] = {std::stoll(PQgetvalue(found.get(), i, 4)),
+                                          PQgetvalue(found.get(), i, 5)};
         }
+        return heads;
+    }
 
-        // Decide in read order, so that a key twice in one batch sees its earlier version.
-        struct Change {
-            const Row* row;
-            Head* head;
-            Poco::Int64 version;
-        };
-        std::vector<Change> changes;
-        for (auto& item : batch) {
-            for (auto& row : item.rows) {
-                Head& head = heads.at(
-                    keyOf(row.municipality, row.sourceSystem, row.entity, row.sourceRecordId));
-                if (head.version != 0 && head.contentHash == row.contentHash) continue;
-                row.stored = true;
-                head.contentHash = row.contentHash;
-                head.row = &row;
-                changes.push_back({&row, &head, ++head.version});
-            }
-        }
-
-        CopyBuffer records;
-        if (!changes.empty()) {
-            // One range of numbers, taken under the writer lock: commit order is seq order, and
-            // no other writer takes a number while the lock is held.
-            const std::string count = std::to_string(changes.size());
-            Result last = execute(connection_,
-                                  "SELECT setval(pg_get_serial_sequence('records', 'seq'),"
-                                  " nextval(pg_get_serial_sequence('records', 'seq')) + " +
-                                      count + " - 1)",
-                                  PGRES_TUPLES_OK);
-            const Poco::Int64 first = std::stoll(PQgetvalue(last.get(), 0, 0)) -
-                                      static_cast<Poco::Int64>(changes.size()) + 1;
-            for (std::size_t i = 0; i < changes.size(); ++i) {
-                const Row& row = *changes[i].row;
-                Poco::Int64 seq = first + static_cast<Poco::Int64>(i);
-                if (changes[i].head->row == &row) changes[i].head->seq = seq;
-                records.field(seq).field(row.municipality).field(row.sourceSystem);
-                records.field(row.entity).field(row.sourceRecordId).field(changes[i].version);
-                records.field(row.contentHash).field(transferId_).field(row.recordNumber);
-                records.field(row.body).endRow();
-            }
-            records.copyInto(connection_,
-                             "records (seq, municipality, source_system, entity,"
-                             " source_record_id, version, content_hash, transfer_id,"
-                             " record_number, body)");
-
+    void writeVersions(const std::vector<SqlSink::NewVersion>& versions) override {
+        // One range of numbers, taken under the writer lock: commit order is seq order, and no
+        // other writer takes a number while the lock is held.
+        const std::string count = std::to_string(versions.size());
+        Result last = execute(connection_,
+                              "SELECT setval(pg_get_serial_sequence('records', 'seq'),"
+                              " nextval(pg_get_serial_sequence('records', 'seq')) + " +
+                                  count + " - 1)",
+                              PGRES_TUPLES_OK);
+        const Poco::Int64 first = std::stoll(PQgetvalue(last.get(), 0, 0)) -
+                                  static_cast<Poco::Int64>(versions.size()) + 1;
+        CopyBuffer records, newHeads, changedHeads;
+        for (std::size_t i = 0; i < versions.size(); ++i) {
+            const SqlSink::Row& row = *versions[i].row;
+            Poco::Int64 seq = first + static_cast<Poco::Int64>(i);
+            records.field(seq).field(row.municipality).field(row.sourceSystem);
+            records.field(row.entity).field(row.sourceRecordId).field(versions[i].version);
+            records.field(row.contentHash).field(transferId_).field(row.recordNumber);
+            records.field(row.body).endRow();
+            if (!versions[i].lastOfKey) continue;
             // A key new to the store is copied in; a changed one is updated in place. No other
             // writer can add a key meanwhile: the writer lock is held.
-            CopyBuffer newHeads, changedHeads;
-            for (const auto& [key, head] : heads) {
-                if (!head.row) continue;
-                CopyBuffer& into = head.inStore ? changedHeads : newHeads;
-                into.field(head.row->municipality).field(head.row->sourceSystem);
-                into.field(head.row->entity).field(head.row->sourceRecordId);
-                into.field(head.version).field(head.contentHash).field(head.seq).endRow();
-            }
-            if (!newHeads.empty()) newHeads.copyInto(connection_, "record_heads");
-            if (!changedHeads.empty()) {
-                changedHeads.copyInto(connection_, "batch_heads");
-                execute(connection_,
-                        "INSERT INTO record_heads SELECT * FROM batch_heads"
-                        " ON CONFLICT (municipality, source_system, entity, source_record_id)"
-                        " DO UPDATE SET version = excluded.version,"
-                        " content_hash = excluded.content_hash, seq = excluded.seq",
-                        PGRES_COMMAND_OK);
-            }
+            CopyBuffer& heads = versions[i].newKey ? newHeads : changedHeads;
+            heads.field(row.municipality).field(row.sourceSystem).field(row.entity);
+            heads.field(row.sourceRecordId).field(versions[i].version).field(row.contentHash);
+            heads.field(seq).endRow();
         }
+        records.copyInto(connection_,
+                         "records (seq, municipality, source_system, entity, source_record_id,"
+                         " version, content_hash, transfer_id, record_number, body)");
+        if (!newHeads.empty()) newHeads.copyInto(connection_, "record_heads");
+        if (!changedHeads.empty()) {
+            changedHeads.copyInto(connection_, "batch_heads");
+            execute(connection_,
+                    "INSERT INTO record_heads SELECT * FROM batch_heads"
+                    " ON CONFLICT (municipality, source_system, entity, source_record_id)"
+                    " DO UPDATE SET version = excluded.version,"
+                    " content_hash = excluded.content_hash, seq = excluded.seq",
+                    PGRES_COMMAND_OK);
+        }
+    }
 
-        CopyBuffer rejections;
-        for (const auto& item : batch) {
-            if (!item.rejection) continue;
-            const Rejection& r = item.rejection->rejection;
-            rejections.field(transferId_).field(r.position.input);
-            rejections.field(static_cast<Poco::Int64>(r.position.line));
-            rejections.field(static_cast<Poco::Int64>(r.position.record));
-            rejections.field(stageName(r.stage)).field(r.rule).field(r.field).field(r.message);
-            rejections.field(item.rejection->sourceFields).endRow();
+    void writeRejections(const std::vector<const SqlSink::Quarantined*>& rejections) override {
+        CopyBuffer rows;
+        for (const SqlSink::Quarantined* quarantined : rejections) {
+            const Rejection& r = quarantined->rejection;
+            rows.field(transferId_).field(r.position.input);
+            rows.field(static_cast<Poco::Int64>(r.position.line));
+            rows.field(static_cast<Poco::Int64>(r.position.record));
+            rows.field(stageName(r.stage)).field(r.rule).field(r.field).field(r.message);
+            rows.field(quarantined->sourceFields).endRow();
         }
-        if (!rejections.empty()) {
-            rejections.copyInto(connection_,
-                                "quarantine (transfer_id, input, line, record_number, stage,"
-                                " rule, field, message, source_fields)");
-        }
+        rows.copyInto(connection_,
+                      "quarantine (transfer_id, input, line, record_number, stage, rule, field,"
+                      " message, source_fields)");
     }
 
   private:

@@ -120,47 +120,52 @@ class SqliteWriter : public SqlSink::Writer {
         session_ << "BEGIN IMMEDIATE", now;
     }
 
-    void persist(std::vector<SqlSink::Item>& batch) override {
-        for (auto& item : batch) {
-            if (item.rejection) {
-                const Rejection& r = item.rejection->rejection;
-                insertRejection_.bind(1, transferId_).bind(2, r.position.input);
-                insertRejection_.bind(3, static_cast<Poco::Int64>(r.position.line));
-                insertRejection_.bind(4, static_cast<Poco::Int64>(r.position.record));
-                insertRejection_.bind(5, stageName(r.stage)).bind(6, r.rule).bind(7, r.field);
-                insertRejection_.bind(8, r.message).bind(9, item.rejection->sourceFields);
-                insertRejection_.step();
-                insertRejection_.reset();
-                continue;
-            }
-            for (auto& row : item.rows) write(row);
+    std::unordered_map<std::string, SqlSink::Head> findHeads(
+        const std::vector<const SqlSink::Row*>& rows) override {
+        std::unordered_map<std::string, SqlSink::Head> heads;
+        for (const SqlSink::Row* row : rows) {
+            findHead_.bind(1, row->municipality).bind(2, row->sourceSystem);
+            findHead_.bind(3, row->entity).bind(4, row->sourceRecordId);
+            if (findHead_.step())
+                heads[SqlSink::keyOf(*row)] = {findHead_.integer(0), findHead_.text(1)};
+            findHead_.reset();
+        }
+        return heads;
+    }
+
+    void writeVersions(const std::vector<SqlSink::NewVersion>& versions) override {
+        for (const auto& version : versions) {
+            const SqlSink::Row& row = *version.row;
+            insertRecord_.bind(1, row.municipality).bind(2, row.sourceSystem);
+            insertRecord_.bind(3, row.entity).bind(4, row.sourceRecordId);
+            insertRecord_.bind(5, version.version).bind(6, row.contentHash);
+            insertRecord_.bind(7, transferId_).bind(8, row.recordNumber).bind(9, row.body);
+            insertRecord_.step();
+            insertRecord_.reset();
+            if (!version.lastOfKey) continue;
+            Poco::Int64 seq = sqlite3_last_insert_rowid(db_);
+            upsertHead_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
+            upsertHead_.bind(4, row.sourceRecordId).bind(5, version.version);
+            upsertHead_.bind(6, row.contentHash).bind(7, seq);
+            upsertHead_.step();
+            upsertHead_.reset();
+        }
+    }
+
+    void writeRejections(const std::vector<const SqlSink::Quarantined*>& rejections) override {
+        for (const SqlSink::Quarantined* quarantined : rejections) {
+            const Rejection& r = quarantined->rejection;
+            insertRejection_.bind(1, transferId_).bind(2, r.position.input);
+            insertRejection_.bind(3, static_cast<Poco::Int64>(r.position.line));
+            insertRejection_.bind(4, static_cast<Poco::Int64>(r.position.record));
+            insertRejection_.bind(5, stageName(r.stage)).bind(6, r.rule).bind(7, r.field);
+            insertRejection_.bind(8, r.message).bind(9, quarantined->sourceFields);
+            insertRejection_.step();
+            insertRejection_.reset();
         }
     }
 
   private:
-    void write(SqlSink::Row& row) {
-        findHead_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
-        findHead_.bind(4, row.sourceRecordId);
-        bool found = findHead_.step();
-        Poco::Int64 version = found ? findHead_.integer(0) + 1 : 1;
-        row.stored = !found || findHead_.text(1) != row.contentHash;
-        findHead_.reset();
-        if (!row.stored) return;
-
-        insertRecord_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
-        insertRecord_.bind(4, row.sourceRecordId).bind(5, version).bind(6, row.contentHash);
-        insertRecord_.bind(7, transferId_).bind(8, row.recordNumber).bind(9, row.body);
-        insertRecord_.step();
-        insertRecord_.reset();
-        Poco::Int64 seq = sqlite3_last_insert_rowid(db_);
-
-        upsertHead_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
-        upsertHead_.bind(4, row.sourceRecordId).bind(5, version).bind(6, row.contentHash);
-        upsertHead_.bind(7, seq);
-        upsertHead_.step();
-        upsertHead_.reset();
-    }
-
     Poco::Data::Session& session_;
     Poco::Int64 transferId_;
     sqlite3* db_;

@@ -49,7 +49,7 @@ class FeedServiceTest : public ::testing::Test {
 
     FeedService service() {
         return FeedService(
-            *store_, registry_,
+            *store_, *store_, registry_,
             {std::string(GATEWAY_SOURCE_DIR) + "/schemas/v1/pseudonymised-view.json",
              std::string(40, 'k'),
              {"client", "client_plan", "service_episode", "work_placement", "feedback"}},

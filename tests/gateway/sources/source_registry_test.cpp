@@ -39,12 +39,13 @@ class CopySource final : public Source {
     std::string inputPath(std::int64_t id, const std::string&) const override {
         return spool_ + "/" + name() + "-" + std::to_string(id) + ".csv";
     }
-    std::string fetch(const std::string& path, Store&, const std::atomic<bool>*) const override {
+    std::string fetch(const std::string& path, TransferLog&,
+                      const std::atomic<bool>*) const override {
         Poco::File(spool_).createDirectories();
         Poco::File(from_).copyTo(path);
         return "";
     }
-    void settle(const TransferInfo&, const OpenedInput& input, Store&) const override {
+    void settle(const TransferInfo&, const OpenedInput& input, TransferLog&) const override {
         Poco::File(input.path).remove();
         ++settled;
     }

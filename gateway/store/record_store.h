@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "gateway/model/rejection.h"
+#include "gateway/model/transfer_outcome.h"
+#include "gateway/pipeline/record_sink.h"
+
+namespace gw {
+
+/// One change in a feed: a stored version of a regional record, in commit order.
+struct FeedEntry {
+    std::int64_t seq = 0;  ///< the cursor just after this entry
+    std::string body;      ///< the regional record as JSON text
+};
+
+/// How far one page of a feed reaches: its entries and the cursor after the last of them.
+struct FeedPage {
+    std::size_t entries = 0;
+    std::int64_t last = 0;  ///< the cursor after the page (the one it started from when empty)
+};
+
+/// What the store holds for one transfer or one municipality, to check against what was sent.
+struct Reconciliation {
+    std::string scope;  ///< "transfer 12" or "municipality 536"
+    TransferCounts counts;
+    std::int64_t quarantined = 0;     ///< quarantine rows
+    std::int64_t currentRecords = 0;  ///< regional records whose newest version is from the scope
+    std::string digest;
+    bool addsUp = true;
+    std::vector<std::string> problems;
+
+    nlohmann::json toJson() const;
+};
+
+/// The regional records with their history and the quarantine: the sink transfers write
+/// through, the current records, the feeds' pages, and reconciliation. Every method may be
+/// called from any thread.
+class RecordStore {
+  public:
+    virtual ~RecordStore() = default;
+
+    /// A sink that writes the records of transfer `transferId` into this store, committing the
+    /// transfer's counts in the same transaction as each batch.
+    virtual std::unique_ptr<RecordSink> openSink(std::int64_t transferId) = 0;
+    /// How many source records a sink of this store commits at once.
+    virtual std::size_t batchSize() const = 0;
+    /// The quarantined records of a transfer with id greater than `after`, oldest first:
+    /// positions and reasons, never the source fields.
+    virtual std::vector<QuarantinedRecord> listRejects(std::int64_t transferId, std::int64_t after,
+                                                       std::size_t limit) = 0;
+    /// Calls `visit` with the current (newest) version of every stored record of `entity` (of one
+    /// municipality's sources, when `municipality` is not empty) as it was when the call began,
+    /// one at a time, so that reports never hold the whole store in memory.
+    virtual void scanCurrent(const std::string& entity,
+                             const std::function<void(const nlohmann::json& record)>& visit,
+                             const std::string& municipality = "") = 0;
+    /// Makes a record no longer current, its history kept: for a record whose key was replaced
+    /// by another (a client record re-keyed under a new regional client id).
+    virtual void retireRecord(const std::string& municipality, const std::string& sourceSystem,
+                              const std::string& entity, const std::string& sourceRecordId) = 0;
+    /// The stored versions of `entity` after cursor `after`, in commit order, at most `limit`.
+    /// A reader that follows the cursor sees every version exactly once, also while transfers
+    /// write.
+    virtual std::vector<FeedEntry> readFeed(const std::string& entity, std::int64_t after,
+                                            std::size_t limit) = 0;
+    /// The page of at most `limit` entries after `after` whose bodies add up to no more than
+    /// `maxCharacters` (at least one entry, however long), without reading the bodies: a page
+    /// can then be sent a few entries at a time, in memory bounded whatever the records' size.
+    virtual FeedPage planFeedPage(const std::string& entity, std::int64_t after, std::size_t limit,
+                                  std::size_t maxCharacters) = 0;
+    virtual Reconciliation reconcileTransfer(std::int64_t id) = 0;
+    virtual Reconciliation reconcileMunicipality(const std::string& municipality) = 0;
+};
+
+}  // namespace gw

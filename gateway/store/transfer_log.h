@@ -1,0 +1,89 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/model/transfer_outcome.h"
+
+namespace gw {
+
+/// One row of the transfer log: a run of one source over one input.
+struct TransferInfo {
+    std::int64_t id = 0;
+    std::string source;
+    std::string municipality;
+    std::string input;
+    std::string state;      ///< queued, running, succeeded, failed or interrupted
+    std::string instance;   ///< the gatewayd instance that ran it
+    std::string startedAt;  ///< when it was queued, then when it started running
+    std::string finishedAt;
+    TransferCounts counts;
+    std::string digest;  ///< over the entity, source record id and content hash of every record
+    std::string error;
+    std::string warning;  ///< a transfer that succeeded but looks wrong (an input with no records)
+
+    nlohmann::json toJson() const;
+};
+
+/// The transfers of one source in one state, summed up (for /metrics).
+struct SourceStats {
+    std::string source;
+    std::string municipality;
+    std::string state;
+    std::int64_t transfers = 0;
+    TransferCounts counts;
+    /// When the newest of them finished; empty when none did.
+    std::optional<std::chrono::system_clock::time_point> lastFinishedAt;
+};
+
+/// When each source's newest successful transfer finished; sources without one are left out.
+inline std::map<std::string, std::chrono::system_clock::time_point> lastSuccesses(
+    const std::vector<SourceStats>& stats) {
+    std::map<std::string, std::chrono::system_clock::time_point> last;
+    for (const auto& s : stats) {
+        if (s.state == "succeeded" && s.lastFinishedAt) last[s.source] = *s.lastFinishedAt;
+    }
+    return last;
+}
+
+/// The transfer log and queue: every run of a source over one input, from queued to its end, and
+/// each pull source's watermark. Every method may be called from any thread.
+class TransferLog {
+  public:
+    virtual ~TransferLog() = default;
+
+    /// Queues a run of `source` over `input` for the first free instance to claim, unless one is
+    /// queued already: then that one's id.
+    virtual std::int64_t queueTransfer(const std::string& source, const std::string& municipality,
+                                       const std::string& input) = 0;
+    /// Claims the oldest queued transfer for `instance`, which then runs it; no two instances ever
+    /// claim the same transfer. Empty when nothing is queued.
+    virtual std::optional<TransferInfo> claimTransfer(const std::string& instance) = 0;
+    /// Logs a transfer that starts running at once on `instance` and returns its id.
+    virtual std::int64_t beginTransfer(const std::string& source, const std::string& municipality,
+                                       const std::string& input, const std::string& instance) = 0;
+    /// Records how a transfer ended. A transfer whose counts do not add up, or do not match the
+    /// rows stored for it, is logged as failed whatever `result` says.
+    virtual void finishTransfer(std::int64_t id, const TransferResult& result) = 0;
+    /// Marks the transfers `instance` was running as interrupted: they were cut off by a crash.
+    /// What they committed stays, with counts that match it. Returns how many there were.
+    virtual int recoverInterrupted(const std::string& instance) = 0;
+    /// The newest transfers first.
+    virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
+    virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
+    /// The newest transfer of `source` over `input`, if there is one.
+    virtual std::optional<TransferInfo> latestTransferOf(const std::string& source,
+                                                         const std::string& input) = 0;
+    /// A pull source's watermark: where its next pull starts ("" before the first success).
+    virtual std::string watermark(const std::string& source) = 0;
+    virtual void setWatermark(const std::string& source, const std::string& watermark) = 0;
+    /// The transfer log summed up by source and state.
+    virtual std::vector<SourceStats> sourceStats() = 0;
+};
+
+}  // namespace gw
