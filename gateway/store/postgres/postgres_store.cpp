@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "gateway/store/sql_sink.h"
+
 using namespace Poco::Data::Keywords;
 
 namespace gw {

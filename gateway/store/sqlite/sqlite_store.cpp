@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "gateway/core/private_files.h"
+#include "gateway/store/sql_sink.h"
 
 using namespace Poco::Data::Keywords;
 

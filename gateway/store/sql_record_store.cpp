@@ -1,0 +1,232 @@
+#include <Poco/Data/RecordSet.h>
+
+#include "gateway/store/record_digest.h"
+#include "gateway/store/sql_store.h"
+#include "gateway/store/sql_values.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace gw {
+
+// The records, quarantine, feed pages and reconciliation of an SQL store.
+
+std::vector<QuarantinedRecord> SqlStore::listRejects(std::int64_t transferId, std::int64_t after,
+                                                     std::size_t limit) {
+    auto s = session();
+    std::vector<Poco::Int64> ids, lines, records;
+    std::vector<std::string> inputs, stages, rules, fields, messages;
+    Poco::Int64 boundTransfer = transferId, boundAfter = after;
+    s << sql(
+        "SELECT id, input, line, record_number, stage, rule, field, message FROM quarantine"
+        " WHERE transfer_id = ? AND id > ? ORDER BY id LIMIT " +
+        std::to_string(limit)),
+        use(boundTransfer), use(boundAfter), into(ids), into(inputs), into(lines), into(records),
+        into(stages), into(rules), into(fields), into(messages), now;
+    std::vector<QuarantinedRecord> rejects;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        SourcePosition position{inputs[i], static_cast<std::uint64_t>(lines[i]),
+                                static_cast<std::uint64_t>(records[i])};
+        rejects.push_back({ids[i], Rejection{stageNamed(stages[i]), rules[i], fields[i],
+                                             messages[i], std::move(position)}});
+    }
+    return rejects;
+}
+
+void SqlStore::scanCurrent(const std::string& entity,
+                           const std::function<void(const nlohmann::json& record)>& visit,
+                           const std::string& municipality) {
+    auto s = session();
+    std::string boundEntity = entity, boundMunicipality = municipality;
+    // What is current when the scan begins: a caller writing new versions as it goes (a
+    // migration) does not see its own.
+    Poco::Int64 after = 0, last = 0;
+    s << "SELECT COALESCE(MAX(seq), 0) FROM records", into(last), now;
+    // Page by page on the commit order: PostgreSQL's client would otherwise hold the whole
+    // result in memory.
+    for (;;) {
+        std::vector<Poco::Int64> seqs;
+        std::vector<std::string> bodies;
+        s << sql(
+            "SELECT h.seq, r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
+            " WHERE h.entity = ? AND h.seq > ? AND h.seq <= ? AND (? = '' OR h.municipality = ?)"
+            " ORDER BY h.seq LIMIT 1000"),
+            use(boundEntity), use(after), use(last), use(boundMunicipality), use(boundMunicipality),
+            into(seqs), into(bodies), now;
+        for (const auto& body : bodies) visit(nlohmann::json::parse(body));
+        if (seqs.size() < 1000) break;
+        after = seqs.back();
+    }
+}
+
+void SqlStore::retireRecord(const std::string& municipality, const std::string& sourceSystem,
+                            const std::string& entity, const std::string& sourceRecordId) {
+    // Another writer holding the database is waited for, not a failure.
+    whileLocked([&] {
+        auto s = session();
+        std::string m = municipality, system = sourceSystem, e = entity, id = sourceRecordId;
+        s << sql(
+            "DELETE FROM record_heads WHERE municipality = ? AND source_system = ? AND entity = ?"
+            " AND source_record_id = ?"),
+            use(m), use(system), use(e), use(id), now;
+    });
+}
+
+std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_t after,
+                                          std::size_t limit) {
+    auto s = session();
+    std::string boundEntity = entity;
+    Poco::Int64 boundAfter = after;
+    std::vector<Poco::Int64> seqs;
+    std::vector<std::string> bodies;
+    s << sql("SELECT seq, body FROM records WHERE entity = ? AND seq > ? ORDER BY seq LIMIT " +
+             std::to_string(limit)),
+        use(boundEntity), use(boundAfter), into(seqs), into(bodies), now;
+    std::vector<FeedEntry> entries;
+    entries.reserve(seqs.size());
+    for (std::size_t i = 0; i < seqs.size(); ++i)
+        entries.push_back({seqs[i], std::move(bodies[i])});
+    return entries;
+}
+
+FeedPage SqlStore::planFeedPage(const std::string& entity, std::int64_t after, std::size_t limit,
+                                std::size_t maxCharacters) {
+    auto s = session();
+    std::string boundEntity = entity;
+    Poco::Int64 boundAfter = after;
+    std::vector<Poco::Int64> seqs, lengths;
+    s << sql(
+        "SELECT seq, LENGTH(body) FROM records WHERE entity = ? AND seq > ? ORDER BY seq"
+        " LIMIT " +
+        std::to_string(limit)),
+        use(boundEntity), use(boundAfter), into(seqs), into(lengths), now;
+    FeedPage page{0, after};
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < seqs.size(); ++i) {
+        characters += static_cast<std::size_t>(lengths[i]);
+        if (page.entries > 0 && characters > maxCharacters) break;
+        ++page.entries;
+        page.last = seqs[i];
+    }
+    return page;
+}
+
+Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
+    auto s = session();
+    Poco::Int64 boundId = id;
+    Reconciliation r;
+    r.scope = "transfer " + std::to_string(id);
+    Poco::Int64 read = 0, stored = 0, unchanged = 0, rejected = 0, storedSourceRecords = 0;
+    std::string state;
+    s << sql(
+        "SELECT records_read, records_stored, records_unchanged, records_rejected, digest, state"
+        " FROM transfers WHERE id = ?"),
+        use(boundId), into(read), into(stored), into(unchanged), into(rejected), into(r.digest),
+        into(state), now;
+    r.counts = {static_cast<std::uint64_t>(read), static_cast<std::uint64_t>(stored),
+                static_cast<std::uint64_t>(unchanged), static_cast<std::uint64_t>(rejected)};
+    s << sql("SELECT COUNT(*) FROM quarantine WHERE transfer_id = ?"), use(boundId),
+        into(r.quarantined), now;
+    s << sql(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT record_number FROM records"
+        " WHERE transfer_id = ?) AS stored_source_records"),
+        use(boundId), into(storedSourceRecords), now;
+    s << sql(
+        "SELECT COUNT(*) FROM records r JOIN record_heads h ON h.municipality = r.municipality"
+        " AND h.source_system = r.source_system AND h.entity = r.entity"
+        " AND h.source_record_id = r.source_record_id AND h.version = r.version"
+        " WHERE r.transfer_id = ?"),
+        use(boundId), into(r.currentRecords), now;
+    checkReconciliation(r, storedSourceRecords);
+    // What it stored adds up, but a transfer cut off or failed before the end of its input
+    // does not account for the whole input.
+    if (state == "interrupted" || state == "failed") {
+        r.problems.push_back("the transfer " + state +
+                             " before the end of its input: what it read is not all there was");
+        r.addsUp = false;
+    }
+    return r;
+}
+
+Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) {
+    auto s = session();
+    std::string boundMunicipality = municipality;
+    Reconciliation r;
+    r.scope = "municipality " + municipality;
+    Poco::Int64 read = 0, stored = 0, unchanged = 0, rejected = 0, storedSourceRecords = 0;
+    s << sql(
+        "SELECT CAST(COALESCE(SUM(records_read), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_stored), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_unchanged), 0) AS BIGINT),"
+        " CAST(COALESCE(SUM(records_rejected), 0) AS BIGINT)"
+        " FROM transfers WHERE state <> 'queued' AND municipality = ?"),
+        use(boundMunicipality), into(read), into(stored), into(unchanged), into(rejected), now;
+    r.counts = {static_cast<std::uint64_t>(read), static_cast<std::uint64_t>(stored),
+                static_cast<std::uint64_t>(unchanged), static_cast<std::uint64_t>(rejected)};
+    s << sql(
+        "SELECT COUNT(*) FROM quarantine q JOIN transfers t ON t.id = q.transfer_id"
+        " WHERE t.municipality = ?"),
+        use(boundMunicipality), into(r.quarantined), now;
+    s << sql(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT r.transfer_id, r.record_number"
+        " FROM records r JOIN transfers t ON t.id = r.transfer_id"
+        " WHERE t.municipality = ?) AS stored_source_records"),
+        use(boundMunicipality), into(storedSourceRecords), now;
+    s << sql("SELECT COUNT(*) FROM record_heads WHERE municipality = ?"), use(boundMunicipality),
+        into(r.currentRecords), now;
+
+    // Over the current records, as the county can compute it from the feeds. Page by page:
+    // PostgreSQL's client would otherwise hold the whole result in memory. The digest is the
+    // same in any order, so the pages follow the heads' key.
+    RecordDigest digest;
+    std::string afterSystem, afterEntity, afterId;
+    for (;;) {
+        std::vector<std::string> systems, entities, ids, hashes;
+        s << sql(
+            "SELECT source_system, entity, source_record_id, content_hash FROM record_heads"
+            " WHERE municipality = ? AND (source_system, entity, source_record_id) > (?, ?, ?)"
+            " ORDER BY source_system, entity, source_record_id LIMIT 10000"),
+            use(boundMunicipality), use(afterSystem), use(afterEntity), use(afterId), into(systems),
+            into(entities), into(ids), into(hashes), now;
+        for (std::size_t i = 0; i < ids.size(); ++i) digest.add(entities[i], ids[i], hashes[i]);
+        if (ids.size() < 10000) break;
+        afterSystem = systems.back();
+        afterEntity = entities.back();
+        afterId = ids.back();
+    }
+    r.digest = digest.hex();
+    checkReconciliation(r, storedSourceRecords);
+    return r;
+}
+
+void SqlStore::checkReconciliation(Reconciliation& r, std::int64_t storedSourceRecords) {
+    // Every number but the counts comes from the rows the transfers left, so that the check
+    // does not trust the counts it checks.
+    const TransferCounts& c = r.counts;
+    if (!c.addsUp()) {
+        r.problems.push_back("read " + std::to_string(c.read) + " != stored " +
+                             std::to_string(c.stored) + " + unchanged " +
+                             std::to_string(c.unchanged) + " + rejected " +
+                             std::to_string(c.rejected));
+    }
+    if (r.quarantined != static_cast<std::int64_t>(c.rejected)) {
+        r.problems.push_back(std::to_string(c.rejected) + " rejected but " +
+                             std::to_string(r.quarantined) + " in quarantine");
+    }
+    if (storedSourceRecords != static_cast<std::int64_t>(c.stored)) {
+        r.problems.push_back(std::to_string(c.stored) + " stored but records of " +
+                             std::to_string(storedSourceRecords) + " source records in the store");
+    }
+    r.addsUp = r.problems.empty();
+}
+
+nlohmann::json Reconciliation::toJson() const {
+    return {{"scope", scope},
+            {"counts", counts.toJson()},
+            {"quarantined", quarantined},
+            {"currentRecords", currentRecords},
+            {"digest", digest},
+            {"addsUp", addsUp},
+            {"problems", problems}};
+}
+
+}  // namespace gw

@@ -1,0 +1,162 @@
+#include "gateway/store/sql_sink.h"
+
+#include "gateway/store/sql_values.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace gw {
+
+SqlSink::SqlSink(SqlStore& store, Poco::Data::Session session, std::int64_t transferId,
+                 const WriterFactory& makeWriter)
+    : store_(store),
+      session_(std::move(session)),
+      transferId_(transferId),
+      writer_(makeWriter(session_)) {}
+
+SqlSink::~SqlSink() {
+    // Left mid-transfer (the pipeline failed): the batch being written commits or rolls back
+    // on its own; what became of it is already in the transfer's row.
+    try {
+        finishWriting();
+    } catch (...) {
+    }
+}
+
+void SqlSink::write(const std::vector<RegionalRecord>& records) {
+    Item item;
+    item.rows.reserve(records.size());
+    for (const auto& record : records) {
+        const auto& provenance = record.body.at("provenance");
+        Row row;
+        row.municipality = provenance.at("sourceMunicipality").get<std::string>();
+        row.sourceSystem = provenance.at("sourceSystem").get<std::string>();
+        row.entity = record.entity;
+        row.sourceRecordId = record.sourceRecordId;
+        row.contentHash = provenance.at("contentHash").get<std::string>();
+        row.recordNumber = provenance.at("record").get<Poco::Int64>();
+        row.body = record.text;
+        item.rows.push_back(std::move(row));
+    }
+    add(std::move(item));
+}
+
+void SqlSink::quarantine(const Rejection& rejection, const SourceRecord& source) {
+    Item item;
+    item.rejection = Quarantined{rejection, source.fieldsJson().dump()};
+    add(std::move(item));
+}
+
+void SqlSink::add(Item item) {
+    batch_.push_back(std::move(item));
+    if (batch_.size() < store_.batchSize()) return;
+    // One batch is written while the next fills: memory holds two batches at most.
+    finishWriting();
+    writing_ = std::async(std::launch::async,
+                          [this, batch = std::move(batch_)]() mutable { flush(batch); });
+    batch_ = {};
+}
+
+void SqlSink::finishWriting() {
+    if (writing_.valid()) {
+        try {
+            writing_.get();
+        } catch (...) {
+            failure_ = std::current_exception();
+        }
+    }
+    // A sink whose batch failed writes nothing more: a later batch would leave a gap.
+    if (failure_) std::rethrow_exception(failure_);
+}
+
+TransferCounts SqlSink::commit() {
+    finishWriting();
+    flush(batch_);
+    return durable_;
+}
+
+void SqlSink::flush(std::vector<Item>& batch) {
+    if (batch.empty()) return;
+    store_.whileLocked([&] { writeBatch(batch); });
+}
+
+std::string SqlSink::keyOf(const Row& row) {
+    return row.municipality + '\x1f' + row.sourceSystem + '\x1f' + row.entity + '\x1f' +
+           row.sourceRecordId;
+}
+
+void SqlSink::persist(std::vector<Item>& batch) {
+    std::vector<const Row*> keys;
+    std::unordered_map<std::string, std::optional<std::size_t>> lastVersionOf;  // by key
+    for (const auto& item : batch) {
+        for (const auto& row : item.rows) {
+            if (lastVersionOf.emplace(keyOf(row), std::nullopt).second) keys.push_back(&row);
+        }
+    }
+    std::unordered_map<std::string, Head> heads = writer_->findHeads(keys);
+    std::unordered_map<std::string, bool> inStore;
+    for (const auto& [key, head] : heads) inStore[key] = true;
+
+    // The version decision, the same for every backend: a record becomes its key's next version
+    // when the key is new or its newest version has other content. Decided in read order, so
+    // that a key twice in one batch sees its earlier version.
+    std::vector<NewVersion> versions;
+    for (auto& item : batch) {
+        for (auto& row : item.rows) {
+            std::string key = keyOf(row);
+            Head& head = heads[key];
+            row.stored = head.version == 0 || head.contentHash != row.contentHash;
+            if (!row.stored) continue;
+            head = {head.version + 1, row.contentHash};
+            auto& last = lastVersionOf[key];
+            if (last) versions[*last].lastOfKey = false;
+            last = versions.size();
+            versions.push_back({&row, head.version, !inStore.count(key), true});
+        }
+    }
+    std::vector<const Quarantined*> rejections;
+    for (const auto& item : batch) {
+        if (item.rejection) rejections.push_back(&*item.rejection);
+    }
+    if (!versions.empty()) writer_->writeVersions(versions);
+    if (!rejections.empty()) writer_->writeRejections(rejections);
+}
+
+void SqlSink::writeBatch(std::vector<Item>& batch) {
+    writer_->begin();
+    try {
+        persist(batch);
+        TransferCounts counts = durable_;
+        RecordDigest digest = digest_;
+        for (const auto& item : batch) {
+            ++counts.read;
+            if (item.rejection) {
+                ++counts.rejected;
+                continue;
+            }
+            bool stored = false;
+            for (const auto& row : item.rows) {
+                stored |= row.stored;
+                digest.add(row.entity, row.sourceRecordId, row.contentHash);
+            }
+            ++(stored ? counts.stored : counts.unchanged);
+        }
+        Poco::Int64 read = asInt(counts.read), storedCount = asInt(counts.stored),
+                    unchanged = asInt(counts.unchanged), rejected = asInt(counts.rejected);
+        std::string digestHex = digest.hex();
+        session_ << store_.sql(
+            "UPDATE transfers SET records_read = ?, records_stored = ?,"
+            " records_unchanged = ?, records_rejected = ?, digest = ?"
+            " WHERE id = ?"),
+            use(read), use(storedCount), use(unchanged), use(rejected), use(digestHex),
+            use(transferId_), now;
+        session_ << "COMMIT", now;
+        durable_ = counts;
+        digest_ = digest;
+        batch.clear();
+    } catch (...) {
+        session_ << "ROLLBACK", now;
+        throw;
+    }
+}
+
+}  // namespace gw

@@ -1,0 +1,256 @@
+#include <Poco/Data/RecordSet.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/String.h>
+
+#include "gateway/core/identity_code.h"
+#include "gateway/store/sql_store.h"
+#include "gateway/store/sql_values.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace gw {
+
+// The transfer log and queue of an SQL store.
+
+namespace {
+
+std::string joined(const std::vector<std::string>& parts) {
+    std::string text;
+    for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
+    return text;
+}
+
+}  // namespace
+
+std::int64_t SqlStore::queueTransfer(const std::string& source, const std::string& municipality,
+                                     const std::string& input) {
+    {
+        // An input already waiting in the queue waits once.
+        auto s = session();
+        std::string boundSource = source, boundInput = input;
+        std::vector<Poco::Int64> queued;
+        s << sql(
+            "SELECT id FROM transfers WHERE state = 'queued' AND source = ? AND input = ?"
+            " LIMIT 1"),
+            use(boundSource), use(boundInput), into(queued), now;
+        if (!queued.empty()) return queued.front();
+    }
+    return beginTransfer(source, municipality, input, "");
+}
+
+std::int64_t SqlStore::beginTransfer(const std::string& source, const std::string& municipality,
+                                     const std::string& input, const std::string& instance) {
+    // Another writer holding the database is waited for, not a failure.
+    return whileLocked([&] {
+        auto s = session();
+        std::string started = utcNow(), state = instance.empty() ? "queued" : "running";
+        std::string boundSource = source, boundMunicipality = municipality, boundInput = input,
+                    boundInstance = instance;
+        Poco::Int64 id = 0;
+        s << sql(
+            "INSERT INTO transfers (source, municipality, input, state, started_at, instance)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+            use(boundSource), use(boundMunicipality), use(boundInput), use(state), use(started),
+            use(boundInstance), into(id), now;
+        return id;
+    });
+}
+
+std::optional<TransferInfo> SqlStore::claimTransfer(const std::string& instance) {
+    // Another writer holding the database is waited for, not a failure.
+    return whileLocked([&]() -> std::optional<TransferInfo> {
+        auto s = session();
+        std::string started = utcNow(), boundInstance = instance;
+        Poco::Int64 id = 0;
+        // One statement: the row is taken and marked in one step. A source with a running transfer
+        // waits, so one source never runs twice at once on one database.
+        Poco::Data::Statement claim(s);
+        claim << sql(
+            "UPDATE transfers SET state = 'running', instance = ?, started_at = ?"
+            " WHERE state = 'queued' AND id = (SELECT id FROM transfers"
+            " WHERE state = 'queued' AND source NOT IN"
+            " (SELECT source FROM transfers WHERE state = 'running')"
+            " ORDER BY id LIMIT 1 " +
+            skipLocked() + ") RETURNING id"),
+            use(boundInstance), use(started), into(id);
+        if (claim.execute() == 0 || id == 0) return std::nullopt;
+        return findTransfer(id);
+    });
+}
+
+void SqlStore::finishTransfer(std::int64_t id, const TransferResult& result) {
+    whileLocked([&] { recordEnd(id, result); });
+}
+
+void SqlStore::recordEnd(std::int64_t id, const TransferResult& result) {
+    Reconciliation durable = reconcileTransfer(id);
+    std::string state = result.error ? "failed" : result.interrupted ? "interrupted" : "succeeded";
+    std::vector<std::string> problems;
+    if (result.error) problems.push_back(*result.error);
+    // After an error the pipeline's own count is gone; the durable one stands.
+    std::uint64_t read = result.error ? durable.counts.read : result.counts.read;
+    if (!result.error && read != durable.counts.read) {
+        problems.push_back("reconciliation: read " + std::to_string(read) + " records but " +
+                           std::to_string(durable.counts.read) +
+                           " were stored, unchanged or rejected");
+    }
+    for (const auto& problem : durable.problems) problems.push_back(problem);
+    if (!problems.empty()) state = "failed";
+
+    auto s = session();
+    // What a parser or database said may quote the input: masked like a log line.
+    std::string finished = utcNow(), error = maskIdentityCodesIn(joined(problems));
+    std::string warning = maskIdentityCodesIn(result.warning.value_or(""));
+    Poco::Int64 boundRead = asInt(read), transferId = id;
+    s << sql(
+        "UPDATE transfers SET state = ?, finished_at = ?, records_read = ?, error = ?,"
+        " warning = ? WHERE id = ?"),
+        use(state), use(finished), use(boundRead), use(error), use(warning), use(transferId), now;
+}
+
+int SqlStore::recoverInterrupted(const std::string& instance) {
+    // Another writer holding the database is waited for, not a failure.
+    return whileLocked([&] {
+        auto s = session();
+        std::string finished = utcNow(), boundInstance = instance;
+        std::string error =
+            "the gateway stopped before the transfer finished; what it committed stays";
+        Poco::Data::Statement update(s);
+        update << sql(
+            "UPDATE transfers SET state = 'interrupted', finished_at = ?, error = ?"
+            " WHERE state = 'running' AND instance = ?"),
+            use(finished), use(error), use(boundInstance);
+        return static_cast<int>(update.execute());
+    });
+}
+
+std::vector<TransferInfo> SqlStore::listTransfers(std::size_t limit) {
+    return queryTransfers("", 0, limit);
+}
+
+std::optional<TransferInfo> SqlStore::findTransfer(std::int64_t id) {
+    auto found = queryTransfers("WHERE id = ?", id, 1);
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+std::optional<TransferInfo> SqlStore::latestTransferOf(const std::string& source,
+                                                       const std::string& input) {
+    auto s = session();
+    std::string boundSource = source, boundInput = input;
+    std::vector<Poco::Int64> ids;
+    s << sql("SELECT COALESCE(MAX(id), 0) FROM transfers WHERE source = ? AND input = ?"),
+        use(boundSource), use(boundInput), into(ids), now;
+    if (ids.empty() || ids.front() == 0) return std::nullopt;
+    return findTransfer(ids.front());
+}
+
+std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std::int64_t id,
+                                                   std::size_t limit) {
+    auto s = session();
+    Poco::Data::Statement select(s);
+    select << sql(
+        "SELECT id, source, municipality, input, state, instance, started_at,"
+        " COALESCE(finished_at, ''), records_read, records_stored, records_unchanged,"
+        " records_rejected, digest, COALESCE(error, ''), warning FROM transfers " +
+        where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
+    Poco::Int64 boundId = id;
+    if (!where.empty()) select, use(boundId);
+    select.execute();
+    Poco::Data::RecordSet rows(select);
+    std::vector<TransferInfo> transfers;
+    for (std::size_t row = 0; row < rows.rowCount(); ++row) {
+        TransferInfo info;
+        info.id = rows.value(0, row).convert<Poco::Int64>();
+        info.source = rows.value(1, row).convert<std::string>();
+        info.municipality = rows.value(2, row).convert<std::string>();
+        info.input = rows.value(3, row).convert<std::string>();
+        info.state = rows.value(4, row).convert<std::string>();
+        info.instance = rows.value(5, row).convert<std::string>();
+        info.startedAt = rows.value(6, row).convert<std::string>();
+        info.finishedAt = rows.value(7, row).convert<std::string>();
+        info.counts.read = rows.value(8, row).convert<Poco::UInt64>();
+        info.counts.stored = rows.value(9, row).convert<Poco::UInt64>();
+        info.counts.unchanged = rows.value(10, row).convert<Poco::UInt64>();
+        info.counts.rejected = rows.value(11, row).convert<Poco::UInt64>();
+        info.digest = rows.value(12, row).convert<std::string>();
+        info.error = rows.value(13, row).convert<std::string>();
+        info.warning = rows.value(14, row).convert<std::string>();
+        transfers.push_back(std::move(info));
+    }
+    return transfers;
+}
+
+std::string SqlStore::watermark(const std::string& source) {
+    auto s = session();
+    std::string boundSource = source;
+    std::vector<std::string> found;
+    s << sql("SELECT watermark FROM source_watermarks WHERE source = ?"), use(boundSource),
+        into(found), now;
+    return found.empty() ? "" : found.front();
+}
+
+void SqlStore::setWatermark(const std::string& source, const std::string& watermark) {
+    // Another writer holding the database is waited for, not a failure.
+    whileLocked([&] {
+        auto s = session();
+        std::string boundSource = source, boundWatermark = watermark, updated = utcNow();
+        s << sql(
+            "INSERT INTO source_watermarks (source, watermark, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET watermark = excluded.watermark,"
+            " updated_at = excluded.updated_at"),
+            use(boundSource), use(boundWatermark), use(updated), now;
+    });
+}
+
+std::vector<SourceStats> SqlStore::sourceStats() {
+    auto s = session();
+    std::vector<std::string> sources, municipalities, states, lastFinished;
+    std::vector<Poco::Int64> transfers, read, stored, unchanged, rejected;
+    s << "SELECT source, municipality, state, COUNT(*),"
+         " CAST(COALESCE(SUM(records_read), 0) AS BIGINT),"
+         " CAST(COALESCE(SUM(records_stored), 0) AS BIGINT),"
+         " CAST(COALESCE(SUM(records_unchanged), 0) AS BIGINT),"
+         " CAST(COALESCE(SUM(records_rejected), 0) AS BIGINT), COALESCE(MAX(finished_at), '')"
+         " FROM transfers GROUP BY source, municipality, state ORDER BY source, state",
+        into(sources), into(municipalities), into(states), into(transfers), into(read),
+        into(stored), into(unchanged), into(rejected), into(lastFinished), now;
+    std::vector<SourceStats> stats;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        // The log's own format (utcNow): parsed here, once, for every reader.
+        std::optional<std::chrono::system_clock::time_point> finished;
+        Poco::DateTime when;
+        int zone = 0;
+        if (Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT,
+                                           lastFinished[i], when, zone)) {
+            finished = std::chrono::system_clock::time_point(
+                std::chrono::microseconds(when.timestamp().epochMicroseconds()));
+        }
+        stats.push_back({sources[i], municipalities[i], states[i], transfers[i],
+                         TransferCounts{static_cast<std::uint64_t>(read[i]),
+                                        static_cast<std::uint64_t>(stored[i]),
+                                        static_cast<std::uint64_t>(unchanged[i]),
+                                        static_cast<std::uint64_t>(rejected[i])},
+                         finished});
+    }
+    return stats;
+}
+
+nlohmann::json TransferInfo::toJson() const {
+    nlohmann::json j{{"id", id},
+                     {"source", source},
+                     {"municipality", municipality},
+                     {"input", input},
+                     {"state", state},
+                     {"startedAt", startedAt},
+                     {"counts", counts.toJson()}};
+    if (!instance.empty()) j["instance"] = instance;
+    if (!finishedAt.empty()) j["finishedAt"] = finishedAt;
+    if (!digest.empty()) j["digest"] = digest;
+    if (!error.empty()) j["error"] = error;
+    if (!warning.empty()) j["warning"] = warning;
+    return j;
+}
+
+}  // namespace gw
