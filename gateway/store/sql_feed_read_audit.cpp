@@ -1,11 +1,10 @@
+// The audit log of reads of an SQL store.
 #include "gateway/store/sql_store.h"
 #include "gateway/store/sql_values.h"
 
 using namespace Poco::Data::Keywords;
 
 namespace gw {
-
-// The audit log of reads of an SQL store.
 
 void SqlStore::logFeedRead(const FeedRead& read) {
     // Another writer holding the database is waited for, not a failure.

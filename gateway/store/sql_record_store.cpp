@@ -1,3 +1,4 @@
+// The records, quarantine, feed pages and reconciliation of an SQL store.
 #include <Poco/Data/RecordSet.h>
 
 #include "gateway/store/record_digest.h"
@@ -7,8 +8,6 @@
 using namespace Poco::Data::Keywords;
 
 namespace gw {
-
-// The records, quarantine, feed pages and reconciliation of an SQL store.
 
 std::vector<QuarantinedRecord> SqlStore::listRejects(std::int64_t transferId, std::int64_t after,
                                                      std::size_t limit) {

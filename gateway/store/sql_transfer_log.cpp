@@ -1,3 +1,4 @@
+// The transfer log and queue of an SQL store.
 #include <Poco/Data/RecordSet.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -10,8 +11,6 @@
 using namespace Poco::Data::Keywords;
 
 namespace gw {
-
-// The transfer log and queue of an SQL store.
 
 namespace {
 
