@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "gateway/core/errors.h"
-#include "gateway/store/store.h"
+#include "gateway/store/store_registry.h"
 
 namespace {
 
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
     try {
         std::ifstream input(argv[3], std::ios::binary);
         if (!input) throw gw::InputError(std::string("cannot open ") + argv[3]);
-        auto store = gw::openStore(argv[1], argv[2]);
+        auto store = gw::builtinStores().open(argv[1], argv[2]);
         auto started = std::chrono::steady_clock::now();
         std::int64_t transfer = store->beginTransfer("bench", "", argv[3], "store_bench");
         auto sink = store->openSink(transfer);

@@ -8,7 +8,7 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/mapping/mapping.h"
-#include "gateway/store/store.h"
+#include "gateway/store/store_registry.h"
 
 namespace gw {
 
@@ -44,7 +44,7 @@ int ReconcileCommand::run(const std::vector<std::string>& arguments) {
     if (!transfer_.empty() && !municipality_.empty())
         throw ConfigError("give --transfer or --municipality, not both");
     GatewaySettings settings = loadSettings();
-    auto store = openStore(settings.storeBackend, settings.storeConnection);
+    auto store = builtinStores().open(settings.storeBackend, settings.storeConnection);
 
     std::vector<Reconciliation> results;
     if (!transfer_.empty()) {

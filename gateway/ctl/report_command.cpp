@@ -7,6 +7,7 @@
 #include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
 #include "gateway/reports/report.h"
+#include "gateway/store/store_registry.h"
 
 namespace gw {
 
@@ -47,7 +48,7 @@ int ReportCommand::run(const std::vector<std::string>& arguments) {
 
     GatewaySettings settings = loadSettings();
     context.codeDirectory = settings.schemaDirectory + "/codes";
-    auto store = openStore(settings.storeBackend, settings.storeConnection);
+    auto store = builtinStores().open(settings.storeBackend, settings.storeConnection);
 
     nlohmann::json rows = report->compute(*store, context);
     if (json_) {

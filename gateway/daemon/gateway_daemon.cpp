@@ -39,6 +39,7 @@
 #include "gateway/http/http_api.h"
 #include "gateway/http/http_front.h"
 #include "gateway/store/regional_key_migration.h"
+#include "gateway/store/store_registry.h"
 #include "gateway/transfers/input_retention.h"
 #include "gateway/transfers/scheduler.h"
 #include "gateway/transfers/transfer_runner.h"
@@ -231,7 +232,7 @@ Poco::Net::ServerSocket GatewayDaemon::listenSecurely() {
 std::unique_ptr<Store> GatewayDaemon::openRecoveredStore() {
     secrets_ = SecretsFile::open(settings_->secretsFile);
     keys_.emplace(secrets_->regionalKey());
-    auto store = openStore(settings_->storeBackend, settings_->storeConnection);
+    auto store = builtinStores().open(settings_->storeBackend, settings_->storeConnection);
     store->retryLockedWritesFor(std::chrono::seconds(settings_->storeLockedRetrySeconds));
     if (int interrupted = store->recoverInterrupted(settings_->instanceName)) {
         logger().warning(std::to_string(interrupted) +

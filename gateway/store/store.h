@@ -24,9 +24,4 @@ class Store : public TransferLog, public RecordStore, public FeedReadAudit {
     virtual void setSetting(const std::string& name, const std::string& value) = 0;
 };
 
-/// Opens the store of a backend ("sqlite" with the database file as `connection`, "postgresql"
-/// with a libpq connection string) and applies its pending schema migrations. Throws ConfigError
-/// for an unknown backend.
-std::unique_ptr<Store> openStore(const std::string& backend, const std::string& connection);
-
 }  // namespace gw

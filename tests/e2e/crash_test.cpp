@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "gateway/store/sql_store.h"
+#include "gateway/store/store_registry.h"
 #include "process.h"
 #include "tests/support/test_database.h"
 
@@ -44,7 +45,7 @@ std::vector<nlohmann::json> reconcile(const std::string& configFile, int& exitCo
 }
 
 Poco::Int64 countRows(const TestDatabase& database, const std::string& query) {
-    auto store = openStore(database.backend(), database.connection());
+    auto store = builtinStores().open(database.backend(), database.connection());
     auto session = dynamic_cast<SqlStore&>(*store).session();
     Poco::Int64 n = 0;
     session << query, into(n), now;

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "gateway/store/sql_store.h"
+#include "gateway/store/store_registry.h"
 #include "process.h"
 #include "tests/support/test_database.h"
 
@@ -140,7 +141,7 @@ TEST_P(KillPoints, EveryAcknowledgedPushIsStoredExactlyOnceWhereverTheDaemonIsKi
     // The restart takes up what was acknowledged and not finished.
     RunningGateway gateway(workspace.configFile(), port);
     auto log = settled(port, admin);
-    auto store = openStore(database.backend(), database.connection());
+    auto store = builtinStores().open(database.backend(), database.connection());
     auto count = [&](const std::string& query) {
         Poco::Int64 n = 0;
         auto session = dynamic_cast<SqlStore&>(*store).session();

@@ -10,6 +10,7 @@
 
 #include "gateway/core/sha256.h"
 #include "gateway/store/sql_store.h"
+#include "gateway/store/store_registry.h"
 #include "process.h"
 #include "tests/support/test_database.h"
 
@@ -92,7 +93,7 @@ TEST_P(Feeds, TheCountyReadsEveryChangeOnceAndThePseudonymisedViewHidesWhoIsWho)
 
     RunningGateway gateway(workspace.configFile(), port);
     settledTransfers(port, admin, 2);
-    auto store = openStore(database.backend(), database.connection());
+    auto store = builtinStores().open(database.backend(), database.connection());
     auto versionsOf = [&](const std::string& entity) {
         Poco::Int64 n = 0;
         auto session = dynamic_cast<SqlStore&>(*store).session();

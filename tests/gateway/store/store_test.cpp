@@ -1,5 +1,3 @@
-#include "gateway/store/store.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,6 +10,7 @@
 #include "gateway/store/record_digest.h"
 #include "gateway/store/regional_key_migration.h"
 #include "gateway/store/sql_store.h"
+#include "gateway/store/store_registry.h"
 #include "tests/support/test_database.h"
 
 using namespace Poco::Data::Keywords;
@@ -49,7 +48,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
     void open() {
         store_.reset();
-        store_ = openStore(database_.backend(), database_.connection());
+        store_ = builtinStores().open(database_.backend(), database_.connection());
     }
 
     SqlStore& sql() { return dynamic_cast<SqlStore&>(*store_); }
@@ -308,7 +307,7 @@ TEST_P(StoreTest, AReaderFollowingTheCursorSeesEveryChangeOnceWhileTwoTransfersW
     const long perWriter = static_cast<long>(store_->batchSize()) * 3 + 7;
     std::atomic<int> writing{2};
     auto writer = [&](const std::string& prefix) {
-        auto store = openStore(database_.backend(), database_.connection());
+        auto store = builtinStores().open(database_.backend(), database_.connection());
         auto sink = store->openSink(store->beginTransfer(prefix, "536", "a.csv", prefix));
         for (long i = 1; i <= perWriter; ++i)
             sink->write({episode(prefix + std::to_string(i), "a", i)});
@@ -504,7 +503,7 @@ TEST_P(StoreTest, KeepsAWatermarkPerSource) {
 }
 
 TEST(OpenStore, AnUnknownBackendIsAConfigurationError) {
-    EXPECT_THROW(openStore("oracle", "x"), ConfigError);
+    EXPECT_THROW(builtinStores().open("oracle", "x"), ConfigError);
 }
 
 TEST(RecordDigest, IsTheSameInAnyOrderAndChangesWithAnyRecord) {
