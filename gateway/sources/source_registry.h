@@ -56,6 +56,14 @@ struct SourceKind {
     Factory create;
 };
 
+/// The factory of a kind whose class is made from its settings, mapping and options.
+template <typename KindClass>
+SourceKind::Factory factoryOf() {
+    return [](SourceSettings settings, Mapping mapping, const SourceOptions& options) {
+        return std::make_unique<KindClass>(std::move(settings), std::move(mapping), options);
+    };
+}
+
 /// Makes sources by kind name ("file", "drop", ...), each from its settings and mapping.
 class SourceRegistry {
   public:

@@ -13,23 +13,20 @@
 namespace gw {
 
 DropSource::DropSource(SourceSettings settings, Mapping mapping, const SourceOptions& options)
-    : Source(std::move(settings), std::move(mapping)),
-      folder_(options.text("folder")),
-      archive_(folder_) {}
+    : ReceivedSource(std::move(settings), std::move(mapping),
+                     options.text("folder") + "/processing", options.text("folder")),
+      folder_(options.text("folder")) {}
 
 SourceKind DropSource::kind() {
     return {"drop",
             "every file left in a folder with a .done marker beside it",
             {{"folder", "", true, true, "the folder the exports are left in"}},
             "every 30s",
-            [](SourceSettings settings, Mapping mapping, const SourceOptions& options) {
-                return std::make_unique<DropSource>(std::move(settings), std::move(mapping),
-                                                    options);
-            }};
+            factoryOf<DropSource>()};
 }
 
 std::vector<std::string> DropSource::collectArrived() {
-    createPrivateFolders(folder_ + "/processing");
+    createPrivateFolders(waitingFolder());
     std::vector<std::string> claimed;
     // A file listed may be gone by now (claimed by another instance): it is left out, and the
     // rest of the folder is still looked at.
@@ -41,7 +38,7 @@ std::vector<std::string> DropSource::collectArrived() {
         std::string input =
             file + "." + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
         // The rename is the claim: of two instances looking at one folder, one wins.
-        if (::rename(path.c_str(), (folder_ + "/processing/" + input).c_str()) != 0) continue;
+        if (::rename(path.c_str(), (waitingFolder() + "/" + input).c_str()) != 0) continue;
         marker.remove();
         claimed.push_back(input);
     }
@@ -50,25 +47,11 @@ std::vector<std::string> DropSource::collectArrived() {
 
 std::vector<std::string> DropSource::waitingInputs() const {
     std::vector<std::string> waiting;
-    for (const auto& file : regularFilesIn(folder_ + "/processing")) {
+    for (const auto& file : regularFilesIn(waitingFolder())) {
         std::string name = Poco::Path(file.path()).getFileName();
         if (name.front() != '.') waiting.push_back(name);
     }
     return waiting;
-}
-
-std::string DropSource::inputPath(std::int64_t, const std::string& input) const {
-    return folder_ + "/processing/" + input;
-}
-
-void DropSource::settle(const TransferInfo& transfer, const OpenedInput& input,
-                        TransferLog&) const {
-    if (Poco::File(input.path).exists()) archive_.fileAway(input.path, transfer);
-}
-
-std::optional<std::string> DropSource::rerunInput(const std::string& input) const {
-    if (!archive_.restore(input, folder_ + "/processing/" + input)) return std::nullopt;
-    return input;
 }
 
 }  // namespace gw

@@ -13,10 +13,7 @@ SourceKind FileSource::kind() {
             "one export file, read where it lies whenever a run is asked for",
             {{"path", "", true, true, "the export file"}},
             "",
-            [](SourceSettings settings, Mapping mapping, const SourceOptions& options) {
-                return std::make_unique<FileSource>(std::move(settings), std::move(mapping),
-                                                    options);
-            }};
+            factoryOf<FileSource>()};
 }
 
 std::optional<std::string> FileSource::requestedInput() const {

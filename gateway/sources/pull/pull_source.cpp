@@ -26,10 +26,7 @@ SourceKind PullSource::kind() {
              {"retryBaseMillis", "1000", false, false,
               "the first backoff; doubles per try, plus jitter"}},
             "",
-            [](SourceSettings settings, Mapping mapping, const SourceOptions& options) {
-                return std::make_unique<PullSource>(std::move(settings), std::move(mapping),
-                                                    options);
-            }};
+            factoryOf<PullSource>()};
 }
 
 std::optional<std::string> PullSource::requestedInput() const {

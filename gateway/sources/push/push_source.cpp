@@ -92,20 +92,16 @@ PushReceipt spool(std::istream& body, std::optional<std::uint64_t> declaredLengt
 }  // namespace
 
 PushSource::PushSource(SourceSettings settings, Mapping mapping, const SourceOptions& options)
-    : Source(std::move(settings), std::move(mapping)),
-      dataset_(options.text("dataset")),
-      spool_(options.spoolDirectory()),
-      archive_(spool_) {}
+    : ReceivedSource(std::move(settings), std::move(mapping), options.spoolDirectory(),
+                     options.spoolDirectory()),
+      dataset_(options.text("dataset")) {}
 
 SourceKind PushSource::kind() {
     return {"push",
             "exports pushed to POST /v1/push/{municipality}/{dataset}, spooled to disk first",
             {{"dataset", "", true, false, "the dataset name in the push URL"}},
             "",
-            [](SourceSettings settings, Mapping mapping, const SourceOptions& options) {
-                return std::make_unique<PushSource>(std::move(settings), std::move(mapping),
-                                                    options);
-            }};
+            factoryOf<PushSource>()};
 }
 
 bool PushSource::receives(const std::string& municipality, const std::string& dataset) const {
@@ -119,8 +115,8 @@ PushReceipt PushSource::accept(std::istream& body, std::optional<std::uint64_t> 
                         Poco::UUIDGenerator::defaultGenerator().createRandom().toString() + "." +
                         mapping().format();
     try {
-        createPrivateFolders(spool_);
-        return spool(body, declaredLength, limits, spool_ + "/" + input);
+        createPrivateFolders(waitingFolder());
+        return spool(body, declaredLength, limits, waitingFolder() + "/" + input);
     } catch (const std::exception& e) {
         Poco::Logger::get("gateway.push").error(std::string("cannot spool a push: ") + e.what());
         return {PushReceipt::Outcome::NoSpace, kNoSpace, ""};
@@ -132,27 +128,13 @@ std::vector<std::string> PushSource::waitingInputs() const {
     // A push is spooled as <source>-<uuid>.<format>: 36 characters between. Hidden files are
     // partial uploads, never inputs.
     std::string prefix = name() + "-", suffix = "." + mapping().format();
-    for (const auto& file : regularFilesIn(spool_)) {
+    for (const auto& file : regularFilesIn(waitingFolder())) {
         std::string input = Poco::Path(file.path()).getFileName();
         if (input.size() == prefix.size() + 36 + suffix.size() &&
             input.compare(0, prefix.size(), prefix) == 0 && Poco::endsWith(input, suffix))
             waiting.push_back(input);
     }
     return waiting;
-}
-
-std::string PushSource::inputPath(std::int64_t, const std::string& input) const {
-    return spool_ + "/" + input;
-}
-
-void PushSource::settle(const TransferInfo& transfer, const OpenedInput& input,
-                        TransferLog&) const {
-    if (Poco::File(input.path).exists()) archive_.fileAway(input.path, transfer);
-}
-
-std::optional<std::string> PushSource::rerunInput(const std::string& input) const {
-    if (!archive_.restore(input, spool_ + "/" + input)) return std::nullopt;
-    return input;
 }
 
 }  // namespace gw

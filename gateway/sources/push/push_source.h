@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <istream>
 
-#include "gateway/sources/input_archive.h"
+#include "gateway/sources/received_source.h"
 #include "gateway/sources/source_registry.h"
 
 namespace gw {
@@ -29,7 +29,7 @@ struct PushReceipt {
 /// A source whose exports a municipal system pushes to POST /v1/push/{municipality}/{dataset}.
 /// A body is durable in the spool (fsynced, then renamed into place) before it is acknowledged;
 /// after its transfer it goes to the spool's archive/ or failed/.
-class PushSource final : public Source {
+class PushSource final : public ReceivedSource {
   public:
     PushSource(SourceSettings settings, Mapping mapping, const SourceOptions& options);
 
@@ -42,21 +42,13 @@ class PushSource final : public Source {
     PushReceipt accept(std::istream& body, std::optional<std::uint64_t> declaredLength,
                        const PushLimits& limits) const;
 
-    std::optional<std::string> requestedInput() const override { return std::nullopt; }
     std::vector<std::string> waitingInputs() const override;
-    std::string inputPath(std::int64_t transferId, const std::string& input) const override;
-    void settle(const TransferInfo& transfer, const OpenedInput& input,
-                TransferLog& log) const override;
-    std::optional<std::string> rerunInput(const std::string& input) const override;
     std::optional<std::string> exclusiveClaim() const override {
         return "pushes of dataset '" + dataset_ + "' for municipality " + mapping().municipality();
     }
-    std::vector<std::string> keptFolders() const override { return {spool_}; }
 
   private:
     std::string dataset_;
-    std::string spool_;
-    InputArchive archive_;
 };
 
 }  // namespace gw

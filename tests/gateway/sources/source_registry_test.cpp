@@ -29,10 +29,7 @@ class CopySource final : public Source {
                 "a copy of a local file, made anew for each transfer",
                 {{"from", "", true, true, "the file copied"}},
                 "every 1h",
-                [](SourceSettings settings, Mapping mapping, const SourceOptions& options) {
-                    return std::make_unique<CopySource>(std::move(settings), std::move(mapping),
-                                                        options);
-                }};
+                factoryOf<CopySource>()};
     }
 
     std::optional<std::string> requestedInput() const override { return "copy"; }
