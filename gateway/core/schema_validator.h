@@ -1,5 +1,7 @@
 #pragma once
 
+// SchemaValidator: checks JSON documents against a JSON Schema file.
+
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>

@@ -1,5 +1,7 @@
 #pragma once
 
+// checkConfiguration: the whole configuration checked before anything runs.
+
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <string>

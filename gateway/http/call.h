@@ -1,5 +1,7 @@
 #pragma once
 
+// Call: one HTTP request being answered, and what every resource shares to answer it.
+
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>

@@ -1,5 +1,7 @@
 #pragma once
 
+// Mapping: a municipality's declarative mapping of its export into regional records.
+
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,7 @@
 #pragma once
 
+// Transform: one step of a mapping field's way to its regional form.
+
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,7 @@
 #pragma once
 
+// Rejection: why a source record was quarantined, from the adapter to the API.
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>

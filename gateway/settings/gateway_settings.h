@@ -1,5 +1,7 @@
 #pragma once
 
+// GatewaySettings: everything gatewayd reads from its configuration file.
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/AbstractConfiguration.h>
 

@@ -1,5 +1,7 @@
 #pragma once
 
+// Source: the interface every source kind implements.
+
 #include <atomic>
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,7 @@
 #pragma once
 
+// SourceRegistry: the source kinds by name, each with its configuration table and factory.
+
 #include <functional>
 #include <map>
 #include <memory>

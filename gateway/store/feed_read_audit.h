@@ -1,5 +1,7 @@
 #pragma once
 
+// FeedReadAudit: the store's job of keeping the audit log of reads of personal data.
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>

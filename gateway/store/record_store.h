@@ -1,5 +1,7 @@
 #pragma once
 
+// RecordStore: the store's job of keeping regional records, the quarantine and the feeds.
+
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -1,5 +1,7 @@
 #pragma once
 
+// TransferLog: the store's job of keeping the transfer log and queue.
+
 #include <chrono>
 #include <cstdint>
 #include <map>

@@ -1,5 +1,7 @@
 #pragma once
 
+// Scheduler: fires each source's schedule and watches its deliveries.
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/system_timer.hpp>
 #include <chrono>

@@ -1,5 +1,7 @@
 #pragma once
 
+// HttpPuller: fetches a pull source's export over HTTP(S), with retries.
+
 #include <atomic>
 #include <string>
 

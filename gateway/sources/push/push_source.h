@@ -1,5 +1,7 @@
 #pragma once
 
+// PushSource: the kind whose exports a municipal system pushes over HTTP, with its spool.
+
 #include <cstdint>
 #include <istream>
 
