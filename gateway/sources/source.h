@@ -21,7 +21,7 @@ struct OpenedInput {
     std::string watermark;
 };
 
-/// One configured source, of one kind: where its inputs wait, how one is opened for its
+/// One configured source, of one kind: where its inputs wait, how one is made ready for its
 /// transfer, and how it is settled afterwards. Each kind is a folder under gateway/sources/ with
 /// a factory registered by name in gateway/sources/builtin.cpp (docs/architecture.md). Every
 /// method may be called from any thread.
