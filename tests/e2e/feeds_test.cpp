@@ -155,6 +155,11 @@ TEST_P(Feeds, TheCountyReadsEveryChangeOnceAndThePseudonymisedViewHidesWhoIsWho)
     EXPECT_EQ(http(port, "GET", "/v1/feeds/no_such_entity", county).status, 404);
     EXPECT_EQ(http(port, "GET", "/v1/feeds/client").status, 401);
     EXPECT_EQ(http(port, "GET", "/v1/feeds/client?after=x", county).status, 400);
+    EXPECT_EQ(http(port, "GET", "/v1/feeds/client?view=nothing", county).status, 400)
+        << "a view no view has";
+    auto onlyItsOwn = http(port, "GET", "/v1/feeds/client_plan?view=full&limit=1", researcher);
+    EXPECT_TRUE(ndjson(onlyItsOwn.body).at(0)["client"].contains("pseudonym"))
+        << "a view the token does not allow is never given";
     EXPECT_EQ(http(port, "GET", "/v1/transfers", county).status, 403);
     EXPECT_EQ(http(port, "GET", "/v1/audit/feed-reads", researcher).status, 403);
 

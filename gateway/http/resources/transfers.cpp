@@ -16,14 +16,17 @@ bool mayRead(const Call& call, const TransferInfo& transfer) {
            call.grant->allows("push:" + transfer.municipality);
 }
 
-/// The transfer the path names, if the caller may see it: another municipality's is answered
-/// as one that does not exist (404), so that a token learns nothing of what it may not read.
-std::optional<TransferInfo> transferOf(Store& store, const Call& call) {
+/// The transfer the path names, if the caller may see it; else the call is answered 404 (and
+/// audited on a route that reads personal data). Another municipality's transfer is answered as
+/// one that does not exist, so that a token learns nothing of what it may not read.
+std::optional<TransferInfo> transferOf(Store& store, Call& call) {
     Poco::Int64 number = 0;
-    if (!Poco::NumberParser::tryParse64(call.segments[2], number)) return std::nullopt;
-    auto transfer = store.findTransfer(number);
-    if (!transfer || !mayRead(call, *transfer)) return std::nullopt;
-    return transfer;
+    std::optional<TransferInfo> transfer;
+    if (Poco::NumberParser::tryParse64(call.segments[2], number))
+        transfer = store.findTransfer(number);
+    if (transfer && mayRead(call, *transfer)) return transfer;
+    refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
+    return std::nullopt;
 }
 
 /// One CSV field (RFC 4180): quoted when it holds the separator, a quote or a line break.
@@ -75,20 +78,13 @@ void queueTransfer(const HttpApiContext& context, Call& call) {
 }
 
 void showTransfer(const HttpApiContext& context, Call& call) {
-    Store& store = context.store;
-    if (auto transfer = transferOf(store, call)) {
+    if (auto transfer = transferOf(context.store, call))
         sendJson(call.response, HTTPResponse::HTTP_OK, transfer->toJson());
-    } else {
-        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
-    }
 }
 
 void rerunTransfer(const HttpApiContext& context, Call& call) {
     auto transfer = transferOf(context.store, call);
-    if (!transfer) {
-        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
-        return;
-    }
+    if (!transfer) return;
     if (transfer->state == "queued" || transfer->state == "running") {
         sendError(call.response, HTTPResponse::HTTP_CONFLICT,
                   "the transfer is " + transfer->state + "; it can run again once it ends");
@@ -107,20 +103,14 @@ void rerunTransfer(const HttpApiContext& context, Call& call) {
 void reconcileTransfer(const HttpApiContext& context, Call& call) {
     Store& store = context.store;
     auto transfer = transferOf(store, call);
-    if (!transfer) {
-        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
-        return;
-    }
+    if (!transfer) return;
     sendJson(call.response, HTTPResponse::HTTP_OK, store.reconcileTransfer(transfer->id).toJson());
 }
 
 void listRejects(const HttpApiContext& context, Call& call) {
     Store& store = context.store;
     auto transfer = transferOf(store, call);
-    if (!transfer) {
-        refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
-        return;
-    }
+    if (!transfer) return;
     auto after = numberParameter(call.query, "after", 0, INT64_MAX);
     auto limit = numberParameter(call.query, "limit", 1000, kMaxPage);
     nlohmann::json list = nlohmann::json::array();
@@ -139,10 +129,7 @@ void listRejects(const HttpApiContext& context, Call& call) {
 void sendRejectionReport(const HttpApiContext& context, Call& call) {
     Store& store = context.store;
     auto transfer = transferOf(store, call);
-    if (!transfer) {
-        refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no transfer with that id");
-        return;
-    }
+    if (!transfer) return;
     call.response.setStatus(HTTPResponse::HTTP_OK);
     auto rejected = static_cast<std::int64_t>(transfer->counts.rejected);
     audit(store, call, whatWasRead("", "rejection-report", 0, 0, rejected));
