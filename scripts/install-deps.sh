@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the gateway needs to build, run and test.
 # Idempotent: does nothing when every package is already installed.
-# Usage: scripts/install-deps.sh [--test | --fuzz]   (what only the tests, or the fuzzers, need)
+# Usage: scripts/install-deps.sh [--test | --fuzz | --bench]   (what only the tests, the fuzzers
+# or the benchmarks under bench/ need)
 set -euo pipefail
 
 packages=(
@@ -24,6 +25,10 @@ if [[ "${1:-}" == "--test" ]]; then
     packages+=(clang-14 libclang-rt-14-dev)
 elif [[ "${1:-}" == "--fuzz" ]]; then
     packages+=(clang-14 libclang-rt-14-dev)
+elif [[ "${1:-}" == "--bench" ]]; then
+    # The store benchmark's PostgreSQL cluster; Miller and time, the map benchmark's peer and
+    # its measure.
+    packages+=(postgresql miller time)
 fi
 
 missing=()
