@@ -45,9 +45,17 @@ class PreparedStatement {
     PreparedStatement(const PreparedStatement&) = delete;
     PreparedStatement& operator=(const PreparedStatement&) = delete;
 
+    /// Binds the text without copying it: `value` must outlive the statement's next step, so
+    /// a temporary cannot be bound this way.
     PreparedStatement& bind(int index, const std::string& value) {
         check(sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
                                 SQLITE_STATIC));
+        return *this;
+    }
+    PreparedStatement& bind(int index, std::string&& value) = delete;
+    /// Binds a copy of the text.
+    PreparedStatement& bind(int index, const char* value) {
+        check(sqlite3_bind_text(statement_, index, value, -1, SQLITE_TRANSIENT));
         return *this;
     }
     PreparedStatement& bind(int index, Poco::Int64 value) {
