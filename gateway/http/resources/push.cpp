@@ -8,9 +8,10 @@
 #include "gateway/sources/push/push_source.h"
 
 namespace gw {
-namespace {
 
 using Poco::Net::HTTPResponse;
+
+namespace {
 
 /// The adapter format a pushed body's Content-Type names.
 std::string formatOf(const std::string& contentType) {
@@ -49,8 +50,6 @@ HTTPResponse::HTTPStatus statusOf(PushReceipt::Outcome outcome) {
 }
 
 }  // namespace
-
-using Poco::Net::HTTPResponse;
 
 void acceptPush(const HttpApiContext& context, Call& call) {
     const PushSource* source = pushSourceOf(context.transfers.runner(), call);

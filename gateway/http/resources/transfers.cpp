@@ -5,9 +5,10 @@
 #include <optional>
 
 namespace gw {
-namespace {
 
 using Poco::Net::HTTPResponse;
+
+namespace {
 
 /// Whether the caller may see a transfer: transfers:admin sees every one, push:<code> its
 /// municipality's.
@@ -38,8 +39,6 @@ std::string csvField(const std::string& value) {
 }
 
 }  // namespace
-
-using Poco::Net::HTTPResponse;
 
 void listTransfers(const HttpApiContext& context, Call& call) {
     Store& store = context.store;
