@@ -85,32 +85,43 @@ std::string SqlSink::keyOf(const Row& row) {
 }
 
 void SqlSink::persist(std::vector<Item>& batch) {
-    std::vector<const Row*> keys;
-    std::unordered_map<std::string, std::optional<std::size_t>> lastVersionOf;  // by key
+    // What the batch knows of each of its keys: the newest version so far, whether the store had
+    // the key before the batch, and the batch's newest version of it.
+    struct KeyState {
+        Head head;
+        bool inStore = false;
+        std::optional<std::size_t> lastVersion;
+    };
+    std::unordered_map<std::string, KeyState> keys;  // elements never move: node-based
+    std::vector<const Row*> distinct;
+    std::vector<KeyState*> stateOfRow;  // in read order
     for (const auto& item : batch) {
         for (const auto& row : item.rows) {
-            if (lastVersionOf.emplace(keyOf(row), std::nullopt).second) keys.push_back(&row);
+            auto [state, fresh] = keys.try_emplace(keyOf(row));
+            if (fresh) distinct.push_back(&row);
+            stateOfRow.push_back(&state->second);
         }
     }
-    std::unordered_map<std::string, Head> heads = writer_->findHeads(keys);
-    std::unordered_map<std::string, bool> inStore;
-    for (const auto& [key, head] : heads) inStore[key] = true;
+    for (auto& [key, head] : writer_->findHeads(distinct)) {
+        KeyState& state = keys.at(key);
+        state.head = std::move(head);
+        state.inStore = true;
+    }
 
     // The version decision, the same for every backend: a record becomes its key's next version
     // when the key is new or its newest version has other content. Decided in read order, so
     // that a key twice in one batch sees its earlier version.
     std::vector<NewVersion> versions;
+    std::size_t next = 0;
     for (auto& item : batch) {
         for (auto& row : item.rows) {
-            std::string key = keyOf(row);
-            Head& head = heads[key];
-            row.stored = head.version == 0 || head.contentHash != row.contentHash;
+            KeyState& state = *stateOfRow[next++];
+            row.stored = state.head.version == 0 || state.head.contentHash != row.contentHash;
             if (!row.stored) continue;
-            head = {head.version + 1, row.contentHash};
-            auto& last = lastVersionOf[key];
-            if (last) versions[*last].lastOfKey = false;
-            last = versions.size();
-            versions.push_back({&row, head.version, !inStore.count(key), true});
+            state.head = {state.head.version + 1, row.contentHash};
+            if (state.lastVersion) versions[*state.lastVersion].lastOfKey = false;
+            state.lastVersion = versions.size();
+            versions.push_back({&row, state.head.version, !state.inStore, true});
         }
     }
     std::vector<const Quarantined*> rejections;
