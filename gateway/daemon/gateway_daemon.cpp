@@ -289,10 +289,14 @@ int GatewayDaemon::serve() {
     std::vector<TokenGrant> grants = secrets_->grants();
     if (grants.empty()) logger().warning("no tokens are configured: every /v1 request gets 401");
     AccessControl access(std::move(grants));
-    FeedService feeds(
-        *store, *store, builtinFeedViews(),
-        {settings_->pseudonymisedView, secrets_->pseudonymKey(), runner.validator().entities()},
-        settings_->feedPageMaxBytes);
+    FeedViewSetup views{settings_->pseudonymisedView, secrets_->pseudonymKey(),
+                        runner.validator().entities(), settings_->schemaDirectory + "/codes",
+                        settings_->fhirCanonicalBase};
+    FeedService feeds(*store, *store, builtinFeedViews(), views, settings_->feedPageMaxBytes);
+    FhirService fhir(
+        *store, views,
+        {settings_->fhirExportDirectory, std::chrono::minutes(settings_->fhirExportKeepMinutes),
+         static_cast<std::size_t>(settings_->fhirMaxRunningExports)});
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
     Scheduler scheduler(workers, *store, runner.sources());
@@ -304,7 +308,7 @@ int GatewayDaemon::serve() {
 
     std::atomic<bool> ready{false};
     Poco::Net::HTTPRequestHandlerFactory::Ptr api(
-        new HttpApi({*settings_, *store, workers, scheduler, access, feeds, ready}));
+        new HttpApi({*settings_, *store, workers, scheduler, access, feeds, fhir, ready}));
     // One request per connection, and no read in the pool may stall for long: the head of each
     // request has arrived before the pool sees it (plain HTTP), and a body must keep coming.
     Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);

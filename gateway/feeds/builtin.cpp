@@ -1,4 +1,5 @@
 #include "gateway/feeds/feed_view.h"
+#include "gateway/feeds/fhir/fhir_view.h"
 #include "gateway/feeds/full/full_view.h"
 #include "gateway/feeds/pseudonymised/pseudonymiser.h"
 
@@ -9,6 +10,8 @@ const FeedViewRegistry& builtinFeedViews() {
         FeedViewRegistry r;
         r.add(FullView::kind());
         r.add(Pseudonymiser::kind());
+        r.add(FhirView::fullKind());
+        r.add(FhirView::pseudonymisedKind());
         return r;
     }();
     return registry;

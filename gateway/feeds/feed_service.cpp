@@ -25,7 +25,7 @@ std::string FeedService::Page::render() {
     std::string lines;
     auto entries = records_.readFeed(entity_, cursor_, std::min(left_, kRecordsPerPart));
     for (const auto& entry : entries) {
-        lines += view_.render(entry.body);
+        lines += view_.render(entry);
         lines += '\n';
     }
     left_ = entries.empty() ? 0 : left_ - entries.size();

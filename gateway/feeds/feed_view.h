@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/store/record_store.h"
+
 namespace gw {
 
 /// How one view of the county feeds shows a stored regional record. Each view is a folder under
@@ -15,10 +17,10 @@ namespace gw {
 class FeedView {
   public:
     virtual ~FeedView() = default;
-    /// One stored record (its JSON text as stored) as this view shows it: one line of NDJSON,
-    /// without the newline. Throws PersonalDataLeak (below) when it would
-    /// show what it must not.
-    virtual std::string render(const std::string& stored) const = 0;
+    /// One stored version of a record as this view shows it: one line of NDJSON, or several
+    /// joined by newlines, without the last newline. Throws PersonalDataLeak (below) when it
+    /// would show what it must not.
+    virtual std::string render(const FeedEntry& entry) const = 0;
 };
 
 /// A record a view was about to show although it must not (a value shaped like an identity
@@ -33,6 +35,8 @@ struct FeedViewSetup {
     std::string pseudonymisedViewFile;  ///< feeds.pseudonymisedView
     std::string pseudonymKey;           ///< feeds.pseudonymKey, from the secrets file
     std::vector<std::string> entities;  ///< the regional entities that have feeds
+    std::string codeDirectory;          ///< the regional code sets (schemas/v1/codes)
+    std::string fhirBase;               ///< fhir.canonicalBase: the FHIR view's own URLs
 };
 
 /// One view, as it registers itself: its name (the feeds API's `view`), the token scope that

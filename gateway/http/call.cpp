@@ -23,6 +23,29 @@ void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
              {{"error", HTTPResponse::getReasonForStatus(status)}, {"detail", detail}});
 }
 
+void sendError(Call& call, HTTPResponse::HTTPStatus status, const std::string& detail) {
+    if (call.segments.empty() || call.segments[0] != "fhir") {
+        sendError(call.response, status, detail);
+        return;
+    }
+    const char* code = "exception";
+    if (status == HTTPResponse::HTTP_NOT_FOUND) code = "not-found";
+    if (status == HTTPResponse::HTTP_BAD_REQUEST) code = "invalid";
+    if (status == HTTPResponse::HTTP_UNAUTHORIZED) code = "login";
+    if (status == HTTPResponse::HTTP_FORBIDDEN) code = "forbidden";
+    if (status == HTTPResponse::HTTP_TOO_MANY_REQUESTS) code = "throttled";
+    std::string text =
+        nlohmann::json{
+            {"resourceType", "OperationOutcome"},
+            {"issue", {{{"severity", "error"}, {"code", code}, {"diagnostics", detail}}}}}
+            .dump() +
+        "\n";
+    call.response.setStatus(status);
+    call.response.setContentType("application/fhir+json");
+    call.response.setContentLength(static_cast<std::streamsize>(text.size()));
+    call.response.send() << text << std::flush;
+}
+
 std::int64_t numberParameter(const Poco::URI::QueryParameters& query, const std::string& name,
                              std::int64_t fallback, std::int64_t max) {
     for (const auto& [key, value] : query) {
@@ -76,7 +99,7 @@ void audit(Store& store, Call& call, const FeedRead& what) {
 void refuse(Call& call, HTTPResponse::HTTPStatus status, const std::string& detail) {
     call.response.setStatus(status);
     if (call.auditLog && !call.audited) audit(*call.auditLog, call, FeedRead{});
-    sendError(call.response, status, detail);
+    sendError(call, status, detail);
 }
 
 }  // namespace gw

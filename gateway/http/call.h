@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/feeds/feed_service.h"
+#include "gateway/feeds/fhir/fhir_service.h"
 #include "gateway/http/access_control.h"
 #include "gateway/store/store.h"
 #include "gateway/transfers/scheduler.h"
@@ -30,6 +31,7 @@ struct HttpApiContext {
     Scheduler& scheduler;
     const AccessControl& access;
     FeedService& feeds;
+    FhirService& fhir;
     const std::atomic<bool>& ready;  ///< true once configuration and store are loaded
 };
 
@@ -56,6 +58,9 @@ void sendJson(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::
               const nlohmann::json& body);
 void sendError(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
                const std::string& detail);
+/// An error answered in the form of the API asked: a FHIR OperationOutcome under /fhir/, else as
+/// sendError() above.
+void sendError(Call& call, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& detail);
 /// A query parameter that is a whole number from 0 to `max`; throws BadRequest otherwise.
 std::int64_t numberParameter(const Poco::URI::QueryParameters& query, const std::string& name,
                              std::int64_t fallback, std::int64_t max);

@@ -76,7 +76,7 @@ class FunctionHandler : public Poco::Net::HTTPRequestHandler {
                 .error(request.getMethod() + " " + Poco::URI(request.getURI()).getPath() + ": " +
                        e.what());
             if (!response.sent()) {
-                sendError(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                sendError(call, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
                           "the request failed; see the log");
             }
         }
@@ -107,7 +107,6 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
     std::vector<std::string> segments;
     uri.getPathSegments(segments);
     auto query = uri.getQueryParameters();
-    bool underV1 = !segments.empty() && segments[0] == "v1";
     const Route* route = nullptr;
     for (const auto& candidate : routes()) {
         if (candidate.matches(request.getMethod(), segments)) {
@@ -116,10 +115,14 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
         }
     }
     Store* auditLog = route && route->personal ? &context_.store : nullptr;
+    // Under /fhir, the CapabilityStatement is open to anyone, as FHIR clients expect.
+    bool guarded =
+        !segments.empty() &&
+        (segments[0] == "v1" || (segments[0] == "fhir" && !(route && route->scope.empty())));
 
-    // Who is asking comes first: without a valid token, every path under /v1 looks the same.
+    // Who is asking comes first: without a valid token, every guarded path looks the same.
     std::optional<TokenGrant> grant;
-    if (underV1) {
+    if (guarded) {
         grant = context_.access.authenticate(request.get("Authorization", ""));
         if (!grant) {
             return new FunctionHandler(
@@ -133,15 +136,13 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
     }
     if (!route) {
         return new FunctionHandler(
-            [](Call& call) {
-                sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no such resource");
-            },
+            [](Call& call) { sendError(call, HTTPResponse::HTTP_NOT_FOUND, "no such resource"); },
             grant, segments, query, nullptr);
     }
     if (!route->scope.empty() && !route->permits(*grant, segments, context_.feeds)) {
         return new FunctionHandler(
             [](Call& call) {
-                sendError(call.response, HTTPResponse::HTTP_FORBIDDEN,
+                sendError(call, HTTPResponse::HTTP_FORBIDDEN,
                           "the token does not have the scope this needs");
             },
             grant, segments, query, auditLog);

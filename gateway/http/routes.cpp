@@ -1,5 +1,6 @@
 #include "gateway/http/resources/audit.h"
 #include "gateway/http/resources/feeds.h"
+#include "gateway/http/resources/fhir.h"
 #include "gateway/http/resources/health.h"
 #include "gateway/http/resources/metrics.h"
 #include "gateway/http/resources/push.h"
@@ -33,7 +34,7 @@ bool Route::permits(const TokenGrant& grant, const std::vector<std::string>& seg
 }
 
 const std::vector<Route>& routes() {
-    const std::string GET = "GET", POST = "POST";
+    const std::string GET = "GET", POST = "POST", DELETE = "DELETE";
     const bool personal = true;  // every attempt, refused or not, goes to the audit log
     static const std::vector<Route> all = {
         {GET, {"healthz"}, "", sendHealth},
@@ -56,6 +57,16 @@ const std::vector<Route>& routes() {
         {POST, {"v1", "sources", "*", "resume"}, "transfers:admin", resumeSource},
         {GET, {"v1", "feeds", "*"}, "feed", readFeed, personal},
         {GET, {"v1", "audit", "feed-reads"}, "audit:read", listFeedReads},
+        // FHIR: the specific paths before the patterns that would match them too.
+        {GET, {"fhir", "metadata"}, "", sendCapabilityStatement},
+        {GET, {"fhir", "$export"}, "feed", kickOffExport, personal},
+        {GET, {"fhir", "Patient", "$export"}, "feed", kickOffExport, personal},
+        {GET, {"fhir", "bulkstatus", "*"}, "feed", sendExportStatus},
+        {DELETE, {"fhir", "bulkstatus", "*"}, "feed", deleteExport},
+        {GET, {"fhir", "bulkfiles", "*", "*"}, "feed", sendExportFile, personal},
+        {GET, {"fhir", "CodeSystem", "*"}, "feed", readCodeSystem},
+        {GET, {"fhir", "*"}, "feed", searchResources, personal},
+        {GET, {"fhir", "*", "*"}, "feed", readResource, personal},
     };
     return all;
 }

@@ -121,6 +121,16 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         config.getString("feeds.pseudonymisedView", data + "/schemas/v1/pseudonymised-view.json"));
 
     s.feedPageMaxBytes = config.getUInt64("feeds.maxPageBytes", 16 << 20);
+    s.fhirCanonicalBase =
+        config.getString("fhir.canonicalBase", "https://sote-gateway.invalid/fhir");
+    s.fhirExportDirectory =
+        resolvePath(configDirectory, config.getString("fhir.exportDirectory", "var/fhir-exports"));
+    s.fhirExportKeepMinutes = config.getInt("fhir.exportKeepMinutes", 60);
+    if (s.fhirExportKeepMinutes < 1)
+        throw ConfigError("fhir.exportKeepMinutes", "must be at least 1");
+    s.fhirMaxRunningExports = config.getInt("fhir.maxRunningExports", 2);
+    if (s.fhirMaxRunningExports < 1 || s.fhirMaxRunningExports > 16)
+        throw ConfigError("fhir.maxRunningExports", "must be between 1 and 16");
 
     Poco::StringTokenizer names(
         config.getString("sources", ""), ",",

@@ -70,6 +70,12 @@ struct GatewaySettings {
     std::string pseudonymisedView;
     /// A feed page ends before its bodies add up to more than this (in characters).
     std::size_t feedPageMaxBytes = 16 << 20;
+    /// The base of the FHIR view's own URLs: its code systems, extensions and naming systems.
+    std::string fhirCanonicalBase;
+    /// Where Bulk Data exports write their files, and for how long after an export ends.
+    std::string fhirExportDirectory;
+    int fhirExportKeepMinutes = 60;
+    int fhirMaxRunningExports = 2;
     /// Where pushed and pulled exports are kept from before they are acknowledged until their
     /// transfer ends (then in archive/ or failed/ beneath). Instances sharing a database share
     /// it.

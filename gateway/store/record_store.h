@@ -19,6 +19,9 @@ namespace gw {
 struct FeedEntry {
     std::int64_t seq = 0;  ///< the cursor just after this entry
     std::string body;      ///< the regional record as JSON text
+    /// When it was stored: the end of the transfer that stored it (ISO 8601, UTC, as the
+    /// transfer log writes it), or that transfer's start while it still runs.
+    std::string storedAt;
 };
 
 /// How far one page of a feed reaches: its entries and the cursor after the last of them.
@@ -62,6 +65,17 @@ class RecordStore {
     virtual void scanCurrent(const std::string& entity,
                              const std::function<void(const nlohmann::json& record)>& visit,
                              const std::string& municipality = "") = 0;
+    /// Calls `visit` with the current version of every stored record of `entity` that was stored
+    /// after `since` (a time as FeedEntry::storedAt gives it; empty for all), in commit order,
+    /// one at a time. Versions of a transfer that still runs count as stored after any `since`:
+    /// a reader who asks again from the time it began this scan misses none.
+    virtual void scanCurrentVersions(const std::string& entity, const std::string& since,
+                                     const std::function<void(const FeedEntry& entry)>& visit) = 0;
+    /// Calls `visit` once for each regional client (client id) of the current client records,
+    /// with the newest of that client's records, when any of them was stored after `since` (as
+    /// above). The entry's seq is that newest record's, its storedAt the latest of them all.
+    virtual void scanCurrentClients(const std::string& since,
+                                    const std::function<void(const FeedEntry& entry)>& visit) = 0;
     /// Makes a record no longer current, its history kept: for a record whose key was replaced
     /// by another (a client record re-keyed under a new regional client id).
     virtual void retireRecord(const std::string& municipality, const std::string& sourceSystem,

@@ -76,15 +76,93 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
     std::string boundEntity = entity;
     Poco::Int64 boundAfter = after;
     std::vector<Poco::Int64> seqs;
-    std::vector<std::string> bodies;
-    s << sql("SELECT seq, body FROM records WHERE entity = ? AND seq > ? ORDER BY seq LIMIT " +
-             std::to_string(limit)),
-        use(boundEntity), use(boundAfter), into(seqs), into(bodies), now;
+    std::vector<std::string> bodies, times;
+    s << sql(
+        "SELECT r.seq, r.body, COALESCE(t.finished_at, t.started_at) FROM records r"
+        " JOIN transfers t ON t.id = r.transfer_id WHERE r.entity = ? AND r.seq > ?"
+        " ORDER BY r.seq LIMIT " +
+        std::to_string(limit)),
+        use(boundEntity), use(boundAfter), into(seqs), into(bodies), into(times), now;
     std::vector<FeedEntry> entries;
     entries.reserve(seqs.size());
     for (std::size_t i = 0; i < seqs.size(); ++i)
-        entries.push_back({seqs[i], std::move(bodies[i])});
+        entries.push_back({seqs[i], std::move(bodies[i]), std::move(times[i])});
     return entries;
+}
+
+namespace {
+
+// Rows fetched at once by the scans below: PostgreSQL's client would otherwise hold a whole
+// result in memory.
+constexpr std::size_t kScanPage = 1000;
+
+/// Calls `visit` with each entry of one page of a scan; returns the cursor for the next page, or
+/// nothing after the last one.
+std::optional<Poco::Int64> visitPage(std::vector<Poco::Int64>& seqs,
+                                     std::vector<std::string>& bodies,
+                                     std::vector<std::string>& times,
+                                     const std::function<void(const FeedEntry& entry)>& visit) {
+    for (std::size_t i = 0; i < seqs.size(); ++i)
+        visit({seqs[i], std::move(bodies[i]), std::move(times[i])});
+    if (seqs.size() < kScanPage) return std::nullopt;
+    return seqs.back();
+}
+
+}  // namespace
+
+void SqlStore::scanCurrentVersions(const std::string& entity, const std::string& since,
+                                   const std::function<void(const FeedEntry& entry)>& visit) {
+    auto s = session();
+    std::string boundEntity = entity, boundSince = since;
+    std::optional<Poco::Int64> after = 0;
+    while (after) {
+        std::vector<Poco::Int64> seqs;
+        std::vector<std::string> bodies, times;
+        s << sql(
+            "SELECT h.seq, r.body, COALESCE(t.finished_at, t.started_at) FROM record_heads h"
+            " JOIN records r ON r.seq = h.seq JOIN transfers t ON t.id = r.transfer_id"
+            " WHERE h.entity = ? AND h.seq > ? AND (t.finished_at IS NULL OR t.finished_at > ?)"
+            " ORDER BY h.seq LIMIT " +
+            std::to_string(kScanPage)),
+            use(boundEntity), use(*after), use(boundSince), into(seqs), into(bodies), into(times),
+            now;
+        after = visitPage(seqs, bodies, times, visit);
+    }
+}
+
+void SqlStore::scanCurrentClients(const std::string& since,
+                                  const std::function<void(const FeedEntry& entry)>& visit) {
+    auto s = session();
+    // One row per client, grouped once by the database into a table of this connection's own,
+    // then read page by page: grouping again for every page would cost the whole scan each time.
+    s << "DROP TABLE IF EXISTS fhir_current_clients", now;
+    s << "CREATE TEMPORARY TABLE fhir_current_clients AS SELECT MAX(h.seq) AS seq,"
+         " MAX(COALESCE(t.finished_at, t.started_at)) AS stored_at,"
+         " MAX(CASE WHEN t.finished_at IS NULL THEN 1 ELSE 0 END) AS running"
+         " FROM record_heads h JOIN records r ON r.seq = h.seq"
+         " JOIN transfers t ON t.id = r.transfer_id WHERE h.entity = 'client' GROUP BY " +
+             clientIdOf("r.body"),
+        now;
+    s << "CREATE INDEX fhir_current_clients_by_seq ON fhir_current_clients (seq)", now;
+    std::string boundSince = since;
+    std::optional<Poco::Int64> after = 0;
+    try {
+        while (after) {
+            std::vector<Poco::Int64> seqs;
+            std::vector<std::string> bodies, times;
+            s << sql(
+                "SELECT c.seq, r.body, c.stored_at FROM fhir_current_clients c"
+                " JOIN records r ON r.seq = c.seq WHERE c.seq > ? AND (c.running = 1 OR"
+                " c.stored_at > ?) ORDER BY c.seq LIMIT " +
+                std::to_string(kScanPage)),
+                use(*after), use(boundSince), into(seqs), into(bodies), into(times), now;
+            after = visitPage(seqs, bodies, times, visit);
+        }
+    } catch (...) {
+        s << "DROP TABLE IF EXISTS fhir_current_clients", now;
+        throw;
+    }
+    s << "DROP TABLE IF EXISTS fhir_current_clients", now;
 }
 
 FeedPage SqlStore::planFeedPage(const std::string& entity, std::int64_t after, std::size_t limit,

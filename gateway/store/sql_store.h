@@ -40,6 +40,10 @@ class SqlStore : public Store {
     void scanCurrent(const std::string& entity,
                      const std::function<void(const nlohmann::json& record)>& visit,
                      const std::string& municipality) override;
+    void scanCurrentVersions(const std::string& entity, const std::string& since,
+                             const std::function<void(const FeedEntry& entry)>& visit) override;
+    void scanCurrentClients(const std::string& since,
+                            const std::function<void(const FeedEntry& entry)>& visit) override;
     void retireRecord(const std::string& municipality, const std::string& sourceSystem,
                       const std::string& entity, const std::string& sourceRecordId) override;
     std::string setting(const std::string& name) override;
@@ -93,6 +97,8 @@ class SqlStore : public Store {
     virtual std::string serialType() const = 0;
     /// What ends the claim's inner SELECT so that two instances never take one row.
     virtual std::string skipLocked() const = 0;
+    /// The SQL expression for the client id held in the record text `body`.
+    virtual std::string clientIdOf(const std::string& body) const = 0;
 
   private:
     void recordEnd(std::int64_t id, const TransferResult& result);

@@ -10,7 +10,7 @@ class FullView final : public FeedView {
   public:
     static FeedViewKind kind();
 
-    std::string render(const std::string& stored) const override { return stored; }
+    std::string render(const FeedEntry& entry) const override { return entry.body; }
 };
 
 }  // namespace gw

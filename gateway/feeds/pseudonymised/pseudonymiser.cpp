@@ -146,8 +146,8 @@ FeedViewKind Pseudonymiser::kind() {
             }};
 }
 
-std::string Pseudonymiser::render(const std::string& stored) const {
-    return apply(nlohmann::json::parse(stored)).dump();
+std::string Pseudonymiser::render(const FeedEntry& entry) const {
+    return apply(nlohmann::json::parse(entry.body)).dump();
 }
 
 }  // namespace gw

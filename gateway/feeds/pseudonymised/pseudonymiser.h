@@ -28,7 +28,7 @@ class Pseudonymiser final : public FeedView {
     /// The record as the view shows it. Throws PersonalDataLeak when a value it would show is
     /// shaped like an identity code (a municipality's id column that held one, say).
     nlohmann::json apply(const nlohmann::json& record) const;
-    std::string render(const std::string& stored) const override;
+    std::string render(const FeedEntry& entry) const override;
 
   private:
     using Path = std::vector<std::string>;  // a JSON Pointer's tokens; "*" for every element

@@ -21,6 +21,9 @@ class PostgresStore : public SqlStore {
     void beginExclusive(Poco::Data::Session& session) override;
     std::string serialType() const override { return "BIGSERIAL PRIMARY KEY"; }
     std::string skipLocked() const override { return "FOR UPDATE SKIP LOCKED"; }
+    std::string clientIdOf(const std::string& body) const override {
+        return "(" + body + "::json #>> '{client,clientId}')";
+    }
 
   private:
     std::string connection_;

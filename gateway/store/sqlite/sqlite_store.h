@@ -23,6 +23,9 @@ class SqliteStore : public SqlStore {
     std::string serialType() const override { return "INTEGER PRIMARY KEY AUTOINCREMENT"; }
     // SQLite has one writer at a time: the claiming UPDATE cannot interleave with another.
     std::string skipLocked() const override { return ""; }
+    std::string clientIdOf(const std::string& body) const override {
+        return "json_extract(" + body + ", '$.client.clientId')";
+    }
 
   private:
     std::string path_;

@@ -20,8 +20,8 @@ class LengthView final : public FeedView {
         return {"lengths", "feed:lengths", "the length of each stored record",
                 [](const FeedViewSetup&) { return std::make_unique<LengthView>(); }};
     }
-    std::string render(const std::string& stored) const override {
-        return R"({"length":)" + std::to_string(stored.size()) + "}";
+    std::string render(const FeedEntry& entry) const override {
+        return R"({"length":)" + std::to_string(entry.body.size()) + "}";
     }
 };
 
@@ -52,7 +52,9 @@ class FeedServiceTest : public ::testing::Test {
             *store_, *store_, registry_,
             {std::string(GATEWAY_SOURCE_DIR) + "/schemas/v1/pseudonymised-view.json",
              std::string(40, 'k'),
-             {"client", "client_plan", "service_episode", "work_placement", "feedback"}},
+             {"client", "client_plan", "service_episode", "work_placement", "feedback"},
+             std::string(GATEWAY_SOURCE_DIR) + "/schemas/v1/codes",
+             "https://gateway.example/fhir"},
             1 << 20);
     }
 
