@@ -46,7 +46,9 @@ BulkExports::BulkExports(BulkExportSettings settings) : settings_(std::move(sett
     sweeper_ = std::thread([this] {
         std::unique_lock lock(mutex_);
         while (!stopping_) {
-            wake_.wait_for(lock, std::chrono::seconds(30));
+            wake_.wait_for(
+                lock, std::min<std::chrono::seconds>(settings_.keep / 2 + std::chrono::seconds(1),
+                                                     std::chrono::seconds(30)));
             if (stopping_) break;
             lock.unlock();
             sweep();

@@ -405,6 +405,75 @@ TEST_P(StoreTest, AStoreWrittenBeforeTheRegionalKeyIsReKeyedAndTwoPeopleMergedBy
     EXPECT_THROW(RegionalKeyMigration(*store_, otherClients, "test").run(entities), ConfigError);
 }
 
+/// A client record of the person `clientId`, from one municipality's source.
+RegionalRecord clientRecord(const std::string& id, const std::string& clientId,
+                            const std::string& municipality, const std::string& home) {
+    nlohmann::json body = {{"entity", "client"},
+                           {"client", {{"clientId", clientId}, {"homeMunicipality", home}}}};
+    body["provenance"] = {{"sourceMunicipality", municipality},
+                          {"sourceSystem", "effica"},
+                          {"record", 1},
+                          {"contentHash", std::to_string(std::hash<std::string>()(body.dump()))}};
+    return {"client", id, body, body.dump()};
+}
+
+TEST_P(StoreTest, CurrentVersionsAndClientsAreScannedSinceATimeWithRunningTransfersAlwaysIn) {
+    auto finish = [&](std::int64_t id, std::uint64_t stored) {
+        TransferResult result;
+        result.counts = {stored, stored, 0, 0};
+        store_->finishTransfer(id, result);
+    };
+    auto first = begin();
+    {
+        auto sink = store_->openSink(first);
+        sink->write({episode("E1", "a", 1), episode("E2", "a", 2)});
+        sink->write({clientRecord("K1", "c-1", "536", "536")});
+        sink->write({clientRecord("K2", "c-2", "536", "536")});
+        sink->commit();
+    }
+    finish(first, 4);
+    std::vector<FeedEntry> seen;
+    store_->scanCurrentVersions("service_episode", "",
+                                [&](const FeedEntry& e) { seen.push_back(e); });
+    ASSERT_EQ(seen.size(), 2u);
+    std::string firstStored = seen[0].storedAt;
+    EXPECT_EQ(firstStored.size(), 27u) << "ISO 8601 UTC with microseconds: " << firstStored;
+    seen.clear();
+    store_->scanCurrentVersions("service_episode", firstStored,
+                                [&](const FeedEntry& e) { seen.push_back(e); });
+    EXPECT_TRUE(seen.empty()) << "nothing stored after the first transfer ended";
+
+    // A new version of E1 and the same person seen by a second municipality, in a transfer that
+    // still runs: stored after any time.
+    auto second = store_->beginTransfer("tampere", "837", "b.csv", "test");
+    {
+        auto sink = store_->openSink(second);
+        sink->write({episode("E1", "b", 1)});
+        sink->write({clientRecord("K9", "c-1", "837", "837")});
+        sink->commit();
+    }
+    store_->scanCurrentVersions("service_episode", "9999",
+                                [&](const FeedEntry& e) { seen.push_back(e); });
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_NE(seen[0].body.find("\"b\""), std::string::npos);
+
+    // One entry per regional client: the newest of its records.
+    std::map<std::string, FeedEntry> clients;
+    store_->scanCurrentClients("", [&](const FeedEntry& e) {
+        auto body = nlohmann::json::parse(e.body);
+        EXPECT_TRUE(clients.emplace(body["client"]["clientId"], e).second) << "once each";
+    });
+    ASSERT_EQ(clients.size(), 2u);
+    EXPECT_EQ(nlohmann::json::parse(clients["c-1"].body)["client"]["homeMunicipality"], "837");
+    finish(second, 2);
+    clients.clear();
+    store_->scanCurrentClients(firstStored, [&](const FeedEntry& e) {
+        clients.emplace(nlohmann::json::parse(e.body)["client"]["clientId"], e);
+    });
+    EXPECT_EQ(clients.size(), 1u) << "only the client one of whose records changed";
+    EXPECT_TRUE(clients.count("c-1"));
+}
+
 TEST_P(StoreTest, FeedReadsAreKeptInTheAuditLog) {
     store_->logFeedRead(
         {0, "", "county", "service_episode", "pseudonymised", 0, 7, 7, "127.0.0.1", 200, "/a"});
