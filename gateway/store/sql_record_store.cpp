@@ -70,6 +70,21 @@ void SqlStore::retireRecord(const std::string& municipality, const std::string& 
     });
 }
 
+namespace {
+
+/// The rows of a query of (seq, body, stored time) as feed entries.
+std::vector<FeedEntry> entriesOf(const std::vector<Poco::Int64>& seqs,
+                                 std::vector<std::string>& bodies,
+                                 std::vector<std::string>& times) {
+    std::vector<FeedEntry> entries;
+    entries.reserve(seqs.size());
+    for (std::size_t i = 0; i < seqs.size(); ++i)
+        entries.push_back({seqs[i], std::move(bodies[i]), std::move(times[i])});
+    return entries;
+}
+
+}  // namespace
+
 std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_t after,
                                           std::size_t limit) {
     auto s = session();
@@ -83,11 +98,7 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
         " ORDER BY r.seq LIMIT " +
         std::to_string(limit)),
         use(boundEntity), use(boundAfter), into(seqs), into(bodies), into(times), now;
-    std::vector<FeedEntry> entries;
-    entries.reserve(seqs.size());
-    for (std::size_t i = 0; i < seqs.size(); ++i)
-        entries.push_back({seqs[i], std::move(bodies[i]), std::move(times[i])});
-    return entries;
+    return entriesOf(seqs, bodies, times);
 }
 
 namespace {
@@ -102,8 +113,7 @@ std::optional<Poco::Int64> visitPage(std::vector<Poco::Int64>& seqs,
                                      std::vector<std::string>& bodies,
                                      std::vector<std::string>& times,
                                      const std::function<void(const FeedEntry& entry)>& visit) {
-    for (std::size_t i = 0; i < seqs.size(); ++i)
-        visit({seqs[i], std::move(bodies[i]), std::move(times[i])});
+    for (const auto& entry : entriesOf(seqs, bodies, times)) visit(entry);
     if (seqs.size() < kScanPage) return std::nullopt;
     return seqs.back();
 }

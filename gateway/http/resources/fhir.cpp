@@ -31,9 +31,13 @@ void sendFhir(Call& call, HTTPResponse::HTTPStatus status, const nlohmann::json&
     call.response.send() << text << std::flush;
 }
 
-/// The view the caller's token allows (the route let in only tokens that allow some view).
-const FhirView& viewOf(const HttpApiContext& context, const Call& call) {
-    return *context.fhir.viewFor([&](const std::string& s) { return call.grant->allows(s); });
+/// The FHIR view the caller's token allows; null, with the call refused, when it allows none
+/// (a token whose only feed scope is another view's).
+const FhirView* viewOf(const HttpApiContext& context, Call& call) {
+    const FhirView* view =
+        context.fhir.viewFor([&](const std::string& s) { return call.grant->allows(s); });
+    if (!view) refuse(call, HTTPResponse::HTTP_FORBIDDEN, "the token allows no FHIR view");
+    return view;
 }
 
 /// Where this server is reached, as the client reached it: the base of the URLs it is given.
@@ -124,7 +128,9 @@ void sendCapabilityStatement(const HttpApiContext& context, Call& call) {
 }
 
 void readCodeSystem(const HttpApiContext& context, Call& call) {
-    const auto& systems = viewOf(context, call).codeSystems();
+    const FhirView* view = viewOf(context, call);
+    if (!view) return;
+    const auto& systems = view->codeSystems();
     auto system = systems.find(call.segments[2]);
     if (system == systems.end()) {
         refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no code system with that id");
@@ -139,7 +145,9 @@ void readResource(const HttpApiContext& context, Call& call) {
         refuse(call, HTTPResponse::HTTP_NOT_FOUND, "this server has no resources of that type");
         return;
     }
-    const FhirView& view = viewOf(context, call);
+    const FhirView* found = viewOf(context, call);
+    if (!found) return;
+    const FhirView& view = *found;
     auto resource = context.fhir.read(view, type, call.segments[2]);
     if (!resource) {
         refuse(call, HTTPResponse::HTTP_NOT_FOUND, "no " + type + " with that id");
@@ -162,7 +170,9 @@ void searchResources(const HttpApiContext& context, Call& call) {
     if (patient.empty())
         throw BadRequest("search by patient (?patient=ID); for everything, use $export");
     auto count = numberParameter(call.query, "_count", kDefaultSearchCount, kMaxSearchCount);
-    const FhirView& view = viewOf(context, call);
+    const FhirView* found = viewOf(context, call);
+    if (!found) return;
+    const FhirView& view = *found;
     auto matches =
         context.fhir.searchByPatient(view, type, patient, static_cast<std::size_t>(count));
     std::string base = serverBase(context, call);
@@ -191,7 +201,9 @@ void kickOffExport(const HttpApiContext& context, Call& call) {
     std::vector<std::string> types = typesOf(textParameter(call.query, "_type"));
     std::string sinceParameter = textParameter(call.query, "_since");
     std::string since = sinceParameter.empty() ? "" : storeTime(sinceParameter);
-    const FhirView& view = viewOf(context, call);
+    const FhirView* found = viewOf(context, call);
+    if (!found) return;
+    const FhirView& view = *found;
     FhirService& fhir = context.fhir;
     std::string id;
     try {
