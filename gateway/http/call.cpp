@@ -8,10 +8,10 @@ using Poco::Net::HTTPResponse;
 using Poco::Net::HTTPServerResponse;
 
 void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
-              const nlohmann::json& body) {
+              const nlohmann::json& body, const std::string& contentType) {
     std::string text = body.dump() + "\n";
     response.setStatus(status);
-    response.setContentType("application/json");
+    response.setContentType(contentType);
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     // Sent now, before anything more of the request is read.
     response.send() << text << std::flush;
@@ -34,16 +34,10 @@ void sendError(Call& call, HTTPResponse::HTTPStatus status, const std::string& d
     if (status == HTTPResponse::HTTP_UNAUTHORIZED) code = "login";
     if (status == HTTPResponse::HTTP_FORBIDDEN) code = "forbidden";
     if (status == HTTPResponse::HTTP_TOO_MANY_REQUESTS) code = "throttled";
-    std::string text =
-        nlohmann::json{
-            {"resourceType", "OperationOutcome"},
-            {"issue", {{{"severity", "error"}, {"code", code}, {"diagnostics", detail}}}}}
-            .dump() +
-        "\n";
-    call.response.setStatus(status);
-    call.response.setContentType("application/fhir+json");
-    call.response.setContentLength(static_cast<std::streamsize>(text.size()));
-    call.response.send() << text << std::flush;
+    sendJson(call.response, status,
+             {{"resourceType", "OperationOutcome"},
+              {"issue", {{{"severity", "error"}, {"code", code}, {"diagnostics", detail}}}}},
+             "application/fhir+json");
 }
 
 std::int64_t numberParameter(const Poco::URI::QueryParameters& query, const std::string& name,

@@ -54,8 +54,10 @@ struct BadRequest : std::runtime_error {
 /// The most records one page of any list or feed holds.
 constexpr std::size_t kMaxPage = 10000;
 
+/// Sends `body` as the whole answer, as application/json unless `contentType` says otherwise
+/// (application/fhir+json).
 void sendJson(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
-              const nlohmann::json& body);
+              const nlohmann::json& body, const std::string& contentType = "application/json");
 void sendError(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
                const std::string& detail);
 /// An error answered in the form of the API asked: a FHIR OperationOutcome under /fhir/, else as

@@ -41,16 +41,17 @@ void SqlStore::scanCurrent(const std::string& entity,
     Poco::Int64 after = 0, last = 0;
     s << "SELECT COALESCE(MAX(seq), 0) FROM records", into(last), now;
     // Page by page on the commit order: PostgreSQL's client would otherwise hold the whole
-    // result in memory.
+    // result in memory. Records' seq is bounded as well as the heads': PostgreSQL would
+    // otherwise merge-join the records from their start, once per page.
     for (;;) {
         std::vector<Poco::Int64> seqs;
         std::vector<std::string> bodies;
         s << sql(
             "SELECT h.seq, r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
-            " WHERE h.entity = ? AND h.seq > ? AND h.seq <= ? AND (? = '' OR h.municipality = ?)"
-            " ORDER BY h.seq LIMIT 1000"),
-            use(boundEntity), use(after), use(last), use(boundMunicipality), use(boundMunicipality),
-            into(seqs), into(bodies), now;
+            " WHERE h.entity = ? AND h.seq > ? AND r.seq > ? AND h.seq <= ?"
+            " AND (? = '' OR h.municipality = ?) ORDER BY h.seq LIMIT 1000"),
+            use(boundEntity), use(after), use(after), use(last), use(boundMunicipality),
+            use(boundMunicipality), into(seqs), into(bodies), now;
         for (const auto& body : bodies) visit(nlohmann::json::parse(body));
         if (seqs.size() < 1000) break;
         after = seqs.back();
@@ -104,7 +105,7 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
 namespace {
 
 // Rows fetched at once by the scans below: PostgreSQL's client would otherwise hold a whole
-// result in memory.
+// result in memory. Each page's query bounds records' seq as well (see scanCurrent).
 constexpr std::size_t kScanPage = 1000;
 
 /// Calls `visit` with each entry of one page of a scan; returns the cursor for the next page, or
@@ -131,11 +132,11 @@ void SqlStore::scanCurrentVersions(const std::string& entity, const std::string&
         s << sql(
             "SELECT h.seq, r.body, COALESCE(t.finished_at, t.started_at) FROM record_heads h"
             " JOIN records r ON r.seq = h.seq JOIN transfers t ON t.id = r.transfer_id"
-            " WHERE h.entity = ? AND h.seq > ? AND (t.finished_at IS NULL OR t.finished_at > ?)"
-            " ORDER BY h.seq LIMIT " +
+            " WHERE h.entity = ? AND h.seq > ? AND r.seq > ?"
+            " AND (t.finished_at IS NULL OR t.finished_at > ?) ORDER BY h.seq LIMIT " +
             std::to_string(kScanPage)),
-            use(boundEntity), use(*after), use(boundSince), into(seqs), into(bodies), into(times),
-            now;
+            use(boundEntity), use(*after), use(*after), use(boundSince), into(seqs), into(bodies),
+            into(times), now;
         after = visitPage(seqs, bodies, times, visit);
     }
 }
@@ -162,10 +163,11 @@ void SqlStore::scanCurrentClients(const std::string& since,
             std::vector<std::string> bodies, times;
             s << sql(
                 "SELECT c.seq, r.body, c.stored_at FROM fhir_current_clients c"
-                " JOIN records r ON r.seq = c.seq WHERE c.seq > ? AND (c.running = 1 OR"
-                " c.stored_at > ?) ORDER BY c.seq LIMIT " +
+                " JOIN records r ON r.seq = c.seq WHERE c.seq > ? AND r.seq > ? AND"
+                " (c.running = 1 OR c.stored_at > ?) ORDER BY c.seq LIMIT " +
                 std::to_string(kScanPage)),
-                use(*after), use(boundSince), into(seqs), into(bodies), into(times), now;
+                use(*after), use(*after), use(boundSince), into(seqs), into(bodies), into(times),
+                now;
             after = visitPage(seqs, bodies, times, visit);
         }
     } catch (...) {

@@ -24,11 +24,7 @@ std::string instantNow() {
 }
 
 void sendFhir(Call& call, HTTPResponse::HTTPStatus status, const nlohmann::json& resource) {
-    std::string text = resource.dump() + "\n";
-    call.response.setStatus(status);
-    call.response.setContentType("application/fhir+json");
-    call.response.setContentLength(static_cast<std::streamsize>(text.size()));
-    call.response.send() << text << std::flush;
+    sendJson(call.response, status, resource, "application/fhir+json");
 }
 
 /// The FHIR view the caller's token allows; null, with the call refused, when it allows none
