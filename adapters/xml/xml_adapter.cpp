@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cctype>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -161,6 +163,8 @@ XmlAdapter::Options XmlAdapter::Options::fromJson(const nlohmann::json& options)
         if (key == "format") continue;
         if (key == "records" && value.is_string()) {
             result.records = value.get<std::string>();
+        } else if (key == "nested" && value.is_boolean()) {
+            result.nested = value.get<bool>();
         } else if (key == "encoding" && value.is_string()) {
             result.encoding = value.get<std::string>();
         } else if (key == "namespaces" && value.is_object()) {
@@ -187,6 +191,8 @@ XmlAdapter::Options XmlAdapter::Options::fromJson(const nlohmann::json& options)
     if (result.records.empty() || result.records[0] != '/') {
         throw ConfigError("xml option 'records' must be an element path such as /export/record");
     }
+    if (result.nested && !result.fields.empty())
+        throw ConfigError("xml options 'nested' and 'fields' exclude each other");
     return result;
 }
 
@@ -263,6 +269,42 @@ void XmlAdapter::read(const RecordHandler& handler) {
         field.second.assign(value ? reinterpret_cast<const char*>(value) : "");
     };
 
+    // Every leaf and attribute below `node` by its path (Options::nested).
+    std::function<void(xmlNodePtr, const std::string&)> addNested = [&](xmlNodePtr node,
+                                                                        const std::string& path) {
+        for (xmlAttrPtr attribute = node->properties; attribute; attribute = attribute->next) {
+            xmlChar* value = xmlNodeGetContent(reinterpret_cast<xmlNodePtr>(attribute));
+            setField(path + "/@" + text(attribute->name), value);
+            xmlFree(value);
+        }
+        std::map<std::string, std::size_t> seen, total;
+        auto hasElements = [](xmlNodePtr element) {
+            for (xmlNodePtr child = element->children; child; child = child->next) {
+                if (child->type == XML_ELEMENT_NODE) return true;
+            }
+            return false;
+        };
+        for (xmlNodePtr child = node->children; child; child = child->next) {
+            if (child->type == XML_ELEMENT_NODE) ++total[text(child->name)];
+        }
+        for (xmlNodePtr child = node->children; child; child = child->next) {
+            if (child->type != XML_ELEMENT_NODE) continue;
+            std::string name = text(child->name);
+            bool elements = hasElements(child);
+            bool container = elements || child->properties != nullptr;
+            std::string childPath = path + "/" + name;
+            std::size_t index = seen[name]++;
+            if (container || total[name] > 1) childPath += "/" + std::to_string(index);
+            if (!elements) {
+                // A leaf's text is the field at its own path (its attributes sit beneath).
+                xmlChar* value = xmlNodeGetContent(child);
+                setField(childPath, value);
+                xmlFree(value);
+            }
+            if (container) addNested(child, childPath);
+        }
+    };
+
     auto fail = [&](const std::string& why) {
         int line = errors.line ? errors.line : xmlTextReaderGetParserLineNumber(reader.get());
         throw InputError(inputName_ + " line " + std::to_string(line) + ", after record " +
@@ -317,6 +359,8 @@ void XmlAdapter::read(const RecordHandler& handler) {
                 "read.record-too-large",
                 {},
                 "the record is longer than " + std::to_string(options_.maxRecordBytes) + " bytes"};
+        } else if (options_.nested) {
+            addNested(node, "");
         } else if (fields.empty()) {
             for (xmlAttrPtr attribute = node->properties; attribute; attribute = attribute->next) {
                 xmlChar* value = xmlNodeGetContent(reinterpret_cast<xmlNodePtr>(attribute));

@@ -21,13 +21,18 @@ class XmlAdapter : public Adapter {
         /// Field name -> XPath relative to the record; empty: each child element's text by its
         /// local name, and each attribute of the record as "@name".
         std::vector<std::pair<std::string, std::string>> fields;
+        /// Each leaf element and attribute below the record by its path, as the JSON adapter names
+        /// fields: "/hetu", "/jakso/0/alku", "/jakso/1/@id". An element with child elements, or a
+        /// name repeated among its siblings, is numbered from 0, so that a mapping can take each
+        /// of them ("each"). Exclusive with `fields`.
+        bool nested = false;
         std::string encoding;  ///< overrides the declared encoding when set
         std::size_t maxDepth = 64;
         std::size_t maxRecordBytes = 1 << 20;
         std::uint64_t maxTotalBytes = std::uint64_t(64) << 30;
 
-        /// Reads {"records", "namespaces", "fields", "encoding", "maxDepth", "maxRecordBytes",
-        /// "maxTotalBytes"}; throws ConfigError.
+        /// Reads {"records", "namespaces", "fields", "nested", "encoding", "maxDepth",
+        /// "maxRecordBytes", "maxTotalBytes"}; throws ConfigError.
         static Options fromJson(const nlohmann::json& options);
     };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 
 #include "adapters/json/chunked_source.h"
 #include "gateway/core/errors.h"
@@ -147,7 +148,66 @@ nlohmann::json expandConstant(nlohmann::json constant, const std::string& munici
     return constant;
 }
 
+bool isRelative(const std::string& column) {
+    return column == "." || column.rfind("./", 0) == 0;
+}
+
+/// Part `index` (from 0) of `text` split at `separator`; empty when there are fewer parts.
+std::string partOf(const std::string& text, const std::string& separator, std::size_t index) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < index; ++i) {
+        start = text.find(separator, start);
+        if (start == std::string::npos) return "";
+        start += separator.size();
+    }
+    std::size_t end = text.find(separator, start);
+    return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+/// The path an element-relative name stands for under `pattern` (an element's path, or the
+/// dry run's "/jaksot/*"): "./alku" under "/jaksot/2" is "/jaksot/2/alku".
+std::string underElement(const std::string& pattern, const std::string& relative) {
+    return pattern + relative.substr(1);
+}
+
 }  // namespace
+
+Mapping::FieldRule Mapping::fieldRule(const std::string& target, const nlohmann::json& spec,
+                                      const std::string& municipality,
+                                      const std::map<std::string, CodeTable>& codeTables,
+                                      const std::string& file) {
+    FieldRule field;
+    field.target = target;
+    if (spec.contains("each")) {
+        const auto& each = spec["each"];
+        field.each = Iteration{each.value("array", ""), each.value("column", ""),
+                               each.value("separator", ",")};
+        for (const auto& [name, item] : spec["fields"].items())
+            field.items.push_back(fieldRule(name, item, municipality, codeTables, file));
+        return field;
+    }
+    if (spec.contains("column")) field.columns.push_back(spec["column"].get<std::string>());
+    if (spec.contains("columns")) {
+        field.columns = spec["columns"].get<std::vector<std::string>>();
+        field.separator = spec.value("separator", " ");
+    }
+    field.relative = std::any_of(field.columns.begin(), field.columns.end(), isRelative);
+    if (spec.contains("default")) field.fallback = spec["default"].get<std::string>();
+    if (spec.contains("constant")) field.constant = expandConstant(spec["constant"], municipality);
+    field.personal = spec.value("personal", false);
+    try {
+        const nlohmann::json steps = spec.value("transform", nlohmann::json::array());
+        for (const auto& step : steps) {
+            if (!field.transforms.empty() && !field.transforms.back()->producesText()) {
+                throw ConfigError("no transform can follow one whose result is not text");
+            }
+            field.transforms.push_back(makeTransform(step, codeTables));
+        }
+    } catch (const ConfigError& e) {
+        throw ConfigError(file + ": field '" + target + "': " + e.what());
+    }
+    return field;
+}
 
 Mapping Mapping::load(const std::string& path, const std::string& mappingSchema) {
     std::vector<std::string> chain;
@@ -195,34 +255,19 @@ Mapping Mapping::load(const std::string& path, const std::string& mappingSchema)
         if (entitySpec.contains("recordId")) {
             entity.recordIdColumn = entitySpec["recordId"]["column"].get<std::string>();
         }
-        for (const auto& [target, fieldSpec] : entitySpec["fields"].items()) {
-            FieldRule field;
-            field.target = target;
-            if (fieldSpec.contains("column"))
-                field.columns.push_back(fieldSpec["column"].get<std::string>());
-            if (fieldSpec.contains("columns")) {
-                field.columns = fieldSpec["columns"].get<std::vector<std::string>>();
-                field.separator = fieldSpec.value("separator", " ");
-            }
-            if (fieldSpec.contains("default"))
-                field.fallback = fieldSpec["default"].get<std::string>();
-            if (fieldSpec.contains("constant")) {
-                field.constant = expandConstant(fieldSpec["constant"], mapping.municipality_);
-            }
-            field.personal = fieldSpec.value("personal", false);
-            try {
-                const nlohmann::json steps = fieldSpec.value("transform", nlohmann::json::array());
-                for (const auto& step : steps) {
-                    if (!field.transforms.empty() && !field.transforms.back()->producesText()) {
-                        throw ConfigError("no transform can follow one whose result is not text");
-                    }
-                    field.transforms.push_back(makeTransform(step, *mapping.codeTables_));
-                }
-            } catch (const ConfigError& e) {
-                throw ConfigError(path + ": field '" + target + "': " + e.what());
-            }
-            entity.fields.push_back(std::move(field));
+        if (entitySpec.contains("each")) {
+            const auto& each = entitySpec["each"];
+            entity.each = Iteration{each.value("array", ""), each.value("column", ""),
+                                    each.value("separator", ",")};
+            if (isRelative(entity.each->array))
+                throw ConfigError(path + ": entity '" + entity.entity +
+                                  "': its 'each' array is a path in the record, not './'");
         }
+        for (const auto& [target, fieldSpec] : entitySpec["fields"].items()) {
+            entity.fields.push_back(
+                fieldRule(target, fieldSpec, mapping.municipality_, *mapping.codeTables_, path));
+        }
+        mapping.checkElementColumns(entity, path);
         mapping.entities_.push_back(std::move(entity));
     }
     return mapping;
@@ -234,46 +279,181 @@ std::vector<std::string> Mapping::entityNames() const {
     return names;
 }
 
+void Mapping::checkElementColumns(const EntityRule& entity, const std::string& file) {
+    std::function<void(const FieldRule&, bool)> check = [&](const FieldRule& field, bool inside) {
+        bool relative = field.relative || (field.each && isRelative(field.each->array));
+        if (relative && !inside)
+            throw ConfigError(file + ": field '" + field.target + "' of '" + entity.entity +
+                              "' reads './' outside an element: give the entity an 'each'");
+        for (const auto& item : field.items) check(item, true);
+    };
+    bool inside = entity.each.has_value();
+    for (const auto* column : {&entity.whenColumn, &entity.recordIdColumn}) {
+        if (*column && isRelative(**column) && !inside)
+            throw ConfigError(file + ": entity '" + entity.entity +
+                              "' reads './' outside an element: give it an 'each'");
+    }
+    for (const auto& field : entity.fields) check(field, inside);
+}
+
+void Mapping::addColumnsRead(const FieldRule& field, const std::string& pattern, bool parts,
+                             std::vector<std::string>& out) {
+    auto name = [&](const std::string& column) {
+        if (!isRelative(column)) return column;
+        if (parts) return column == "." ? pattern : column.substr(2);
+        return underElement(pattern, column);
+    };
+    for (const auto& column : field.columns) out.push_back(name(column));
+    if (!field.each) return;
+    if (!field.each->column.empty()) {
+        out.push_back(field.each->column);
+        for (const auto& item : field.items) addColumnsRead(item, field.each->column, true, out);
+    } else {
+        std::string array = name(field.each->array);
+        for (const auto& item : field.items) addColumnsRead(item, array + "/*", false, out);
+    }
+}
+
 std::vector<std::string> Mapping::columnsRead() const {
     std::vector<std::string> columns{recordIdColumn_};
     for (const auto& entity : entities_) {
-        if (entity.whenColumn) columns.push_back(*entity.whenColumn);
-        if (entity.recordIdColumn) columns.push_back(*entity.recordIdColumn);
-        for (const auto& field : entity.fields)
-            columns.insert(columns.end(), field.columns.begin(), field.columns.end());
+        bool parts = entity.each && !entity.each->column.empty();
+        std::string pattern;
+        if (entity.each) {
+            pattern = parts ? entity.each->column : entity.each->array + "/*";
+            if (parts) columns.push_back(entity.each->column);
+        }
+        FieldRule ids;  // the entity's own columns, read like a field's
+        if (entity.whenColumn) ids.columns.push_back(*entity.whenColumn);
+        if (entity.recordIdColumn) ids.columns.push_back(*entity.recordIdColumn);
+        addColumnsRead(ids, pattern, parts, columns);
+        for (const auto& field : entity.fields) addColumnsRead(field, pattern, parts, columns);
     }
     std::sort(columns.begin(), columns.end());
     columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
     return columns;
 }
 
+std::vector<Mapping::Element> Mapping::elementsOf(const Iteration& each, const SourceRecord& record,
+                                                  const Element* enclosing) {
+    std::vector<Element> elements;
+    if (!each.column.empty()) {
+        const std::string* text = record.field(each.column);
+        if (!text || text->empty()) return elements;
+        std::size_t parts = 1;
+        for (std::size_t at = text->find(each.separator); at != std::string::npos;
+             at = text->find(each.separator, at + each.separator.size()))
+            ++parts;
+        for (std::size_t i = 0; i < parts; ++i)
+            elements.push_back({"", each.column, each.separator, i, enclosing});
+        return elements;
+    }
+    std::string array = isRelative(each.array) && enclosing
+                            ? underElement(enclosing->path, each.array)
+                            : each.array;
+    std::string prefix = array + "/";
+    std::vector<std::size_t> seen;
+    for (const auto& [name, text] : record.fields) {
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        std::size_t end = name.find('/', prefix.size());
+        std::string token = name.substr(
+            prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
+        if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::size_t index = std::stoul(token);
+        if (std::find(seen.begin(), seen.end(), index) != seen.end()) continue;
+        seen.push_back(index);
+        elements.push_back({prefix + token, "", "", index, enclosing});
+    }
+    return elements;
+}
+
+namespace {
+
+/// A column as one element sees it: the name a message gives it, and its text, which is absent
+/// when the element does not have the field.
+struct ElementColumn {
+    std::string name;
+    std::optional<std::string> text;
+};
+
+template <typename Element>
+ElementColumn inElement(const std::string& column, const SourceRecord& record,
+                        const Element& element) {
+    if (!element.column.empty()) {
+        std::string name = column == "." ? element.column : column.substr(2);
+        const std::string* text = record.field(name);
+        std::string shown = name + "[" + std::to_string(element.index) + "]";
+        if (!text) return {shown, std::nullopt};
+        return {shown, partOf(*text, element.separator, element.index)};
+    }
+    std::string name = underElement(element.path, column);
+    const std::string* text = record.field(name);
+    return {name, text ? std::optional<std::string>(*text) : std::nullopt};
+}
+
+}  // namespace
+
 MappingResult Mapping::apply(const SourceRecord& record) const {
     MappingResult result;
+    auto fail = [&](Fault fault) {
+        // All or nothing: what the record made so far is dropped with it.
+        result.fault = std::move(fault);
+        result.records.clear();
+        return result;
+    };
     for (const auto& entity : entities_) {
-        if (entity.whenColumn) {
+        if (entity.whenColumn && !isRelative(*entity.whenColumn)) {
             const std::string* kind = record.field(*entity.whenColumn);
             if (!kind || std::find(entity.whenIn.begin(), entity.whenIn.end(), *kind) ==
                              entity.whenIn.end()) {
                 continue;
             }
         }
-        const std::string& idColumn = entity.recordIdColumn.value_or(recordIdColumn_);
+        const std::string& idColumn =
+            entity.each ? recordIdColumn_ : entity.recordIdColumn.value_or(recordIdColumn_);
         const std::string* id = record.field(idColumn);
         if (!id || id->empty()) {
-            result.fault = Fault{"map.record-id", idColumn,
-                                 "the record has no source record id for '" + entity.entity + "'"};
-            result.records.clear();
-            return result;
+            return fail(Fault{"map.record-id", idColumn,
+                              "the record has no source record id for '" + entity.entity + "'"});
         }
-        RegionalRecord regional{entity.entity, *id, nlohmann::json{{"entity", entity.entity}}};
-        for (const auto& field : entity.fields) {
-            if (auto fault = fill(field, record, regional.body, result.notes)) {
-                result.fault = std::move(fault);
-                result.records.clear();
-                return result;
+        if (!entity.each) {
+            RegionalRecord regional{entity.entity, *id, nlohmann::json{{"entity", entity.entity}}};
+            for (const auto& field : entity.fields) {
+                if (auto fault = fill(field, record, nullptr, regional.body, result.notes))
+                    return fail(std::move(*fault));
             }
+            result.records.push_back(std::move(regional));
+            continue;
         }
-        result.records.push_back(std::move(regional));
+        for (const auto& element : elementsOf(*entity.each, record, nullptr)) {
+            if (entity.whenColumn) {
+                auto kind = inElement(*entity.whenColumn, record, element);
+                if (!kind.text || std::find(entity.whenIn.begin(), entity.whenIn.end(),
+                                            *kind.text) == entity.whenIn.end())
+                    continue;
+            }
+            // An element's own id when it has one; else its place under its record, which
+            // stays the same when the export is delivered again in the same order.
+            std::string elementId =
+                *id + (element.column.empty()
+                           ? element.path
+                           : "/" + element.column + "/" + std::to_string(element.index));
+            if (entity.recordIdColumn) {
+                auto own = inElement(*entity.recordIdColumn, record, element);
+                if (!own.text || own.text->empty()) {
+                    return fail(Fault{"map.record-id", own.name,
+                                      "the element has no id for '" + entity.entity + "'"});
+                }
+                elementId = *own.text;
+            }
+            RegionalRecord regional{entity.entity, elementId,
+                                    nlohmann::json{{"entity", entity.entity}}};
+            for (const auto& field : entity.fields) {
+                if (auto fault = fill(field, record, &element, regional.body, result.notes))
+                    return fail(std::move(*fault));
+            }
+            result.records.push_back(std::move(regional));
+        }
     }
     if (result.records.empty()) {
         result.fault =
@@ -283,23 +463,48 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
 }
 
 std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& record,
-                                   nlohmann::json& body, MappingNotes& notes) const {
+                                   const Element* element, nlohmann::json& body,
+                                   MappingNotes& notes) const {
     if (rule.constant) {
         setPath(body, rule.target, *rule.constant);
         return std::nullopt;
     }
+    if (rule.each) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& item : elementsOf(*rule.each, record, element)) {
+            nlohmann::json object = nlohmann::json::object();
+            for (const auto& field : rule.items) {
+                if (auto fault = fill(field, record, &item, object, notes)) return fault;
+            }
+            if (!object.empty()) items.push_back(std::move(object));
+        }
+        // An empty array makes nothing, which is not an error.
+        if (!items.empty()) setPath(body, rule.target, std::move(items));
+        return std::nullopt;
+    }
     std::string source;
+    const std::string* where = &rule.columns.front();
+    std::string elementWhere;  // the first column's name in this element, for messages
     for (const auto& column : rule.columns) {
-        const std::string* text = record.field(column);
-        if (!text) {
-            return Fault{"map.column-missing", column,
-                         "the input has no column '" + column + "' for '" + rule.target + "'"};
+        const std::string* text;
+        ElementColumn inThis;
+        if (rule.relative && isRelative(column)) {
+            inThis = inElement(column, record, *element);
+            if (&column == &rule.columns.front()) where = &(elementWhere = inThis.name);
+            // An element without the field: elements of one array need not share a shape.
+            if (!inThis.text) continue;
+            text = &*inThis.text;
+        } else {
+            text = record.field(column);
+            if (!text) {
+                return Fault{"map.column-missing", column,
+                             "the input has no column '" + column + "' for '" + rule.target + "'"};
+            }
         }
         if (text->empty()) continue;
         if (!source.empty()) source += rule.separator;
         source += *text;
     }
-    const std::string& where = rule.columns.front();
     if (source.empty() && rule.fallback) source = *rule.fallback;
     nlohmann::json value = source;
     for (const auto& transform : rule.transforms) {
@@ -308,8 +513,8 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
         if (auto failure = transform->apply(value, notes)) {
             std::string shown = rule.personal ? "(personal data, withheld)"
                                               : "'" + maskIdentityCodesIn(source) + "'";
-            return Fault{failure->rule, where,
-                         "column '" + where + "' value " + shown + " for '" + rule.target +
+            return Fault{failure->rule, *where,
+                         "column '" + *where + "' value " + shown + " for '" + rule.target +
                              "': " + failure->message};
         }
     }

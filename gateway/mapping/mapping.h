@@ -49,6 +49,22 @@ class Mapping {
     MappingResult apply(const SourceRecord& record) const;
 
   private:
+    /// What an entity or an array field is made once for each element of ("each"): the elements
+    /// of an array (a path whose fields are named `<path>/<index>/...`, as the JSON adapter names
+    /// them), or the parts of a multi-value column.
+    struct Iteration {
+        std::string array;   ///< the array's path; "./x" is relative to the enclosing element
+        std::string column;  ///< or the multi-value column
+        std::string separator;
+    };
+    /// One element being mapped: what a column starting with "./" (or ".") is relative to.
+    struct Element {
+        std::string path;       ///< the element's own path ("/jaksot/2"), for arrays
+        std::string column;     ///< for parts: the multi-value column
+        std::string separator;  ///< and its separator
+        std::size_t index = 0;  ///< the element's position in its array or column, from 0
+        const Element* enclosing = nullptr;
+    };
     struct FieldRule {
         std::string target;                // dotted path in the regional record
         std::vector<std::string> columns;  // source fields, joined by `separator` when several, or
@@ -57,6 +73,10 @@ class Mapping {
         std::optional<std::string> fallback;  // the value when the source is empty ("default")
         std::vector<std::unique_ptr<Transform>> transforms;
         bool personal = false;  // its value never appears in a message
+        bool relative = false;  // some column is relative to an element ("./x")
+        // An array field: one object of `items` per element of `each`.
+        std::optional<Iteration> each;
+        std::vector<FieldRule> items;
     };
     struct EntityRule {
         std::string entity;
@@ -65,11 +85,27 @@ class Mapping {
         std::vector<std::string> whenIn;
         // The column with the entity's own source record id, when not the mapping's.
         std::optional<std::string> recordIdColumn;
+        // Made once for each element, when set.
+        std::optional<Iteration> each;
         std::vector<FieldRule> fields;
     };
 
+    /// Throws ConfigError for a column relative to an element ("./x") outside any element.
+    static void checkElementColumns(const EntityRule& entity, const std::string& file);
+    /// Adds the columns `field` reads to `out`, an element's fields under `pattern` ("/jaksot/*"
+    /// for an array's elements; a parts column's own name for its parts).
+    static void addColumnsRead(const FieldRule& field, const std::string& pattern, bool parts,
+                               std::vector<std::string>& out);
+    static FieldRule fieldRule(const std::string& target, const nlohmann::json& spec,
+                               const std::string& municipality,
+                               const std::map<std::string, CodeTable>& codeTables,
+                               const std::string& file);
+    /// The elements of `each` within `enclosing` (null: the record itself), in source order.
+    static std::vector<Element> elementsOf(const Iteration& each, const SourceRecord& record,
+                                           const Element* enclosing);
     std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record,
-                              nlohmann::json& body, MappingNotes& notes) const;
+                              const Element* element, nlohmann::json& body,
+                              MappingNotes& notes) const;
 
     std::string file_;
     std::string name_;

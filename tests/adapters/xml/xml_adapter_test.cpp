@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "gateway/core/errors.h"
@@ -92,6 +93,36 @@ TEST(XmlAdapter, WithoutFieldsTakesChildElementsAndAttributes) {
     EXPECT_EQ(*read.records[0].field("@tyyppi"), "x");
     EXPECT_EQ(*read.records[0].field("hetu"), "1");
     EXPECT_EQ(*read.records[0].field("nimi"), "");
+}
+
+TEST(XmlAdapter, NestedNamesEveryLeafByItsPathAndNumbersRepeatedElements) {
+    auto read = readAll(R"(<vienti><asiakas id="C1"><hetu>131052-308T</hetu>
+        <jakso id="J1"><alku>20210301</alku><tyo><tyyppi>avotyo</tyyppi></tyo>
+          <tyo><tyyppi>palkkatyo</tyyppi></tyo></jakso>
+        <jakso id="J2"><alku>20220101</alku><tila koodi="k">Kesken</tila></jakso>
+        <huom>a</huom><huom>b</huom></asiakas>
+      <asiakas id="C2"><hetu>010190-999K</hetu></asiakas></vienti>)",
+                        {{"records", "/vienti/asiakas"}, {"nested", true}});
+    ASSERT_EQ(read.records.size(), 2u) << read.failure;
+    std::map<std::string, std::string> fields(read.records[0].fields.begin(),
+                                              read.records[0].fields.end());
+    std::map<std::string, std::string> expected = {{"/@id", "C1"},
+                                                   {"/hetu", "131052-308T"},
+                                                   {"/jakso/0/@id", "J1"},
+                                                   {"/jakso/0/alku", "20210301"},
+                                                   {"/jakso/0/tyo/0/tyyppi", "avotyo"},
+                                                   {"/jakso/0/tyo/1/tyyppi", "palkkatyo"},
+                                                   {"/jakso/1/@id", "J2"},
+                                                   {"/jakso/1/alku", "20220101"},
+                                                   {"/jakso/1/tila/0", "Kesken"},
+                                                   {"/jakso/1/tila/0/@koodi", "k"},
+                                                   {"/huom/0", "a"},
+                                                   {"/huom/1", "b"}};
+    EXPECT_EQ(fields, expected);
+    EXPECT_EQ(read.records[1].fields.size(), 2u) << "a record's fields are its own";
+    EXPECT_THROW(XmlAdapter::Options::fromJson(
+                     {{"records", "/a/b"}, {"nested", true}, {"fields", {{"x", "x"}}}}),
+                 ConfigError);
 }
 
 TEST(XmlAdapter, HonoursTheDeclaredEncoding) {

@@ -4,6 +4,7 @@
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "gateway/core/errors.h"
@@ -303,6 +304,124 @@ TEST_F(MappingTest, TransformsForTheRegionsDialects) {
 TEST_F(MappingTest, ADuplicateLocalCodeInATableIsAConfigurationError) {
     write("services.csv", "local;regional\nKTT;a\nKTT;b\n");
     EXPECT_THROW(load({{"x", {{"column", "A"}}}}), ConfigError);
+}
+
+/// A client-per-record export: the client, each episode and each plan with its goals.
+nlohmann::json nestedEntities() {
+    return {{{"entity", "client"}, {"fields", {{"client.identityCode", {{"column", "/hetu"}}}}}},
+            {{"entity", "service_episode"},
+             {"each", {{"array", "/jaksot"}}},
+             {"recordId", {{"column", "./id"}}},
+             {"fields",
+              {{"episodeId", {{"column", "./id"}}},
+               {"client.identityCode", {{"column", "/hetu"}}},
+               {"startDate", {{"column", "./alku"}, {"transform", {{{"date", "yyyymmdd"}}}}}}}}},
+            {{"entity", "client_plan"},
+             {"each", {{"array", "/suunnitelmat"}}},
+             {"fields",
+              {{"planId", {{"columns", {"/id", "./laadittu"}}, {"separator", "/"}}},
+               {"goals",
+                {{"each", {{"array", "./tavoitteet"}}},
+                 {"fields",
+                  {{"text", {{"column", "./teksti"}}}, {"status", {{"column", "./tila"}}}}}}}}}}};
+}
+
+TEST_F(MappingTest, AnEntityIsMadeForEachElementAndNestedArraysBecomeArrays) {
+    nlohmann::json spec = {{"mapping", "test"},
+                           {"version", "7"},
+                           {"municipality", "536"},
+                           {"sourceSystem", "api"},
+                           {"input", {{"format", "json"}}},
+                           {"recordId", {{"column", "/id"}}},
+                           {"entities", nestedEntities()}};
+    write("nested.json", spec.dump(2));
+    Mapping mapping = Mapping::load(folder_.path() + "/nested.json", kMappingSchema);
+    auto result = mapping.apply(record({{"/id", "C1"},
+                                        {"/hetu", "131052-308T"},
+                                        {"/jaksot/0/id", "J1"},
+                                        {"/jaksot/0/alku", "20210301"},
+                                        {"/jaksot/1/id", "J2"},
+                                        {"/jaksot/1/alku", "20220101"},
+                                        {"/suunnitelmat/0/laadittu", "20210301"},
+                                        {"/suunnitelmat/0/tavoitteet/0/teksti", "Työkokeilu"},
+                                        {"/suunnitelmat/0/tavoitteet/0/tila", "achieved"},
+                                        {"/suunnitelmat/0/tavoitteet/1/teksti", "Rytmi"},
+                                        {"/suunnitelmat/0/tavoitteet/1/tila", "in_progress"}}));
+    ASSERT_FALSE(result.fault) << result.fault->message;
+    ASSERT_EQ(result.records.size(), 4u);
+    EXPECT_EQ(result.records[1].sourceRecordId, "J1") << "an element's own id";
+    EXPECT_EQ(result.records[2].sourceRecordId, "J2");
+    EXPECT_EQ(result.records[2].body["startDate"], "2022-01-01");
+    EXPECT_EQ(result.records[2].body["client"]["identityCode"], "131052-308T")
+        << "the enclosing record's field";
+    const auto& plan = result.records[3];
+    EXPECT_EQ(plan.sourceRecordId, "C1/suunnitelmat/0") << "no id of its own: its place";
+    EXPECT_EQ(plan.body["planId"], "C1/20210301");
+    EXPECT_EQ(plan.body["goals"],
+              nlohmann::json::parse(R"([{"text":"Työkokeilu","status":"achieved"},
+                                        {"text":"Rytmi","status":"in_progress"}])"));
+
+    // No episodes and no plans: the client alone, and that is not an error.
+    auto alone = mapping.apply(record({{"/id", "C2"}, {"/hetu", "131052-308T"}}));
+    ASSERT_FALSE(alone.fault);
+    EXPECT_EQ(alone.records.size(), 1u);
+
+    // A bad element deep inside rejects the whole record and names the element.
+    auto bad = mapping.apply(record({{"/id", "C3"},
+                                     {"/hetu", "131052-308T"},
+                                     {"/jaksot/0/id", "J1"},
+                                     {"/jaksot/0/alku", "20210301"},
+                                     {"/jaksot/2/id", "J3"},
+                                     {"/jaksot/2/alku", "20210231"}}));
+    ASSERT_TRUE(bad.fault);
+    EXPECT_EQ(bad.fault->rule, "map.date");
+    EXPECT_EQ(bad.fault->field, "/jaksot/2/alku");
+    EXPECT_TRUE(bad.records.empty()) << "all or nothing";
+
+    // The dry run sees the element fields with * for the index.
+    auto read = mapping.columnsRead();
+    for (const char* column : {"/jaksot/*/alku", "/suunnitelmat/*/tavoitteet/*/teksti", "/hetu"})
+        EXPECT_TRUE(std::binary_search(read.begin(), read.end(), column)) << column;
+}
+
+TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelParts) {
+    nlohmann::json spec = {
+        {"mapping", "test"},
+        {"version", "7"},
+        {"municipality", "536"},
+        {"sourceSystem", "effica"},
+        {"input", {{"format", "csv"}}},
+        {"recordId", {{"column", "ID"}}},
+        {"entities",
+         {{{"entity", "work_placement"},
+           {"each", {{"column", "TYOMUODOT"}, {"separator", "|"}}},
+           {"fields",
+            {{"placementType", {{"column", "."}}},
+             {"startDate", {{"column", "./ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}},
+             {"episodeId", {{"column", "JAKSO"}}}}}}}}};
+    write("parts.json", spec.dump(2));
+    Mapping mapping = Mapping::load(folder_.path() + "/parts.json", kMappingSchema);
+    auto result = mapping.apply(record({{"ID", "R1"},
+                                        {"JAKSO", "J1"},
+                                        {"TYOMUODOT", "avotyo|palkkatyo"},
+                                        {"ALKU", "1.2.2021|1.9.2021"}}));
+    ASSERT_FALSE(result.fault) << result.fault->message;
+    ASSERT_EQ(result.records.size(), 2u);
+    EXPECT_EQ(result.records[1].body["placementType"], "palkkatyo");
+    EXPECT_EQ(result.records[1].body["startDate"], "2021-09-01");
+    EXPECT_EQ(result.records[1].body["episodeId"], "J1");
+    EXPECT_EQ(result.records[0].sourceRecordId, "R1/TYOMUODOT/0");
+    auto bad = mapping.apply(record(
+        {{"ID", "R1"}, {"JAKSO", "J1"}, {"TYOMUODOT", "a|b"}, {"ALKU", "1.2.2021|31.2.2021"}}));
+    ASSERT_TRUE(bad.fault);
+    EXPECT_EQ(bad.fault->field, "ALKU[1]");
+    EXPECT_TRUE(
+        mapping.apply(record({{"ID", "R1"}, {"JAKSO", "J1"}, {"TYOMUODOT", ""}, {"ALKU", ""}}))
+            .records.empty());
+}
+
+TEST_F(MappingTest, AColumnRelativeToAnElementOutsideAnyElementIsRefusedAtLoad) {
+    EXPECT_THROW(load({{"startDate", {{"column", "./ALKU"}}}}), ConfigError);
 }
 
 }  // namespace
