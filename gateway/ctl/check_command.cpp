@@ -51,6 +51,36 @@ void collectRecordPaths(const nlohmann::json& node, const std::string& prefix,
     }
 }
 
+/// A source field's name with each array index as "*" ("/jaksot/2/alku" is "/jaksot/*/alku"),
+/// calling `onIndex(array, index)` for each index on the way ("/jaksot", 2).
+template <typename OnIndex>
+std::string withoutIndices(const std::string& name, OnIndex onIndex) {
+    if (name.empty() || name[0] != '/') return name;
+    std::string pattern;
+    std::size_t start = 1;
+    while (start <= name.size()) {
+        std::size_t end = name.find('/', start);
+        std::string token =
+            name.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!token.empty() && token.find_first_not_of("0123456789") == std::string::npos) {
+            onIndex(pattern, std::stoull(token));
+            token = "*";
+        }
+        pattern += "/" + token;
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return pattern;
+}
+
+/// What the dry run saw of one array of the input (all records).
+struct ArraySeen {
+    long records = 0;   ///< records that have it
+    long elements = 0;  ///< elements in all
+    std::size_t mostInOneRecord = 0;
+    std::set<std::uint64_t> indices;  ///< every index seen
+};
+
 /// Keeps nothing; counts what a real run would have stored and quarantined.
 class CheckSink : public RecordSink {
   public:
@@ -72,14 +102,28 @@ class CheckSink : public RecordSink {
     }
     TransferCounts commit() override { return counts_; }
     void mapped(const SourceRecord& source, const MappingNotes& notes) override {
-        for (const auto& field : source.fields) sourceFields.insert(field.first);
+        std::map<std::string, std::set<std::uint64_t>> inRecord;  // array -> indices
+        for (const auto& field : source.fields) {
+            sourceFields.insert(
+                withoutIndices(field.first, [&](const std::string& array, std::uint64_t index) {
+                    inRecord[array].insert(index);
+                }));
+        }
+        for (const auto& [array, indices] : inRecord) {
+            ArraySeen& seen = arrays[array];
+            ++seen.records;
+            seen.elements += static_cast<long>(indices.size());
+            seen.mostInOneRecord = std::max(seen.mostInOneRecord, indices.size());
+            seen.indices.insert(indices.begin(), indices.end());
+        }
         for (const auto& [table, code] : notes.unmappedCodes) ++unmapped[table][code];
     }
 
     std::map<std::pair<std::string, std::string>, RejectGroup> rejects;  // (rule, field)
     std::map<std::string, std::map<std::string, long>> unmapped;         // table -> code -> count
-    std::set<std::string> sourceFields;
-    std::map<std::string, std::set<std::string>> filled;  // entity -> paths seen
+    std::set<std::string> sourceFields;                                  // array indices as "*"
+    std::map<std::string, ArraySeen> arrays;                             // by path, indices as "*"
+    std::map<std::string, std::set<std::string>> filled;                 // entity -> paths seen
 
   private:
     TransferCounts counts_;
@@ -137,11 +181,47 @@ int CheckCommand::run(const std::vector<std::string>& arguments) {
         for (const auto& [code, count] : sorted)
             report["unmappedCodes"][table].push_back({{"code", code}, {"count", count}});
     }
-    std::vector<std::string> read = mapping.columnsRead();
+    // What the mapping reads, indices as "*"; an array read at fixed indices only ("/x/0/y")
+    // is noted with them, and one read element by element ("each") as a whole.
+    std::set<std::string> read;
+    std::map<std::string, std::set<std::uint64_t>> fixedIndices;
+    std::set<std::string> readWhole;
+    for (const auto& column : mapping.columnsRead()) {
+        read.insert(withoutIndices(column, [&](const std::string& array, std::uint64_t index) {
+            fixedIndices[array].insert(index);
+        }));
+        for (std::size_t star = column.find("/*"); star != std::string::npos;
+             star = column.find("/*", star + 2))
+            readWhole.insert(withoutIndices(column.substr(0, star), [](auto&&...) {}));
+    }
     report["sourceFieldsNeverUsed"] = nlohmann::json::array();
     for (const auto& field : sink.sourceFields) {
-        if (!std::binary_search(read.begin(), read.end(), field))
-            report["sourceFieldsNeverUsed"].push_back(field);
+        if (!read.count(field)) report["sourceFieldsNeverUsed"].push_back(field);
+    }
+    report["arrays"] = nlohmann::json::array();
+    report["warnings"] = nlohmann::json::array();
+    for (const auto& [array, seen] : sink.arrays) {
+        std::string how = "not read";
+        if (readWhole.count(array)) {
+            how = "every element";
+        } else if (fixedIndices.count(array)) {
+            const auto& fixed = fixedIndices[array];
+            how = "only";
+            for (auto index : fixed) how += " " + array + "/" + std::to_string(index);
+            long ignored = 0;
+            for (auto index : seen.indices) ignored += !fixed.count(index);
+            if (ignored > 0 || seen.mostInOneRecord > fixed.size()) {
+                report["warnings"].push_back(
+                    array + ": the mapping reads " + how.substr(5) + ", but records hold up to " +
+                    std::to_string(seen.mostInOneRecord) +
+                    " elements; the others are ignored (map it with \"each\")");
+            }
+        }
+        report["arrays"].push_back({{"path", array},
+                                    {"records", seen.records},
+                                    {"elements", seen.elements},
+                                    {"mostInOneRecord", seen.mostInOneRecord},
+                                    {"read", how}});
     }
     report["regionalFieldsNeverFilled"] = nlohmann::json::object();
     nlohmann::json common = readJsonFile(schemas + "/v1/common.schema.json");
@@ -183,6 +263,16 @@ int CheckCommand::run(const std::vector<std::string>& arguments) {
             }
             std::cout << "\n";
         }
+        if (!report["arrays"].empty()) {
+            std::cout << "\narrays (elements in all, most in one record, what is read):\n";
+            for (const auto& array : report["arrays"]) {
+                std::cout << "  " << array["path"].get<std::string>() << "  " << array["elements"]
+                          << "  " << array["mostInOneRecord"] << "  "
+                          << array["read"].get<std::string>() << "\n";
+            }
+        }
+        for (const auto& warning : report["warnings"])
+            std::cout << "\nwarning: " << warning.get<std::string>() << "\n";
         std::cout << "\nsource fields never used:";
         if (report["sourceFieldsNeverUsed"].empty()) std::cout << " (none)";
         for (const auto& field : report["sourceFieldsNeverUsed"])
