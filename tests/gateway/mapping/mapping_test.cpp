@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
+#include "adapters/xml/xml_adapter.h"
 #include "gateway/core/errors.h"
 
 namespace gw {
@@ -382,6 +384,54 @@ TEST_F(MappingTest, AnEntityIsMadeForEachElementAndNestedArraysBecomeArrays) {
     auto read = mapping.columnsRead();
     for (const char* column : {"/jaksot/*/alku", "/suunnitelmat/*/tavoitteet/*/teksti", "/hetu"})
         EXPECT_TRUE(std::binary_search(read.begin(), read.end(), column)) << column;
+}
+
+TEST_F(MappingTest, RepeatedXmlElementsAreElementsToo) {
+    // The same client-per-record mapping as above, over an XML export read with "nested".
+    nlohmann::json spec = {
+        {"mapping", "test"},
+        {"version", "7"},
+        {"municipality", "536"},
+        {"sourceSystem", "consona"},
+        {"input", {{"format", "xml"}, {"records", "/vienti/asiakas"}, {"nested", true}}},
+        {"recordId", {{"column", "/@id"}}},
+        {"entities", nestedEntities()}};
+    for (auto& entity : spec["entities"]) {
+        if (entity["entity"] == "service_episode") {
+            entity["each"]["array"] = "/jakso";
+            entity["recordId"]["column"] = "./@id";
+            entity["fields"]["episodeId"]["column"] = "./@id";
+        }
+        if (entity["entity"] == "client_plan") {
+            entity["each"]["array"] = "/suunnitelma";
+            entity["fields"]["planId"]["columns"] = {"/@id", "./laadittu"};
+            entity["fields"]["goals"]["each"]["array"] = "./tavoite";
+        }
+    }
+    write("xml.json", spec.dump(2));
+    Mapping mapping = Mapping::load(folder_.path() + "/xml.json", kMappingSchema);
+    std::istringstream xml(R"(<vienti><asiakas id="C1"><hetu>131052-308T</hetu>
+        <jakso id="J1"><alku>20210301</alku></jakso>
+        <jakso id="J2"><alku>20220101</alku></jakso>
+        <suunnitelma><laadittu>20210301</laadittu>
+          <tavoite><teksti>Työkokeilu</teksti><tila>achieved</tila></tavoite>
+          <tavoite><teksti>Rytmi</teksti><tila>in_progress</tila></tavoite></suunnitelma>
+      </asiakas></vienti>)");
+    XmlAdapter adapter(xml, "export.xml", XmlAdapter::Options::fromJson(mapping.inputOptions()));
+    std::vector<MappingResult> results;
+    adapter.read([&](SourceRecord& record) {
+        results.push_back(mapping.apply(record));
+        return true;
+    });
+    ASSERT_EQ(results.size(), 1u);
+    ASSERT_FALSE(results[0].fault) << results[0].fault->message;
+    const auto& records = results[0].records;
+    ASSERT_EQ(records.size(), 4u);
+    EXPECT_EQ(records[2].sourceRecordId, "J2");
+    EXPECT_EQ(records[2].body["startDate"], "2022-01-01");
+    EXPECT_EQ(records[3].sourceRecordId, "C1/suunnitelma/0");
+    EXPECT_EQ(records[3].body["goals"].size(), 2u);
+    EXPECT_EQ(records[3].body["goals"][1]["status"], "in_progress");
 }
 
 TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelParts) {
