@@ -376,9 +376,14 @@ struct ElementColumn {
     std::optional<std::string> text;
 };
 
+// A template only because Mapping::Element is private.
 template <typename Element>
 ElementColumn inElement(const std::string& column, const SourceRecord& record,
                         const Element& element) {
+    if (!isRelative(column)) {
+        const std::string* text = record.field(column);
+        return {column, text ? std::optional<std::string>(*text) : std::nullopt};
+    }
     if (!element.column.empty()) {
         std::string name = column == "." ? element.column : column.substr(2);
         const std::string* text = record.field(name);
@@ -426,7 +431,7 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
             continue;
         }
         for (const auto& element : elementsOf(*entity.each, record, nullptr)) {
-            if (entity.whenColumn) {
+            if (entity.whenColumn && isRelative(*entity.whenColumn)) {
                 auto kind = inElement(*entity.whenColumn, record, element);
                 if (!kind.text || std::find(entity.whenIn.begin(), entity.whenIn.end(),
                                             *kind.text) == entity.whenIn.end())

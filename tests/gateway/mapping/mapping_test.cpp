@@ -445,6 +445,7 @@ TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelPart
         {"entities",
          {{{"entity", "work_placement"},
            {"each", {{"column", "TYOMUODOT"}, {"separator", "|"}}},
+           {"when", {{"column", "TYYPPI"}, {"in", {"TYO"}}}},
            {"fields",
             {{"placementType", {{"column", "."}}},
              {"startDate", {{"column", "./ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}},
@@ -452,6 +453,7 @@ TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelPart
     write("parts.json", spec.dump(2));
     Mapping mapping = Mapping::load(folder_.path() + "/parts.json", kMappingSchema);
     auto result = mapping.apply(record({{"ID", "R1"},
+                                        {"TYYPPI", "TYO"},
                                         {"JAKSO", "J1"},
                                         {"TYOMUODOT", "avotyo|palkkatyo"},
                                         {"ALKU", "1.2.2021|1.9.2021"}}));
@@ -461,13 +463,28 @@ TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelPart
     EXPECT_EQ(result.records[1].body["startDate"], "2021-09-01");
     EXPECT_EQ(result.records[1].body["episodeId"], "J1");
     EXPECT_EQ(result.records[0].sourceRecordId, "R1/TYOMUODOT/0");
-    auto bad = mapping.apply(record(
-        {{"ID", "R1"}, {"JAKSO", "J1"}, {"TYOMUODOT", "a|b"}, {"ALKU", "1.2.2021|31.2.2021"}}));
+    EXPECT_TRUE(mapping
+                    .apply(record({{"ID", "R1"},
+                                   {"TYYPPI", "JAKSO"},
+                                   {"JAKSO", "J1"},
+                                   {"TYOMUODOT", "avotyo"},
+                                   {"ALKU", "1.2.2021"}}))
+                    .records.empty())
+        << "the record's own type column still selects the rows";
+    auto bad = mapping.apply(record({{"ID", "R1"},
+                                     {"TYYPPI", "TYO"},
+                                     {"JAKSO", "J1"},
+                                     {"TYOMUODOT", "a|b"},
+                                     {"ALKU", "1.2.2021|31.2.2021"}}));
     ASSERT_TRUE(bad.fault);
     EXPECT_EQ(bad.fault->field, "ALKU[1]");
-    EXPECT_TRUE(
-        mapping.apply(record({{"ID", "R1"}, {"JAKSO", "J1"}, {"TYOMUODOT", ""}, {"ALKU", ""}}))
-            .records.empty());
+    EXPECT_TRUE(mapping
+                    .apply(record({{"ID", "R1"},
+                                   {"TYYPPI", "TYO"},
+                                   {"JAKSO", "J1"},
+                                   {"TYOMUODOT", ""},
+                                   {"ALKU", ""}}))
+                    .records.empty());
 }
 
 TEST_F(MappingTest, AColumnRelativeToAnElementOutsideAnyElementIsRefusedAtLoad) {
