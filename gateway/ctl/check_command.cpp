@@ -208,9 +208,9 @@ int CheckCommand::run(const std::vector<std::string>& arguments) {
             const auto& fixed = fixedIndices[array];
             how = "only";
             for (auto index : fixed) how += " " + array + "/" + std::to_string(index);
-            long ignored = 0;
-            for (auto index : seen.indices) ignored += !fixed.count(index);
-            if (ignored > 0 || seen.mostInOneRecord > fixed.size()) {
+            bool othersExist = std::any_of(seen.indices.begin(), seen.indices.end(),
+                                           [&](auto index) { return !fixed.count(index); });
+            if (othersExist) {
                 report["warnings"].push_back(
                     array + ": the mapping reads " + how.substr(5) + ", but records hold up to " +
                     std::to_string(seen.mostInOneRecord) +
