@@ -29,16 +29,7 @@ cleanup() {
 trap cleanup EXIT
 [[ $backend != postgresql ]] || postgres=$(scripts/postgres-test-cluster.sh start "$work/postgres")
 
-fresh() {  # prints the connection of an empty store
-    if [[ $backend == sqlite ]]; then
-        rm -f "$work/gateway.db"*
-        echo "$work/gateway.db"
-    else
-        PGOPTIONS="-c client_min_messages=warning" psql "$postgres" \
-            -qc "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
-        echo "${postgres/dbname=postgres/dbname=bench}"
-    fi
-}
+source bench/fresh-store.sh
 
 kb_of() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
 
@@ -50,7 +41,7 @@ for rows in "${sizes[@]}"; do
     rm -rf "$work/var"
     cat >"$work/gateway.properties" <<CONFIG
 store.backend = $backend
-store.connection = $(fresh)
+store.connection = $(fresh_store "$backend" "$work" "${postgres:-}")
 logging.level = warning
 http.address = 127.0.0.1
 http.port = $port

@@ -41,21 +41,12 @@ read -r seconds kb < <(timed "$regional" build-bench/gateway/gatewayctl map \
     --mapping mappings/nokia.json --link-temporary-codes "$export_file")
 report "pipeline alone, to an NDJSON file (gatewayctl map)" "$seconds" "$kb" 0
 
-fresh() {  # backend: prints the connection of an empty store
-    if [[ $1 == sqlite ]]; then
-        rm -f "$work/gateway.db"*
-        echo "$work/gateway.db"
-    else
-        PGOPTIONS="-c client_min_messages=warning" psql "$postgres" \
-            -qc "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
-        echo "${postgres/dbname=postgres/dbname=bench}"
-    fi
-}
+source bench/fresh-store.sh
 
 for backend in sqlite postgresql; do
-    build-bench/bench/store_bench "$backend" "$(fresh "$backend")" "$regional"
+    build-bench/bench/store_bench "$backend" "$(fresh_store "$backend" "$work" "$postgres")" "$regional"
 
-    connection=$(fresh "$backend")
+    connection=$(fresh_store "$backend" "$work" "$postgres")
     cat >"$work/gateway.properties" <<CONFIG
 store.backend = $backend
 store.connection = $connection

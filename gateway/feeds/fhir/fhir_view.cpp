@@ -154,8 +154,10 @@ std::vector<nlohmann::json> FhirView::resources(const FeedEntry& entry) const {
 std::string FhirView::idOf(const std::string& kind, const nlohmann::json& record,
                            const std::string& value) const {
     if (!idKey_) return value;
+    static const std::map<std::string, std::string> prefixes = {
+        {"episode", "ep"}, {"placement", "wp"}, {"plan", "cp"}, {"feedback", "fb"}};
     // Each part ends with a newline, which no part holds, so that two lists never hash alike.
-    return kind.substr(0, 2) + "-" +
+    return prefixes.at(kind) + "-" +
            idKey_
                ->hex({kind, "\n", textOr(record, {"provenance", "sourceMunicipality"}), "\n",
                       textOr(record, {"provenance", "sourceSystem"}), "\n", value})

@@ -45,6 +45,20 @@ class MappingTest : public ::testing::Test {
         return Mapping::load(folder_.path() + "/mapping.json", kMappingSchema);
     }
 
+    /// A mapping of `entities` over `input`, records identified by `recordId`.
+    Mapping loadEntities(nlohmann::json input, const std::string& recordId,
+                         nlohmann::json entities) {
+        nlohmann::json spec = {{"mapping", "test"},
+                               {"version", "7"},
+                               {"municipality", "536"},
+                               {"sourceSystem", "test"},
+                               {"input", std::move(input)},
+                               {"recordId", {{"column", recordId}}},
+                               {"entities", std::move(entities)}};
+        write("entities.json", spec.dump(2));
+        return Mapping::load(folder_.path() + "/entities.json", kMappingSchema);
+    }
+
     static SourceRecord record(std::vector<std::pair<std::string, std::string>> fields) {
         SourceRecord r;
         r.position = {"export.csv", 2, 1};
@@ -329,15 +343,7 @@ nlohmann::json nestedEntities() {
 }
 
 TEST_F(MappingTest, AnEntityIsMadeForEachElementAndNestedArraysBecomeArrays) {
-    nlohmann::json spec = {{"mapping", "test"},
-                           {"version", "7"},
-                           {"municipality", "536"},
-                           {"sourceSystem", "api"},
-                           {"input", {{"format", "json"}}},
-                           {"recordId", {{"column", "/id"}}},
-                           {"entities", nestedEntities()}};
-    write("nested.json", spec.dump(2));
-    Mapping mapping = Mapping::load(folder_.path() + "/nested.json", kMappingSchema);
+    Mapping mapping = loadEntities({{"format", "json"}}, "/id", nestedEntities());
     auto result = mapping.apply(record({{"/id", "C1"},
                                         {"/hetu", "131052-308T"},
                                         {"/jaksot/0/id", "J1"},
@@ -388,15 +394,8 @@ TEST_F(MappingTest, AnEntityIsMadeForEachElementAndNestedArraysBecomeArrays) {
 
 TEST_F(MappingTest, RepeatedXmlElementsAreElementsToo) {
     // The same client-per-record mapping as above, over an XML export read with "nested".
-    nlohmann::json spec = {
-        {"mapping", "test"},
-        {"version", "7"},
-        {"municipality", "536"},
-        {"sourceSystem", "consona"},
-        {"input", {{"format", "xml"}, {"records", "/vienti/asiakas"}, {"nested", true}}},
-        {"recordId", {{"column", "/@id"}}},
-        {"entities", nestedEntities()}};
-    for (auto& entity : spec["entities"]) {
+    nlohmann::json entities = nestedEntities();
+    for (auto& entity : entities) {
         if (entity["entity"] == "service_episode") {
             entity["each"]["array"] = "/jakso";
             entity["recordId"]["column"] = "./@id";
@@ -408,8 +407,8 @@ TEST_F(MappingTest, RepeatedXmlElementsAreElementsToo) {
             entity["fields"]["goals"]["each"]["array"] = "./tavoite";
         }
     }
-    write("xml.json", spec.dump(2));
-    Mapping mapping = Mapping::load(folder_.path() + "/xml.json", kMappingSchema);
+    Mapping mapping = loadEntities(
+        {{"format", "xml"}, {"records", "/vienti/asiakas"}, {"nested", true}}, "/@id", entities);
     std::istringstream xml(R"(<vienti><asiakas id="C1"><hetu>131052-308T</hetu>
         <jakso id="J1"><alku>20210301</alku></jakso>
         <jakso id="J2"><alku>20220101</alku></jakso>
@@ -435,23 +434,15 @@ TEST_F(MappingTest, RepeatedXmlElementsAreElementsToo) {
 }
 
 TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelParts) {
-    nlohmann::json spec = {
-        {"mapping", "test"},
-        {"version", "7"},
-        {"municipality", "536"},
-        {"sourceSystem", "effica"},
-        {"input", {{"format", "csv"}}},
-        {"recordId", {{"column", "ID"}}},
-        {"entities",
-         {{{"entity", "work_placement"},
-           {"each", {{"column", "TYOMUODOT"}, {"separator", "|"}}},
-           {"when", {{"column", "TYYPPI"}, {"in", {"TYO"}}}},
-           {"fields",
-            {{"placementType", {{"column", "."}}},
-             {"startDate", {{"column", "./ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}},
-             {"episodeId", {{"column", "JAKSO"}}}}}}}}};
-    write("parts.json", spec.dump(2));
-    Mapping mapping = Mapping::load(folder_.path() + "/parts.json", kMappingSchema);
+    Mapping mapping = loadEntities(
+        {{"format", "csv"}}, "ID",
+        {{{"entity", "work_placement"},
+          {"each", {{"column", "TYOMUODOT"}, {"separator", "|"}}},
+          {"when", {{"column", "TYYPPI"}, {"in", {"TYO"}}}},
+          {"fields",
+           {{"placementType", {{"column", "."}}},
+            {"startDate", {{"column", "./ALKU"}, {"transform", {{{"date", "d.m.yyyy"}}}}}},
+            {"episodeId", {{"column", "JAKSO"}}}}}}});
     auto result = mapping.apply(record({{"ID", "R1"},
                                         {"TYYPPI", "TYO"},
                                         {"JAKSO", "J1"},

@@ -134,6 +134,9 @@ TEST(FhirView, APlanBecomesACarePlanWithItsGoalsAndReferencesJoin) {
     EXPECT_EQ(placement["episodeOfCare"][0]["reference"],
               "EpisodeOfCare/" + episode["id"].get<std::string>());
     EXPECT_EQ(episode["status"], "active");
+    EXPECT_EQ(carePlan["id"].get<std::string>().substr(0, 3), "cp-");
+    EXPECT_EQ(placement["id"].get<std::string>().substr(0, 3), "wp-");
+    EXPECT_EQ(episode["id"].get<std::string>().substr(0, 3), "ep-");
     EXPECT_EQ(placement["status"], "in-progress");
 }
 
