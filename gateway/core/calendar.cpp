@@ -1,6 +1,9 @@
 #include "gateway/core/calendar.h"
 
 #include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
 
 namespace gw {
 namespace {
@@ -68,6 +71,11 @@ std::optional<std::string> addMonths(const std::string& isoDate, int months) {
 std::string todayIso() {
     Poco::DateTime now;
     return isoDate(now.year(), now.month(), now.day());
+}
+
+std::string utcNow() {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(),
+                                           Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
 }
 
 }  // namespace gw

@@ -21,4 +21,8 @@ std::optional<std::string> addMonths(const std::string& isoDate, int months);
 /// Today's date in UTC, ISO 8601.
 std::string todayIso();
 
+/// The time now in UTC, ISO 8601 with microseconds ("2026-12-01T18:00:00.123456Z"): how the
+/// store stamps what it writes, so that such times compare as text.
+std::string utcNow();
+
 }  // namespace gw

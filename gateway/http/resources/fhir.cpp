@@ -9,6 +9,8 @@
 #include <fstream>
 #include <regex>
 
+#include "gateway/core/calendar.h"
+
 namespace gw {
 
 using Poco::Net::HTTPResponse;
@@ -17,11 +19,6 @@ namespace {
 
 constexpr std::size_t kDefaultSearchCount = 100;
 constexpr std::int64_t kMaxSearchCount = 1000;
-
-std::string instantNow() {
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(),
-                                           Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
-}
 
 void sendFhir(Call& call, HTTPResponse::HTTPStatus status, const nlohmann::json& resource) {
     sendJson(call.response, status, resource, "application/fhir+json");
@@ -111,7 +108,7 @@ void sendCapabilityStatement(const HttpApiContext& context, Call& call) {
     sendFhir(call, HTTPResponse::HTTP_OK,
              {{"resourceType", "CapabilityStatement"},
               {"status", "active"},
-              {"date", instantNow().substr(0, 10)},
+              {"date", todayIso()},
               {"kind", "instance"},
               {"software", {{"name", "gatewayd"}}},
               {"implementation",
@@ -204,7 +201,7 @@ void kickOffExport(const HttpApiContext& context, Call& call) {
     std::string id;
     try {
         id = fhir.exports().start(
-            ownerOf(call), view.name(), instantNow(),
+            ownerOf(call), view.name(), utcNow(),
             serverBase(context, call) + call.request.getURI().substr(5),
             [&fhir, &view, types, since](const auto& write) {
                 fhir.scan(view, types, since, [&](const nlohmann::json& resource) {
