@@ -35,6 +35,7 @@ std::vector<std::unique_ptr<Command>> allCommands() {
     commands.push_back(std::make_unique<TokenCommand>());
     commands.push_back(std::make_unique<TransferCommand>());
     commands.push_back(std::make_unique<SourceCommand>());
+    commands.push_back(std::make_unique<ReprocessCommand>());
     commands.push_back(std::make_unique<ValidateCommand>());
     return commands;
 }

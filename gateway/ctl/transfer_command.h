@@ -17,9 +17,32 @@ class TransferCommand : public ApiCommand {
     int run(const std::vector<std::string>& arguments) override;
 
   private:
-    int waitFor(std::int64_t id) const;
-
     bool wait_ = false;
+};
+
+/// `gatewayctl reprocess`: re-runs a finished transfer's input (or every input a source still
+/// keeps) through the current mapping on a running gatewayd, waits for the end and prints the
+/// change report; with --dry-run, prints what it would change and stores nothing.
+class ReprocessCommand : public ApiCommand {
+  public:
+    std::string name() const override { return "reprocess"; }
+    std::string usage() const override {
+        return "reprocess --transfer ID | --source NAME [--dry-run] [--json]   [--url URL] "
+               "[--token-file FILE]";
+    }
+    std::string summary() const override;
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    void handleOption(const std::string& name, const std::string& value) override;
+    int run(const std::vector<std::string>& arguments) override;
+
+  private:
+    /// Prints a change report, or its JSON with --json.
+    void print(const nlohmann::json& report) const;
+    /// Waits for re-run `id` and prints its change report; false when it did not succeed.
+    bool waitAndReport(std::int64_t id) const;
+
+    std::string transfer_, source_;
+    bool dryRun_ = false, json_ = false;
 };
 
 /// `gatewayctl source list|pause|resume`: the sources of a running gatewayd.

@@ -283,7 +283,7 @@ int GatewayDaemon::serve() {
     auto store = openRecoveredStore();
     TransferRunner runner(*settings_, *store, *keys_);
     adoptRegionalKey(*store, runner);
-    InputRetention retention(*settings_, runner.sources());
+    InputRetention retention(*settings_, runner.sources(), *store);
     retention.removePartialUploads();
 
     std::vector<TokenGrant> grants = secrets_->grants();

@@ -52,6 +52,13 @@ std::int64_t numberParameter(const Poco::URI::QueryParameters& query, const std:
     return fallback;
 }
 
+bool flagParameter(const Poco::URI::QueryParameters& query, const std::string& name) {
+    std::string value = textParameter(query, name);
+    if (value.empty() || value == "false") return false;
+    if (value == "true") return true;
+    throw BadRequest(name + " must be true or false");
+}
+
 std::string textParameter(const Poco::URI::QueryParameters& query, const std::string& name) {
     for (const auto& [key, value] : query) {
         if (key == name) return value;

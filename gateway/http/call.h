@@ -66,6 +66,9 @@ void sendError(Call& call, Poco::Net::HTTPResponse::HTTPStatus status, const std
 /// A query parameter that is a whole number from 0 to `max`; throws BadRequest otherwise.
 std::int64_t numberParameter(const Poco::URI::QueryParameters& query, const std::string& name,
                              std::int64_t fallback, std::int64_t max);
+/// A yes-or-no query parameter: `true` or `false`, false when it is not there; throws BadRequest
+/// otherwise.
+bool flagParameter(const Poco::URI::QueryParameters& query, const std::string& name);
 /// A query parameter's text; empty when it is not there.
 std::string textParameter(const Poco::URI::QueryParameters& query, const std::string& name);
 

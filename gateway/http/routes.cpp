@@ -43,7 +43,8 @@ const std::vector<Route>& routes() {
         {GET, {"v1", "transfers"}, "transfers", listTransfers},
         {POST, {"v1", "transfers"}, "transfers:admin", queueTransfer},
         {GET, {"v1", "transfers", "*"}, "transfers", showTransfer},
-        {POST, {"v1", "transfers", "*", "rerun"}, "transfers:admin", rerunTransfer},
+        {POST, {"v1", "transfers", "*", "reprocess"}, "transfers:admin", reprocessTransfer},
+        {GET, {"v1", "transfers", "*", "changes"}, "transfers:admin", sendChanges},
         {GET, {"v1", "transfers", "*", "reconciliation"}, "transfers", reconcileTransfer},
         {GET, {"v1", "transfers", "*", "rejects"}, "transfers", listRejects, personal},
         {GET,
@@ -55,6 +56,7 @@ const std::vector<Route>& routes() {
         {GET, {"v1", "sources"}, "transfers:admin", listSources},
         {POST, {"v1", "sources", "*", "pause"}, "transfers:admin", pauseSource},
         {POST, {"v1", "sources", "*", "resume"}, "transfers:admin", resumeSource},
+        {POST, {"v1", "sources", "*", "reprocess"}, "transfers:admin", reprocessSource},
         {GET, {"v1", "feeds", "*"}, "feed", readFeed, personal},
         {GET, {"v1", "audit", "feed-reads"}, "audit:read", listFeedReads},
         // FHIR: the specific paths before the patterns that would match them too.

@@ -25,6 +25,7 @@ struct TransferResult {
     std::optional<std::string> error;    ///< set when the input could not be read to its end
     bool interrupted = false;            ///< a stop was requested before the end
     std::optional<std::string> warning;  ///< set when the transfer succeeded but looks wrong
+    std::string mappingVersion;          ///< the version of the mapping it ran with
 };
 
 }  // namespace gw

@@ -31,17 +31,4 @@ void InputArchive::fileAway(const std::string& path, const TransferInfo& transfe
     }
 }
 
-bool InputArchive::restore(const std::string& input, const std::string& path) const {
-    if (Poco::File(path).exists()) return true;
-    for (const char* kept : {"/archive/", "/failed/"}) {
-        Poco::File filed(base_ + kept + input);
-        if (!filed.exists()) continue;
-        filed.renameTo(path);
-        Poco::File reason(base_ + kept + input + ".reason.txt");
-        if (reason.exists()) reason.remove();
-        return true;
-    }
-    return false;
-}
-
 }  // namespace gw

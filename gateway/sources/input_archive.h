@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/store/transfer_log.h"
 
@@ -18,8 +19,10 @@ class InputArchive {
     /// Moves the input at `path` of a finished transfer away. Never throws: a failure is logged
     /// and the file stays where it is.
     void fileAway(const std::string& path, const TransferInfo& transfer) const;
-    /// Moves a filed-away `input` back to `path` for a new run; false when it is no longer kept.
-    bool restore(const std::string& input, const std::string& path) const;
+    /// Where an input filed away as `fileName` is kept: archive/ first, then failed/.
+    std::vector<std::string> keptPaths(const std::string& fileName) const {
+        return {base_ + "/archive/" + fileName, base_ + "/failed/" + fileName};
+    }
 
   private:
     std::string base_;

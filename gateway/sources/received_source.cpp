@@ -19,9 +19,4 @@ void ReceivedSource::settle(const TransferInfo& transfer, const OpenedInput& inp
     if (Poco::File(input.path).exists()) archive_.fileAway(input.path, transfer);
 }
 
-std::optional<std::string> ReceivedSource::rerunInput(const std::string& input) const {
-    if (!archive_.restore(input, inputPath(0, input))) return std::nullopt;
-    return input;
-}
-
 }  // namespace gw

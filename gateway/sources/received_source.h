@@ -6,15 +6,16 @@
 namespace gw {
 
 /// What the kinds whose inputs arrive by themselves (a drop, a push) share: each input waits in
-/// a folder where its transfer reads it, and is filed away after the transfer, until a re-run
-/// puts it back.
+/// a folder where its transfer reads it, and is filed away after the transfer.
 class ReceivedSource : public Source {
   public:
     std::optional<std::string> requestedInput() const override { return std::nullopt; }
     std::string inputPath(std::int64_t transferId, const std::string& input) const override;
     void settle(const TransferInfo& transfer, const OpenedInput& input,
                 TransferLog& log) const override;
-    std::optional<std::string> rerunInput(const std::string& input) const override;
+    std::vector<std::string> keptPaths(const TransferInfo& transfer) const override {
+        return archive_.keptPaths(transfer.input);
+    }
     std::vector<std::string> keptFolders() const override { return {archive_.base()}; }
 
   protected:

@@ -59,9 +59,10 @@ class Source {
     /// watermark kept. Not called for an interrupted transfer, which runs again.
     virtual void settle(const TransferInfo& transfer, const OpenedInput& input,
                         TransferLog& log) const = 0;
-    /// The input to queue for a new run of a finished transfer over `input`, put back where a
-    /// transfer reads it; empty when it is no longer kept.
-    virtual std::optional<std::string> rerunInput(const std::string& input) const = 0;
+    /// Where the input of the finished transfer `transfer` may still be kept, in the order a
+    /// re-run looks: the export file itself, or its place in archive/ or failed/. A re-run reads
+    /// it there and leaves it there.
+    virtual std::vector<std::string> keptPaths(const TransferInfo& transfer) const = 0;
     /// The folders where inputs are kept after their transfers, for archive.keepDays.
     virtual std::vector<std::string> keptFolders() const { return {}; }
     /// What no other source may take as well (a drop folder; a municipality's pushed dataset),

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct FeedEntry {
 struct FeedPage {
     std::size_t entries = 0;
     std::int64_t last = 0;  ///< the cursor after the page (the one it started from when empty)
+};
+
+/// A version a transfer stored, with the version of the same key it replaced.
+struct StoredChange {
+    std::int64_t recordNumber = 0;  ///< the source record of its transfer it was made from
+    std::string entity;
+    std::string before;  ///< the replaced version's text; empty for the first version of a key
+    std::string after;
 };
 
 /// What the store holds for one transfer or one municipality, to check against what was sent.
@@ -76,6 +85,15 @@ class RecordStore {
     /// above). The entry's seq is that newest record's, its storedAt the latest of them all.
     virtual void scanCurrentClients(const std::string& since,
                                     const std::function<void(const FeedEntry& entry)>& visit) = 0;
+    /// Calls `visit` with every version transfer `transferId` stored, in commit order, each with
+    /// the version it replaced, one at a time.
+    virtual void scanTransferChanges(
+        std::int64_t transferId, const std::function<void(const StoredChange& change)>& visit) = 0;
+    /// The text of the current version of one record key; empty when the store has none.
+    virtual std::optional<std::string> currentRecord(const std::string& municipality,
+                                                     const std::string& sourceSystem,
+                                                     const std::string& entity,
+                                                     const std::string& sourceRecordId) = 0;
     /// Makes a record no longer current, its history kept: for a record whose key was replaced
     /// by another (a client record re-keyed under a new regional client id).
     virtual void retireRecord(const std::string& municipality, const std::string& sourceSystem,

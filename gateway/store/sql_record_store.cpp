@@ -177,6 +177,46 @@ void SqlStore::scanCurrentClients(const std::string& since,
     s << "DROP TABLE IF EXISTS fhir_current_clients", now;
 }
 
+void SqlStore::scanTransferChanges(std::int64_t transferId,
+                                   const std::function<void(const StoredChange& change)>& visit) {
+    auto s = session();
+    Poco::Int64 boundTransfer = transferId, after = 0;
+    for (;;) {
+        std::vector<Poco::Int64> seqs, recordNumbers;
+        std::vector<std::string> entities, bodies, replaced;
+        s << sql(
+            "SELECT r.seq, r.record_number, r.entity, r.body, COALESCE(p.body, '') FROM records r"
+            " LEFT JOIN records p ON p.municipality = r.municipality"
+            " AND p.source_system = r.source_system AND p.entity = r.entity"
+            " AND p.source_record_id = r.source_record_id AND p.version = r.version - 1"
+            " WHERE r.transfer_id = ? AND r.seq > ? ORDER BY r.seq LIMIT " +
+            std::to_string(kScanPage)),
+            use(boundTransfer), use(after), into(seqs), into(recordNumbers), into(entities),
+            into(bodies), into(replaced), now;
+        for (std::size_t i = 0; i < seqs.size(); ++i)
+            visit({recordNumbers[i], entities[i], std::move(replaced[i]), std::move(bodies[i])});
+        if (seqs.size() < kScanPage) return;
+        after = seqs.back();
+    }
+}
+
+std::optional<std::string> SqlStore::currentRecord(const std::string& municipality,
+                                                   const std::string& sourceSystem,
+                                                   const std::string& entity,
+                                                   const std::string& sourceRecordId) {
+    auto s = session();
+    std::string boundMunicipality = municipality, boundSystem = sourceSystem, boundEntity = entity,
+                boundId = sourceRecordId;
+    std::vector<std::string> bodies;
+    s << sql(
+        "SELECT r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
+        " WHERE h.municipality = ? AND h.source_system = ? AND h.entity = ?"
+        " AND h.source_record_id = ?"),
+        use(boundMunicipality), use(boundSystem), use(boundEntity), use(boundId), into(bodies), now;
+    if (bodies.empty()) return std::nullopt;
+    return bodies.front();
+}
+
 FeedPage SqlStore::planFeedPage(const std::string& entity, std::int64_t after, std::size_t limit,
                                 std::size_t maxCharacters) {
     auto s = session();

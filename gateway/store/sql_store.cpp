@@ -90,6 +90,17 @@ const std::vector<std::vector<std::string>>& migrations() {
             // A transfer that succeeded but looks wrong says so (an input with no records).
             "ALTER TABLE transfers ADD COLUMN warning TEXT NOT NULL DEFAULT ''",
         },
+        {
+            // A re-run after a mapping fix names the transfer whose input it reads again, and
+            // every transfer the mapping version it ran with, for the change report.
+            "ALTER TABLE transfers ADD COLUMN reprocess_of BIGINT",
+            "ALTER TABLE transfers ADD COLUMN mapping_version TEXT NOT NULL DEFAULT ''",
+            // Kept inputs hold personal data and are deleted after archive.keepDays: each
+            // deletion is on record, so that a re-run refused for it can say when and why.
+            "CREATE TABLE input_deletions (path TEXT NOT NULL, deleted_at TEXT NOT NULL,"
+            " reason TEXT NOT NULL)",
+            "CREATE INDEX input_deletions_by_path ON input_deletions (path)",
+        },
     };
     return steps;
 }

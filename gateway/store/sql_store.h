@@ -23,6 +23,7 @@ class SqlStore : public Store {
   public:
     std::int64_t queueTransfer(const std::string& source, const std::string& municipality,
                                const std::string& input) override;
+    std::int64_t queueReprocess(const TransferInfo& original) override;
     std::optional<TransferInfo> claimTransfer(const std::string& instance) override;
     std::int64_t beginTransfer(const std::string& source, const std::string& municipality,
                                const std::string& input, const std::string& instance) override;
@@ -30,8 +31,13 @@ class SqlStore : public Store {
     int recoverInterrupted(const std::string& instance) override;
     std::vector<TransferInfo> listTransfers(std::size_t limit) override;
     std::optional<TransferInfo> findTransfer(std::int64_t id) override;
+    std::vector<TransferInfo> transfersOf(const std::string& source) override;
+    std::vector<TransferInfo> interruptedReprocesses() override;
     std::optional<TransferInfo> latestTransferOf(const std::string& source,
                                                  const std::string& input) override;
+    void recordInputDeletion(const std::string& path, const std::string& reason) override;
+    std::optional<std::pair<std::string, std::string>> inputDeletion(
+        const std::string& path) override;
     std::vector<QuarantinedRecord> listRejects(std::int64_t transferId, std::int64_t after,
                                                std::size_t limit) override;
     std::vector<SourceStats> sourceStats() override;
@@ -44,6 +50,12 @@ class SqlStore : public Store {
                              const std::function<void(const FeedEntry& entry)>& visit) override;
     void scanCurrentClients(const std::string& since,
                             const std::function<void(const FeedEntry& entry)>& visit) override;
+    void scanTransferChanges(std::int64_t transferId,
+                             const std::function<void(const StoredChange& change)>& visit) override;
+    std::optional<std::string> currentRecord(const std::string& municipality,
+                                             const std::string& sourceSystem,
+                                             const std::string& entity,
+                                             const std::string& sourceRecordId) override;
     void retireRecord(const std::string& municipality, const std::string& sourceSystem,
                       const std::string& entity, const std::string& sourceRecordId) override;
     std::string setting(const std::string& name) override;
@@ -102,7 +114,9 @@ class SqlStore : public Store {
 
   private:
     void recordEnd(std::int64_t id, const TransferResult& result);
-    std::vector<TransferInfo> queryTransfers(const std::string& where, std::int64_t id,
+    /// The transfers `where` selects (its `?`, if it has one, bound to `value`), newest first.
+    template <typename Value>
+    std::vector<TransferInfo> queryTransfers(const std::string& where, const Value& value,
                                              std::size_t limit);
     /// Fills in the problems and addsUp of `r`.
     static void checkReconciliation(Reconciliation& r, std::int64_t storedSourceRecords);

@@ -4,6 +4,8 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/String.h>
 
+#include <limits>
+
 #include "gateway/core/identity_code.h"
 #include "gateway/store/sql_store.h"
 #include "gateway/store/sql_values.h"
@@ -31,7 +33,7 @@ std::int64_t SqlStore::queueTransfer(const std::string& source, const std::strin
         std::vector<Poco::Int64> queued;
         s << sql(
             "SELECT id FROM transfers WHERE state = 'queued' AND source = ? AND input = ?"
-            " LIMIT 1"),
+            " AND reprocess_of IS NULL LIMIT 1"),
             use(boundSource), use(boundInput), into(queued), now;
         if (!queued.empty()) return queued.front();
     }
@@ -52,6 +54,26 @@ std::int64_t SqlStore::beginTransfer(const std::string& source, const std::strin
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
             use(boundSource), use(boundMunicipality), use(boundInput), use(state), use(started),
             use(boundInstance), into(id), now;
+        return id;
+    });
+}
+
+std::int64_t SqlStore::queueReprocess(const TransferInfo& original) {
+    return whileLocked([&] {
+        auto s = session();
+        std::string source = original.source, municipality = original.municipality,
+                    input = original.input, started = utcNow();
+        Poco::Int64 originalId = original.id;
+        std::vector<Poco::Int64> queued;
+        s << sql("SELECT id FROM transfers WHERE state = 'queued' AND reprocess_of = ? LIMIT 1"),
+            use(originalId), into(queued), now;
+        if (!queued.empty()) return queued.front();
+        Poco::Int64 id = 0;
+        s << sql(
+            "INSERT INTO transfers (source, municipality, input, state, started_at, instance,"
+            " reprocess_of) VALUES (?, ?, ?, 'queued', ?, '', ?) RETURNING id"),
+            use(source), use(municipality), use(input), use(started), use(originalId), into(id),
+            now;
         return id;
     });
 }
@@ -101,11 +123,13 @@ void SqlStore::recordEnd(std::int64_t id, const TransferResult& result) {
     // What a parser or database said may quote the input: masked like a log line.
     std::string finished = utcNow(), error = maskIdentityCodesIn(joined(problems));
     std::string warning = maskIdentityCodesIn(result.warning.value_or(""));
+    std::string mappingVersion = result.mappingVersion;
     Poco::Int64 boundRead = asInt(read), transferId = id;
     s << sql(
         "UPDATE transfers SET state = ?, finished_at = ?, records_read = ?, error = ?,"
-        " warning = ? WHERE id = ?"),
-        use(state), use(finished), use(boundRead), use(error), use(warning), use(transferId), now;
+        " warning = ?, mapping_version = ? WHERE id = ?"),
+        use(state), use(finished), use(boundRead), use(error), use(warning), use(mappingVersion),
+        use(transferId), now;
 }
 
 int SqlStore::recoverInterrupted(const std::string& instance) {
@@ -125,13 +149,47 @@ int SqlStore::recoverInterrupted(const std::string& instance) {
 }
 
 std::vector<TransferInfo> SqlStore::listTransfers(std::size_t limit) {
-    return queryTransfers("", 0, limit);
+    return queryTransfers("", Poco::Int64(0), limit);
 }
 
 std::optional<TransferInfo> SqlStore::findTransfer(std::int64_t id) {
-    auto found = queryTransfers("WHERE id = ?", id, 1);
+    auto found = queryTransfers("WHERE id = ?", Poco::Int64(id), 1);
     if (found.empty()) return std::nullopt;
     return found.front();
+}
+
+std::vector<TransferInfo> SqlStore::transfersOf(const std::string& source) {
+    return queryTransfers("WHERE source = ?", source, std::numeric_limits<std::int32_t>::max());
+}
+
+std::vector<TransferInfo> SqlStore::interruptedReprocesses() {
+    return queryTransfers(
+        "WHERE state = 'interrupted' AND reprocess_of IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM transfers later WHERE later.reprocess_of = transfers.reprocess_of"
+        " AND later.id > transfers.id)",
+        Poco::Int64(0), std::numeric_limits<std::int32_t>::max());
+}
+
+void SqlStore::recordInputDeletion(const std::string& path, const std::string& reason) {
+    whileLocked([&] {
+        auto s = session();
+        std::string boundPath = path, boundReason = reason, deleted = utcNow();
+        s << sql("INSERT INTO input_deletions (path, deleted_at, reason) VALUES (?, ?, ?)"),
+            use(boundPath), use(deleted), use(boundReason), now;
+    });
+}
+
+std::optional<std::pair<std::string, std::string>> SqlStore::inputDeletion(
+    const std::string& path) {
+    auto s = session();
+    std::string boundPath = path;
+    std::vector<std::string> times, reasons;
+    s << sql(
+        "SELECT deleted_at, reason FROM input_deletions WHERE path = ?"
+        " ORDER BY deleted_at DESC LIMIT 1"),
+        use(boundPath), into(times), into(reasons), now;
+    if (times.empty()) return std::nullopt;
+    return std::make_pair(times.front(), reasons.front());
 }
 
 std::optional<TransferInfo> SqlStore::latestTransferOf(const std::string& source,
@@ -139,23 +197,27 @@ std::optional<TransferInfo> SqlStore::latestTransferOf(const std::string& source
     auto s = session();
     std::string boundSource = source, boundInput = input;
     std::vector<Poco::Int64> ids;
-    s << sql("SELECT COALESCE(MAX(id), 0) FROM transfers WHERE source = ? AND input = ?"),
+    s << sql(
+        "SELECT COALESCE(MAX(id), 0) FROM transfers WHERE source = ? AND input = ?"
+        " AND reprocess_of IS NULL"),
         use(boundSource), use(boundInput), into(ids), now;
     if (ids.empty() || ids.front() == 0) return std::nullopt;
     return findTransfer(ids.front());
 }
 
-std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std::int64_t id,
+template <typename Value>
+std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, const Value& value,
                                                    std::size_t limit) {
     auto s = session();
     Poco::Data::Statement select(s);
     select << sql(
         "SELECT id, source, municipality, input, state, instance, started_at,"
         " COALESCE(finished_at, ''), records_read, records_stored, records_unchanged,"
-        " records_rejected, digest, COALESCE(error, ''), warning FROM transfers " +
+        " records_rejected, digest, COALESCE(error, ''), warning, COALESCE(reprocess_of, 0),"
+        " mapping_version FROM transfers " +
         where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
-    Poco::Int64 boundId = id;
-    if (!where.empty()) select, use(boundId);
+    Value bound = value;
+    if (where.find('?') != std::string::npos) select, use(bound);
     select.execute();
     Poco::Data::RecordSet rows(select);
     std::vector<TransferInfo> transfers;
@@ -176,6 +238,8 @@ std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, std
         info.digest = rows.value(12, row).convert<std::string>();
         info.error = rows.value(13, row).convert<std::string>();
         info.warning = rows.value(14, row).convert<std::string>();
+        info.reprocessOf = rows.value(15, row).convert<Poco::Int64>();
+        info.mappingVersion = rows.value(16, row).convert<std::string>();
         transfers.push_back(std::move(info));
     }
     return transfers;
@@ -249,6 +313,8 @@ nlohmann::json TransferInfo::toJson() const {
     if (!digest.empty()) j["digest"] = digest;
     if (!error.empty()) j["error"] = error;
     if (!warning.empty()) j["warning"] = warning;
+    if (reprocessOf != 0) j["reprocessOf"] = reprocessOf;
+    if (!mappingVersion.empty()) j["mappingVersion"] = mappingVersion;
     return j;
 }
 

@@ -28,6 +28,8 @@ struct TransferInfo {
     std::string digest;  ///< over the entity, source record id and content hash of every record
     std::string error;
     std::string warning;  ///< a transfer that succeeded but looks wrong (an input with no records)
+    std::int64_t reprocessOf = 0;  ///< the transfer whose input this one reads again (0: none)
+    std::string mappingVersion;    ///< the version of the mapping it ran with, once it ran
 
     nlohmann::json toJson() const;
 };
@@ -63,6 +65,9 @@ class TransferLog {
     /// queued already: then that one's id.
     virtual std::int64_t queueTransfer(const std::string& source, const std::string& municipality,
                                        const std::string& input) = 0;
+    /// Queues a re-run of the finished transfer `original`: a new transfer of its source that reads
+    /// its input again and names it, unless one is queued already: then that one's id.
+    virtual std::int64_t queueReprocess(const TransferInfo& original) = 0;
     /// Claims the oldest queued transfer for `instance`, which then runs it; no two instances ever
     /// claim the same transfer. Empty when nothing is queued.
     virtual std::optional<TransferInfo> claimTransfer(const std::string& instance) = 0;
@@ -78,12 +83,22 @@ class TransferLog {
     /// The newest transfers first.
     virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
-    /// The newest transfer of `source` over `input`, if there is one.
+    /// The transfers of `source`, newest first.
+    virtual std::vector<TransferInfo> transfersOf(const std::string& source) = 0;
+    /// The re-runs that were cut off (interrupted) and not queued again since: at start, each is
+    /// queued again.
+    virtual std::vector<TransferInfo> interruptedReprocesses() = 0;
+    /// The newest transfer of `source` over `input` as it arrived (re-runs left out), if any.
     virtual std::optional<TransferInfo> latestTransferOf(const std::string& source,
                                                          const std::string& input) = 0;
     /// A pull source's watermark: where its next pull starts ("" before the first success).
     virtual std::string watermark(const std::string& source) = 0;
     virtual void setWatermark(const std::string& source, const std::string& watermark) = 0;
+    /// Records that a kept input at `path` was deleted, and why.
+    virtual void recordInputDeletion(const std::string& path, const std::string& reason) = 0;
+    /// When the kept input at `path` was last deleted, and why; empty when it never was.
+    virtual std::optional<std::pair<std::string, std::string>> inputDeletion(
+        const std::string& path) = 0;
     /// The transfer log summed up by source and state.
     virtual std::vector<SourceStats> sourceStats() = 0;
 };

@@ -1,5 +1,6 @@
 #include "gateway/transfers/transfer_runner.h"
 
+#include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
 
@@ -25,7 +26,7 @@ TransferInfo TransferRunner::run(const Source& source, const std::atomic<bool>* 
     std::string input = source.requestedInput().value_or("");
     std::int64_t id = store_.beginTransfer(source.name(), source.mapping().municipality(), input,
                                            settings_.instanceName);
-    return execute(id, source, input, stop);
+    return execute(id, source, input, 0, stop);
 }
 
 TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
@@ -38,20 +39,48 @@ TransferInfo TransferRunner::runClaimed(const TransferInfo& claimed,
         store_.finishTransfer(claimed.id, result);
         return *store_.findTransfer(claimed.id);
     }
-    return execute(claimed.id, *source, claimed.input, stop);
+    return execute(claimed.id, *source, claimed.input, claimed.reprocessOf, stop);
+}
+
+std::string TransferRunner::keptInputOf(const TransferInfo& original) const {
+    const Source* source = sources_.find(original.source);
+    if (!source) throw InputError("source '" + original.source + "' is no longer configured");
+    auto paths = source->keptPaths(original);
+    for (const auto& path : paths) {
+        if (Poco::File(path).exists()) return path;
+    }
+    for (const auto& path : paths) {
+        if (auto deletion = store_.inputDeletion(path)) {
+            throw InputError("the input of transfer " + std::to_string(original.id) +
+                             " is no longer kept: it was deleted at " + deletion->first + " (" +
+                             deletion->second + ")");
+        }
+    }
+    throw InputError("the input of transfer " + std::to_string(original.id) +
+                     " is no longer kept where the gateway keeps it");
 }
 
 TransferInfo TransferRunner::execute(std::int64_t id, const Source& source,
-                                     const std::string& inputName, const std::atomic<bool>* stop) {
+                                     const std::string& inputName, std::int64_t reprocessOf,
+                                     const std::atomic<bool>* stop) {
     auto& log = Poco::Logger::get("gateway.transfer");
     auto began = std::chrono::steady_clock::now();
+    std::optional<TransferInfo> original;
+    if (reprocessOf != 0) original = store_.findTransfer(reprocessOf);
     OpenedInput opened{source.inputPath(id, inputName), ""};
-    log.information("transfer " + std::to_string(id) + " of source '" + source.name() +
-                    "' started: " + opened.path);
+    log.information(
+        "transfer " + std::to_string(id) + " of source '" + source.name() + "' " +
+        (original ? "re-runs transfer " + std::to_string(reprocessOf) : "started: " + opened.path));
 
     TransferResult result;
     try {
-        opened.watermark = source.fetch(opened.path, store_, stop);
+        if (reprocessOf == 0) {
+            opened.watermark = source.fetch(opened.path, store_, stop);
+        } else if (!original) {
+            throw InputError("transfer " + std::to_string(reprocessOf) + " is not in the log");
+        } else {
+            opened.path = keptInputOf(*original);
+        }
         std::ifstream input(opened.path, std::ios::binary);
         if (!input) {
             result.error = "cannot open " + opened.path;
@@ -69,6 +98,7 @@ TransferInfo TransferRunner::execute(std::int64_t id, const Source& source,
         // The sink rolled back its open batch; what it committed before stays, with its counts.
         result.error = std::string("transfer failed: ") + e.what();
     }
+    result.mappingVersion = source.mapping().version();
     store_.finishTransfer(id, result);
 
     auto info = *store_.findTransfer(id);
@@ -87,8 +117,9 @@ TransferInfo TransferRunner::execute(std::int64_t id, const Source& source,
     }
     noteOutcome(source, info,
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
-    // An interrupted one stays where it is: its next run reads it again.
-    if (info.state != "interrupted") source.settle(info, opened, store_);
+    // An interrupted one stays where it is: its next run reads it again. A re-run's input stays
+    // where it is kept.
+    if (info.state != "interrupted" && reprocessOf == 0) source.settle(info, opened, store_);
     return info;
 }
 

@@ -24,6 +24,7 @@ class TransferRunner {
     TransferRunner(const GatewaySettings& settings, Store& store, const RegionalKeys& keys,
                    const SourceRegistry& registry = builtinSources());
 
+    const GatewaySettings& settings() const { return settings_; }
     const ConfiguredSources& sources() const { return sources_; }
     const RecordValidator& validator() const { return validator_; }
     const ClientIdentity& clients() const { return clients_; }
@@ -32,8 +33,13 @@ class TransferRunner {
     /// Source::requestedInput) now, and returns it as logged. Never throws for bad input or a
     /// failing store: the transfer is then logged as failed with the reason.
     TransferInfo run(const Source& source, const std::atomic<bool>* stop = nullptr);
-    /// Runs a transfer this instance claimed from the queue, the same way.
+    /// Runs a transfer this instance claimed from the queue, the same way; a re-run
+    /// (TransferInfo::reprocessOf) reads the kept input of the transfer it names, where it lies.
     TransferInfo runClaimed(const TransferInfo& claimed, const std::atomic<bool>* stop = nullptr);
+    /// Where a re-run of the finished transfer `original` reads its input: the first of its
+    /// source's kept paths that exists. Throws InputError saying why when none does (deleted
+    /// after archive.keepDays: when and why) or when its source is not configured.
+    std::string keptInputOf(const TransferInfo& original) const;
     /// How many transfers in a row failed, by source (this instance's; reset by a success). From
     /// kUnhealthyAfter on, each failure logs the source as unhealthy at error level.
     std::map<std::string, int> consecutiveFailures() const;
@@ -49,8 +55,10 @@ class TransferRunner {
     static constexpr int kUnhealthyAfter = 3;
 
   private:
+    /// Runs transfer `id` of `source` over `input`; when `reprocessOf` is a transfer (not 0),
+    /// over that transfer's kept input instead, which is neither fetched nor filed away.
     TransferInfo execute(std::int64_t id, const Source& source, const std::string& input,
-                         const std::atomic<bool>* stop);
+                         std::int64_t reprocessOf, const std::atomic<bool>* stop);
     void noteOutcome(const Source& source, const TransferInfo& transfer, double seconds);
 
     const GatewaySettings& settings_;

@@ -2,8 +2,12 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <set>
+
+#include "gateway/core/errors.h"
 
 namespace gw {
 
@@ -69,15 +73,58 @@ int TransferWorkers::resumeUnfinished() {
         auto latest = log_.latestTransferOf(source->name(), *own);
         if (latest && latest->state == "interrupted") requeue(source->name(), "", latest);
     }
+    for (const auto& cutOff : log_.interruptedReprocesses()) {
+        try {
+            auto again = reprocess(cutOff);
+            ++queued;
+            log.warning("re-run " + std::to_string(cutOff.id) + " of transfer " +
+                        std::to_string(cutOff.reprocessOf) + " did not finish; queued again as " +
+                        std::to_string(again.id));
+        } catch (const InputError& e) {
+            log.error("re-run " + std::to_string(cutOff.id) +
+                      " did not finish and cannot run again: " + e.what());
+        }
+    }
     return queued;
 }
 
-std::optional<TransferInfo> TransferWorkers::rerun(const TransferInfo& transfer) {
-    const Source* source = runner_.sources().find(transfer.source);
-    if (!source) return std::nullopt;
-    auto input = source->rerunInput(transfer.input);
-    if (!input) return std::nullopt;
-    return queue(source->name(), source->requestedInput() ? "" : *input);
+TransferInfo TransferWorkers::originalOf(const TransferInfo& transfer) {
+    if (transfer.reprocessOf == 0) return transfer;
+    auto original = log_.findTransfer(transfer.reprocessOf);
+    if (!original) {
+        throw InputError("transfer " + std::to_string(transfer.reprocessOf) + ", which transfer " +
+                         std::to_string(transfer.id) + " re-ran, is not in the log");
+    }
+    return *original;
+}
+
+TransferInfo TransferWorkers::reprocess(const TransferInfo& transfer) {
+    TransferInfo original = originalOf(transfer);
+    runner_.keptInputOf(original);  // throws when it is gone
+    auto id = log_.queueReprocess(original);
+    wake_.notify_one();
+    return *log_.findTransfer(id);
+}
+
+TransferWorkers::SourceReprocessPlan TransferWorkers::planReprocess(const Source& source) {
+    SourceReprocessPlan plan;
+    std::set<std::string> seen;
+    for (const auto& transfer : log_.transfersOf(source.name())) {  // newest first
+        if (transfer.reprocessOf != 0 ||
+            (transfer.state != "succeeded" && transfer.state != "failed"))
+            continue;
+        auto paths = source.keptPaths(transfer);
+        if (paths.empty() || !seen.insert(paths.front()).second) continue;
+        try {
+            runner_.keptInputOf(transfer);
+            plan.kept.push_back(transfer);
+        } catch (const InputError& e) {
+            plan.gone.emplace_back(transfer, e.what());
+        }
+    }
+    std::reverse(plan.kept.begin(), plan.kept.end());
+    std::reverse(plan.gone.begin(), plan.gone.end());
+    return plan;
 }
 
 void TransferWorkers::start() {

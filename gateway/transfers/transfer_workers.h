@@ -29,12 +29,23 @@ class TransferWorkers {
     /// Queues again, at start, every input that waits where its transfer reads it with no
     /// transfer, or an interrupted one, over it (a push acknowledged, a drop claimed, and then cut
     /// off by a stop or a crash), and every file or pull source whose newest transfer was cut
-    /// off; one whose transfer ended is settled (filed away). Running again is safe: the store
-    /// keeps each version once. Returns how many were queued.
+    /// off; one whose transfer ended is settled (filed away); and every re-run cut off. Running
+    /// again is safe: the store keeps each version once. Returns how many were queued.
     int resumeUnfinished();
-    /// Queues a new run of a finished transfer over the same input. Empty when its input is no
-    /// longer kept (or its source no longer configured).
-    std::optional<TransferInfo> rerun(const TransferInfo& transfer);
+    /// Queues a re-run of a finished transfer: its input read again, where it is kept, through its
+    /// source's current mapping, as a new transfer that names it (for a re-run, the transfer that
+    /// one re-ran). Throws InputError saying why when its input is no longer kept.
+    TransferInfo reprocess(const TransferInfo& transfer);
+    /// The transfer whose input a re-run of `transfer` reads: itself, or the one it re-ran.
+    TransferInfo originalOf(const TransferInfo& transfer);
+    /// What a re-run of a whole source reads again, oldest first: for each input of the source,
+    /// the newest transfer that read it as it arrived and ended (succeeded or failed); and the
+    /// inputs no longer kept, each with its newest transfer and why.
+    struct SourceReprocessPlan {
+        std::vector<TransferInfo> kept;
+        std::vector<std::pair<TransferInfo, std::string>> gone;
+    };
+    SourceReprocessPlan planReprocess(const Source& source);
     const TransferRunner& runner() const { return runner_; }
 
     void start();

@@ -401,7 +401,7 @@ TEST(Http, TheBearerSchemeIsCaseInsensitiveAndTokensAreReadAgainOnSighup) {
     EXPECT_EQ(http(port, "GET", "/healthz").status, 200) << "SIGHUP does not stop the daemon";
 }
 
-TEST(Transfers, AnEmptyInputIsAWarningAndAnAdminReRunsAFinishedTransferOverItsInput) {
+TEST(Transfers, AnEmptyInputIsAWarningAndAnAdminReRunsAFinishedTransferOverItsKeptInput) {
     unsigned short port = freeLoopbackPort();
     GatewayWorkspace workspace({}, pushConfig(port));
     std::string admin = workspace.addToken("admin", "transfers:admin");
@@ -419,20 +419,22 @@ TEST(Transfers, AnEmptyInputIsAWarningAndAnAdminReRunsAFinishedTransferOverItsIn
     long first = nlohmann::json::parse(stored.body)["id"];
     settled(port, admin);
     EXPECT_EQ(http(port, "POST", "/v1/transfers", admin, R"({"source": "nokia"})").status, 409);
-    auto again = http(port, "POST", "/v1/transfers/" + std::to_string(first) + "/rerun", admin);
+    auto again = http(port, "POST", "/v1/transfers/" + std::to_string(first) + "/reprocess", admin);
     ASSERT_EQ(again.status, 202) << again.body;
     auto log = settled(port, admin);
     EXPECT_EQ(log[0]["id"], nlohmann::json::parse(again.body)["id"]);
     EXPECT_EQ(log[0]["state"], "succeeded");
     EXPECT_EQ(log[0]["counts"]["read"], 300);
     EXPECT_EQ(log[0]["counts"]["stored"], 0) << "the same input again stores nothing new";
-    EXPECT_EQ(http(port, "POST", "/v1/transfers/" + std::to_string(first) + "/rerun", nokia).status,
-              403);
+    EXPECT_EQ(
+        http(port, "POST", "/v1/transfers/" + std::to_string(first) + "/reprocess", nokia).status,
+        403);
     // Its archived input gone (retention), it cannot run again.
     for (const auto& name : filesIn(workspace.folder() + "/var/push/archive"))
         Poco::File(workspace.folder() + "/var/push/archive/" + name).remove();
-    EXPECT_EQ(http(port, "POST", "/v1/transfers/" + std::to_string(first) + "/rerun", admin).status,
-              410);
+    EXPECT_EQ(
+        http(port, "POST", "/v1/transfers/" + std::to_string(first) + "/reprocess", admin).status,
+        410);
 }
 
 /// The peak resident memory of a process so far, in MiB (VmHWM).

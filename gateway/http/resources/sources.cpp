@@ -1,5 +1,8 @@
 #include "gateway/http/resources/sources.h"
 
+#include "gateway/core/errors.h"
+#include "gateway/transfers/reprocess.h"
+
 namespace gw {
 namespace {
 
@@ -26,6 +29,30 @@ void pauseSource(const HttpApiContext& context, Call& call) {
 
 void resumeSource(const HttpApiContext& context, Call& call) {
     setPaused(context, call, false);
+}
+
+void reprocessSource(const HttpApiContext& context, Call& call) {
+    TransferWorkers& transfers = context.transfers;
+    const Source* source = transfers.runner().sources().find(call.segments[2]);
+    if (!source) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no source with that name");
+        return;
+    }
+    bool dryRun = flagParameter(call.query, "dryRun");
+    auto plan = transfers.planReprocess(*source);
+    nlohmann::json answer{{"source", source->name()}, {"gone", nlohmann::json::array()}};
+    for (const auto& [transfer, why] : plan.gone)
+        answer["gone"].push_back({{"transfer", transfer.id}, {"reason", why}});
+    nlohmann::json& done = answer[dryRun ? "reports" : "transfers"] = nlohmann::json::array();
+    for (const auto& transfer : plan.kept) {
+        try {
+            done.push_back(dryRun ? previewReprocess(context.store, transfers.runner(), transfer)
+                                  : transfers.reprocess(transfer).toJson());
+        } catch (const InputError& e) {  // deleted since the plan was made
+            answer["gone"].push_back({{"transfer", transfer.id}, {"reason", e.what()}});
+        }
+    }
+    sendJson(call.response, dryRun ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_ACCEPTED, answer);
 }
 
 }  // namespace gw

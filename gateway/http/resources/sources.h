@@ -13,4 +13,9 @@ void pauseSource(const HttpApiContext& context, Call& call);
 /// POST /v1/sources/{name}/resume.
 void resumeSource(const HttpApiContext& context, Call& call);
 
+/// POST /v1/sources/{name}/reprocess[?dryRun=true]: re-runs every input the source still keeps
+/// (TransferWorkers::planReprocess) through its current mapping, or reports what that would
+/// change; the inputs no longer kept are listed with why.
+void reprocessSource(const HttpApiContext& context, Call& call);
+
 }  // namespace gw

@@ -4,6 +4,9 @@
 
 #include <optional>
 
+#include "gateway/core/errors.h"
+#include "gateway/transfers/reprocess.h"
+
 namespace gw {
 
 using Poco::Net::HTTPResponse;
@@ -81,7 +84,7 @@ void showTransfer(const HttpApiContext& context, Call& call) {
         sendJson(call.response, HTTPResponse::HTTP_OK, transfer->toJson());
 }
 
-void rerunTransfer(const HttpApiContext& context, Call& call) {
+void reprocessTransfer(const HttpApiContext& context, Call& call) {
     auto transfer = transferOf(context.store, call);
     if (!transfer) return;
     if (transfer->state == "queued" || transfer->state == "running") {
@@ -89,14 +92,40 @@ void rerunTransfer(const HttpApiContext& context, Call& call) {
                   "the transfer is " + transfer->state + "; it can run again once it ends");
         return;
     }
-    auto again = context.transfers.rerun(*transfer);
-    if (!again) {
-        sendError(call.response, HTTPResponse::HTTP_GONE,
-                  "the input of this transfer is no longer kept, or its source is no longer "
-                  "configured");
+    try {
+        if (flagParameter(call.query, "dryRun")) {
+            sendJson(call.response, HTTPResponse::HTTP_OK,
+                     previewReprocess(context.store, context.transfers.runner(),
+                                      context.transfers.originalOf(*transfer)));
+        } else {
+            sendJson(call.response, HTTPResponse::HTTP_ACCEPTED,
+                     context.transfers.reprocess(*transfer).toJson());
+        }
+    } catch (const InputError& e) {
+        sendError(call.response, HTTPResponse::HTTP_GONE, e.what());
+    }
+}
+
+void sendChanges(const HttpApiContext& context, Call& call) {
+    auto transfer = transferOf(context.store, call);
+    if (!transfer) return;
+    if (transfer->reprocessOf == 0) {
+        sendError(call.response, HTTPResponse::HTTP_NOT_FOUND,
+                  "transfer " + std::to_string(transfer->id) +
+                      " re-runs no transfer; its counts say what it stored");
         return;
     }
-    sendJson(call.response, HTTPResponse::HTTP_ACCEPTED, again->toJson());
+    if (transfer->state == "queued" || transfer->state == "running") {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT,
+                  "the re-run is " + transfer->state + "; its report is ready once it ends");
+        return;
+    }
+    try {
+        sendJson(call.response, HTTPResponse::HTTP_OK,
+                 reportReprocess(context.store, context.transfers.runner(), *transfer));
+    } catch (const InputError& e) {
+        sendError(call.response, HTTPResponse::HTTP_GONE, e.what());
+    }
 }
 
 void reconcileTransfer(const HttpApiContext& context, Call& call) {

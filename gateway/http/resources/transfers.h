@@ -13,8 +13,11 @@ void listTransfers(const HttpApiContext& context, Call& call);
 void queueTransfer(const HttpApiContext& context, Call& call);
 /// GET /v1/transfers/{id}.
 void showTransfer(const HttpApiContext& context, Call& call);
-/// POST /v1/transfers/{id}/rerun: runs a finished transfer again over the same input.
-void rerunTransfer(const HttpApiContext& context, Call& call);
+/// POST /v1/transfers/{id}/reprocess[?dryRun=true]: re-runs a finished transfer's input through
+/// its source's current mapping, or reports what that would change.
+void reprocessTransfer(const HttpApiContext& context, Call& call);
+/// GET /v1/transfers/{id}/changes: the change report of a re-run that ended.
+void sendChanges(const HttpApiContext& context, Call& call);
 /// GET /v1/transfers/{id}/reconciliation.
 void reconcileTransfer(const HttpApiContext& context, Call& call);
 /// GET /v1/transfers/{id}/rejects: positions and reasons, audited.

@@ -24,9 +24,4 @@ std::string FileSource::inputPath(std::int64_t, const std::string&) const {
     return path_;
 }
 
-std::optional<std::string> FileSource::rerunInput(const std::string&) const {
-    if (!Poco::File(path_).exists()) return std::nullopt;
-    return requestedInput();
-}
-
 }  // namespace gw

@@ -15,7 +15,7 @@ class FileSource final : public Source {
     std::optional<std::string> requestedInput() const override;
     std::string inputPath(std::int64_t transferId, const std::string& input) const override;
     void settle(const TransferInfo&, const OpenedInput&, TransferLog&) const override {}
-    std::optional<std::string> rerunInput(const std::string& input) const override;
+    std::vector<std::string> keptPaths(const TransferInfo&) const override { return {path_}; }
 
   private:
     std::string path_;

@@ -1,6 +1,7 @@
 #include "gateway/sources/pull/pull_source.h"
 
 #include <Poco/File.h>
+#include <Poco/Path.h>
 #include <Poco/URI.h>
 
 #include "gateway/core/private_files.h"
@@ -41,6 +42,10 @@ std::string PullSource::fetch(const std::string& path, TransferLog& log,
                               const std::atomic<bool>* stop) const {
     createPrivateFolders(spool_);
     return HttpPuller::pull(pull_, log.watermark(name()), path, stop);
+}
+
+std::vector<std::string> PullSource::keptPaths(const TransferInfo& transfer) const {
+    return archive_.keptPaths(Poco::Path(inputPath(transfer.id, transfer.input)).getFileName());
 }
 
 void PullSource::settle(const TransferInfo& transfer, const OpenedInput& input,

@@ -21,10 +21,8 @@ class PullSource final : public Source {
                       const std::atomic<bool>* stop) const override;
     void settle(const TransferInfo& transfer, const OpenedInput& input,
                 TransferLog& log) const override;
-    /// A pull's input is fetched anew by every run.
-    std::optional<std::string> rerunInput(const std::string&) const override {
-        return requestedInput();
-    }
+    /// Each pull is kept under its transfer's own file name.
+    std::vector<std::string> keptPaths(const TransferInfo& transfer) const override;
     std::vector<std::string> keptFolders() const override { return {spool_}; }
 
   private:

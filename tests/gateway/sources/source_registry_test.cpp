@@ -46,9 +46,8 @@ class CopySource final : public Source {
         Poco::File(input.path).remove();
         ++settled;
     }
-    std::optional<std::string> rerunInput(const std::string&) const override {
-        return requestedInput();
-    }
+    /// Nothing is kept: a copy is made anew for each run.
+    std::vector<std::string> keptPaths(const TransferInfo&) const override { return {}; }
 
     static inline int settled = 0;
 
