@@ -553,11 +553,83 @@ TEST_P(StoreTest, ACrashedInstancesTransfersAreMarkedInterruptedWithWhatTheyComm
     EXPECT_EQ(store_->findTransfer(other)->state, "running") << "another instance's is left";
 }
 
+TEST_P(StoreTest, AReRunIsQueuedOnceNamesItsTransferAndIsKeptApartFromArrivals) {
+    auto original = begin();
+    TransferResult ran;
+    ran.mappingVersion = "2026.1";
+    store_->finishTransfer(original, ran);
+    auto info = *store_->findTransfer(original);
+    EXPECT_EQ(info.mappingVersion, "2026.1");
+    EXPECT_EQ(info.reprocessOf, 0);
+
+    auto rerun = store_->queueReprocess(info);
+    EXPECT_EQ(store_->queueReprocess(info), rerun) << "queued once";
+    EXPECT_NE(store_->queueTransfer("nokia", "536", "a.csv"), rerun)
+        << "an arrival of the same input is not the re-run";
+    EXPECT_EQ(store_->findTransfer(rerun)->reprocessOf, original);
+    EXPECT_EQ(store_->findTransfer(rerun)->input, "a.csv");
+    EXPECT_EQ(store_->latestTransferOf("nokia", "a.csv")->reprocessOf, 0)
+        << "the newest arrival, not the re-run";
+    EXPECT_EQ(store_->transfersOf("nokia").size(), 3u);
+    EXPECT_TRUE(store_->transfersOf("tampere").empty());
+
+    // A re-run cut off by a crash is found at start, until another re-run of the same transfer.
+    auto claimed = store_->claimTransfer("test");
+    ASSERT_TRUE(claimed);
+    EXPECT_EQ(claimed->id, rerun);
+    EXPECT_EQ(store_->recoverInterrupted("test"), 1);
+    ASSERT_EQ(store_->interruptedReprocesses().size(), 1u);
+    EXPECT_EQ(store_->interruptedReprocesses()[0].id, rerun);
+    store_->queueReprocess(info);
+    EXPECT_TRUE(store_->interruptedReprocesses().empty());
+}
+
+TEST_P(StoreTest, ATransfersVersionsAreScannedWithTheVersionsTheyReplaced) {
+    {
+        auto sink = store_->openSink(begin());
+        sink->write({episode("E1", "a", 1)});
+        sink->write({episode("E2", "a", 2)});
+        sink->commit();
+    }
+    auto second = begin();
+    {
+        auto sink = store_->openSink(second);
+        sink->write({episode("E1", "a", 1)});
+        sink->write({episode("E2", "b", 2)});
+        sink->write({episode("E3", "b", 3)});
+        sink->commit();
+    }
+    std::vector<StoredChange> changes;
+    store_->scanTransferChanges(second, [&](const StoredChange& c) { changes.push_back(c); });
+    ASSERT_EQ(changes.size(), 2u) << "E1 was unchanged";
+    EXPECT_EQ(changes[0].recordNumber, 2);
+    EXPECT_EQ(nlohmann::json::parse(changes[0].before)["serviceType"], "a");
+    EXPECT_EQ(nlohmann::json::parse(changes[0].after)["serviceType"], "b");
+    EXPECT_EQ(changes[1].recordNumber, 3);
+    EXPECT_TRUE(changes[1].before.empty()) << "E3's first version replaced nothing";
+
+    EXPECT_EQ(nlohmann::json::parse(*store_->currentRecord("536", "effica", "service_episode",
+                                                           "E2"))["serviceType"],
+              "b");
+    EXPECT_FALSE(store_->currentRecord("536", "effica", "service_episode", "E9"));
+}
+
+TEST_P(StoreTest, AnInputsDeletionIsRecordedWithWhenAndWhy) {
+    EXPECT_FALSE(store_->inputDeletion("/var/push/archive/a.csv"));
+    store_->recordInputDeletion("/var/push/archive/a.csv", "kept for archive.keepDays = 30 days");
+    open();
+    auto deletion = store_->inputDeletion("/var/push/archive/a.csv");
+    ASSERT_TRUE(deletion);
+    EXPECT_FALSE(deletion->first.empty());
+    EXPECT_EQ(deletion->second, "kept for archive.keepDays = 30 days");
+    EXPECT_FALSE(store_->inputDeletion("/var/push/archive/b.csv"));
+}
+
 TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
     begin();
     open();
     open();
-    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 5);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 6);
     EXPECT_EQ(count("SELECT COUNT(*) FROM transfers"), 1);
 }
 
