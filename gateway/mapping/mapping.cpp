@@ -149,7 +149,27 @@ nlohmann::json expandConstant(nlohmann::json constant, const std::string& munici
 }
 
 bool isRelative(const std::string& column) {
-    return column == "." || column.rfind("./", 0) == 0;
+    return column == "." || column.rfind("./", 0) == 0 || column.rfind("../", 0) == 0;
+}
+
+/// How many elements up a relative column reads: 1 for "./x" (its own), 2 for "../x", and so on.
+int levelsUp(const std::string& column) {
+    int levels = 1;
+    for (std::size_t at = 0; column.compare(at, 3, "../") == 0; at += 3) ++levels;
+    return levels;
+}
+
+/// "../x" as the enclosing element sees it: "./x" ("../../x": "../x").
+std::string oneUp(const std::string& column) {
+    std::string rest = column.substr(3);
+    return rest.rfind("../", 0) == 0 ? rest : "./" + rest;
+}
+
+/// The dry run's pattern of the element that encloses the one `pattern` names:
+/// "/jaksot/*/tyojaksot/*" gives "/jaksot/*".
+std::string enclosingPattern(const std::string& pattern) {
+    std::string up = pattern.substr(0, pattern.rfind('/'));
+    return up.substr(0, up.rfind('/'));
 }
 
 /// Part `index` (from 0) of `text` split at `separator`; empty when there are fewer parts.
@@ -180,8 +200,11 @@ Mapping::FieldRule Mapping::fieldRule(const std::string& target, const nlohmann:
     field.target = target;
     if (spec.contains("each")) {
         const auto& each = spec["each"];
+        if (each.contains("each"))
+            throw ConfigError(file + ": field '" + target +
+                              "': an array field nests through its 'fields', not its 'each'");
         field.each = Iteration{each.value("array", ""), each.value("column", ""),
-                               each.value("separator", ",")};
+                               each.value("separator", ","), nullptr};
         for (const auto& [name, item] : spec["fields"].items())
             field.items.push_back(fieldRule(name, item, municipality, codeTables, file));
         return field;
@@ -258,10 +281,27 @@ Mapping Mapping::load(const std::string& path, const std::string& mappingSchema)
         if (entitySpec.contains("each")) {
             const auto& each = entitySpec["each"];
             entity.each = Iteration{each.value("array", ""), each.value("column", ""),
-                                    each.value("separator", ",")};
+                                    each.value("separator", ","), nullptr};
             if (isRelative(entity.each->array))
                 throw ConfigError(path + ": entity '" + entity.entity +
                                   "': its 'each' array is a path in the record, not './'");
+            // Nested iterations, innermost last, each an array in the element around it.
+            std::vector<Iteration> nested;
+            for (const auto* spec = &each; spec->contains("each"); spec = &(*spec)["each"]) {
+                const auto& inner = (*spec)["each"];
+                std::string array = inner.value("array", "");
+                if (array.rfind("./", 0) != 0 || !spec->contains("array"))
+                    throw ConfigError(path + ": entity '" + entity.entity +
+                                      "': a nested 'each' is an array in the element around it "
+                                      "('./x')");
+                nested.push_back(Iteration{array, "", ",", nullptr});
+            }
+            std::shared_ptr<const Iteration> inner;
+            for (auto it = nested.rbegin(); it != nested.rend(); ++it) {
+                it->inner = inner;
+                inner = std::make_shared<const Iteration>(*it);
+            }
+            entity.each->inner = inner;
         }
         for (const auto& [target, fieldSpec] : entitySpec["fields"].items()) {
             entity.fields.push_back(
@@ -280,28 +320,47 @@ std::vector<std::string> Mapping::entityNames() const {
 }
 
 void Mapping::checkElementColumns(const EntityRule& entity, const std::string& file) {
-    std::function<void(const FieldRule&, bool)> check = [&](const FieldRule& field, bool inside) {
-        bool relative = field.relative || (field.each && isRelative(field.each->array));
-        if (relative && !inside)
-            throw ConfigError(file + ": field '" + field.target + "' of '" + entity.entity +
-                              "' reads './' outside an element: give the entity an 'each'");
-        for (const auto& item : field.items) check(item, true);
+    // How many elements enclose a column, and how many its "./" and "../" reach up.
+    auto reach = [](const std::string& column) {
+        return isRelative(column) ? levelsUp(column) : 0;
     };
-    bool inside = entity.each.has_value();
+    std::function<void(const FieldRule&, int)> check = [&](const FieldRule& field, int depth) {
+        int needed = 0;
+        for (const auto& column : field.columns) needed = std::max(needed, reach(column));
+        if (field.each && field.each->array.rfind("../", 0) == 0)
+            throw ConfigError(file + ": field '" + field.target + "' of '" + entity.entity +
+                              "': an array field's 'each' is in the record or the element ('./')");
+        if (field.each) needed = std::max(needed, reach(field.each->array));
+        if (needed > depth)
+            throw ConfigError(file + ": field '" + field.target + "' of '" + entity.entity +
+                              "' reads './' or '../' outside the elements around it: give the "
+                              "entity an 'each', or nest it deeper");
+        for (const auto& item : field.items) check(item, depth + 1);
+    };
+    int depth = 0;
+    for (const Iteration* each = entity.each ? &*entity.each : nullptr; each;
+         each = each->inner.get())
+        ++depth;
     for (const auto* column : {&entity.whenColumn, &entity.recordIdColumn}) {
-        if (*column && isRelative(**column) && !inside)
+        if (*column && reach(**column) > depth)
             throw ConfigError(file + ": entity '" + entity.entity +
-                              "' reads './' outside an element: give it an 'each'");
+                              "' reads './' or '../' outside the elements around it: give it an "
+                              "'each', or nest it deeper");
     }
-    for (const auto& field : entity.fields) check(field, inside);
+    for (const auto& field : entity.fields) check(field, depth);
 }
 
 void Mapping::addColumnsRead(const FieldRule& field, const std::string& pattern, bool parts,
                              std::vector<std::string>& out) {
+    std::function<std::string(const std::string&, const std::string&)> under =
+        [&](const std::string& column, const std::string& element) {
+            if (column.rfind("../", 0) == 0) return under(oneUp(column), enclosingPattern(element));
+            return underElement(element, column);
+        };
     auto name = [&](const std::string& column) {
         if (!isRelative(column)) return column;
         if (parts) return column == "." ? pattern : column.substr(2);
-        return underElement(pattern, column);
+        return under(column, pattern);
     };
     for (const auto& column : field.columns) out.push_back(name(column));
     if (!field.each) return;
@@ -322,6 +381,8 @@ std::vector<std::string> Mapping::columnsRead() const {
         if (entity.each) {
             pattern = parts ? entity.each->column : entity.each->array + "/*";
             if (parts) columns.push_back(entity.each->column);
+            for (auto inner = entity.each->inner; inner; inner = inner->inner)
+                pattern = underElement(pattern, inner->array) + "/*";
         }
         FieldRule ids;  // the entity's own columns, read like a field's
         if (entity.whenColumn) ids.columns.push_back(*entity.whenColumn);
@@ -367,6 +428,17 @@ std::vector<Mapping::Element> Mapping::elementsOf(const Iteration& each, const S
     return elements;
 }
 
+std::optional<Fault> Mapping::forEachElement(
+    const Iteration& each, const SourceRecord& record, const Element* enclosing,
+    const std::function<std::optional<Fault>(const Element& element)>& make) {
+    for (const auto& element : elementsOf(each, record, enclosing)) {
+        auto fault =
+            each.inner ? forEachElement(*each.inner, record, &element, make) : make(element);
+        if (fault) return fault;
+    }
+    return std::nullopt;
+}
+
 namespace {
 
 /// A column as one element sees it: the name a message gives it, and its text, which is absent
@@ -384,6 +456,7 @@ ElementColumn inElement(const std::string& column, const SourceRecord& record,
         const std::string* text = record.field(column);
         return {column, text ? std::optional<std::string>(*text) : std::nullopt};
     }
+    if (column.rfind("../", 0) == 0) return inElement(oneUp(column), record, *element.enclosing);
     if (!element.column.empty()) {
         std::string name = column == "." ? element.column : column.substr(2);
         const std::string* text = record.field(name);
@@ -430,12 +503,12 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
             result.records.push_back(std::move(regional));
             continue;
         }
-        for (const auto& element : elementsOf(*entity.each, record, nullptr)) {
+        auto make = [&](const Element& element) -> std::optional<Fault> {
             if (entity.whenColumn && isRelative(*entity.whenColumn)) {
                 auto kind = inElement(*entity.whenColumn, record, element);
                 if (!kind.text || std::find(entity.whenIn.begin(), entity.whenIn.end(),
                                             *kind.text) == entity.whenIn.end())
-                    continue;
+                    return std::nullopt;
             }
             // An element's own id when it has one; else its place under its record, which
             // stays the same when the export is delivered again in the same order.
@@ -446,8 +519,8 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
             if (entity.recordIdColumn) {
                 auto own = inElement(*entity.recordIdColumn, record, element);
                 if (!own.text || own.text->empty()) {
-                    return fail(Fault{"map.record-id", own.name,
-                                      "the element has no id for '" + entity.entity + "'"});
+                    return Fault{"map.record-id", own.name,
+                                 "the element has no id for '" + entity.entity + "'"};
                 }
                 elementId = *own.text;
             }
@@ -455,10 +528,13 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
                                     nlohmann::json{{"entity", entity.entity}}};
             for (const auto& field : entity.fields) {
                 if (auto fault = fill(field, record, &element, regional.body, result.notes))
-                    return fail(std::move(*fault));
+                    return fault;
             }
             result.records.push_back(std::move(regional));
-        }
+            return std::nullopt;
+        };
+        if (auto fault = forEachElement(*entity.each, record, nullptr, make))
+            return fail(std::move(*fault));
     }
     if (result.records.empty()) {
         result.fault =

@@ -56,8 +56,12 @@ class Mapping {
         std::string array;   ///< the array's path; "./x" is relative to the enclosing element
         std::string column;  ///< or the multi-value column
         std::string separator;
+        /// An entity's: an array in each element ("./x"), whose elements the entity is made for
+        /// in turn (a placement for each element of each episode's placements).
+        std::shared_ptr<const Iteration> inner;
     };
-    /// One element being mapped: what a column starting with "./" (or ".") is relative to.
+    /// One element being mapped: what a column starting with "./" (or ".") is relative to; "../"
+    /// is relative to the element that encloses it.
     struct Element {
         std::string path;       ///< the element's own path ("/jaksot/2"), for arrays
         std::string column;     ///< for parts: the multi-value column
@@ -90,7 +94,8 @@ class Mapping {
         std::vector<FieldRule> fields;
     };
 
-    /// Throws ConfigError for a column relative to an element ("./x") outside any element.
+    /// Throws ConfigError for a column relative to an element ("./x") outside any element, or to
+    /// an enclosing one ("../x") where none encloses.
     static void checkElementColumns(const EntityRule& entity, const std::string& file);
     /// Adds the columns `field` reads to `out`, an element's fields under `pattern` ("/jaksot/*"
     /// for an array's elements; a parts column's own name for its parts).
@@ -103,6 +108,11 @@ class Mapping {
     /// The elements of `each` within `enclosing` (null: the record itself), in source order.
     static std::vector<Element> elementsOf(const Iteration& each, const SourceRecord& record,
                                            const Element* enclosing);
+    /// Calls `make` with each innermost element of `each` (and of its inner iterations) within
+    /// `enclosing`, in source order; stops at the first fault `make` returns, and returns it.
+    static std::optional<Fault> forEachElement(
+        const Iteration& each, const SourceRecord& record, const Element* enclosing,
+        const std::function<std::optional<Fault>(const Element& element)>& make);
     std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record,
                               const Element* element, nlohmann::json& body,
                               MappingNotes& notes) const;

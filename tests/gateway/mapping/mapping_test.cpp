@@ -480,6 +480,58 @@ TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelPart
 
 TEST_F(MappingTest, AColumnRelativeToAnElementOutsideAnyElementIsRefusedAtLoad) {
     EXPECT_THROW(load({{"startDate", {{"column", "./ALKU"}}}}), ConfigError);
+    auto placements = [](const std::string& episodeColumn) {
+        return nlohmann::json::array({{{"entity", "work_placement"},
+                                       {"each", {{"array", "/jaksot"}}},
+                                       {"fields",
+                                        {{"placementId", {{"column", "./id"}}},
+                                         {"episodeId", {{"column", episodeColumn}}}}}}});
+    };
+    EXPECT_THROW(loadEntities({{"format", "json"}}, "/id", placements("../id")), ConfigError)
+        << "no element encloses an episode";
+    EXPECT_NO_THROW(loadEntities({{"format", "json"}}, "/id", placements("./id")));
+}
+
+TEST_F(MappingTest, AnEntityIsMadeForEachElementOfAnArrayInEachElementAndReadsTheOneAround) {
+    nlohmann::json entities = nlohmann::json::array(
+        {{{"entity", "work_placement"},
+          {"each", {{"array", "/jaksot"}, {"each", {{"array", "./tyojaksot"}}}}},
+          {"fields",
+           {{"placementId", {{"column", "./id"}, {"default", "-"}}},
+            {"episodeId", {{"column", "../id"}}},
+            {"client.identityCode",
+             {{"column", "/hetu"}, {"personal", true}, {"transform", {"identity-code"}}}},
+            {"organiserMunicipality", {{"constant", "536"}}},
+            {"placementType", {{"constant", "paid_work"}}},
+            {"startDate", {{"column", "./alku"}, {"transform", {{{"date", "yyyymmdd"}}}}}}}}}});
+    Mapping mapping = loadEntities({{"format", "json"}}, "/id", entities);
+    auto result = mapping.apply(record({{"/id", "C1"},
+                                        {"/hetu", "131052-308T"},
+                                        {"/jaksot/0/id", "J1"},
+                                        {"/jaksot/0/tyojaksot/0/id", "T1"},
+                                        {"/jaksot/0/tyojaksot/0/alku", "20210301"},
+                                        {"/jaksot/0/tyojaksot/1/alku", "20210601"},
+                                        {"/jaksot/1/id", "J2"},
+                                        {"/jaksot/2/id", "J3"},
+                                        {"/jaksot/2/tyojaksot/0/alku", "20220101"}}));
+    ASSERT_FALSE(result.fault) << result.fault->message;
+    ASSERT_EQ(result.records.size(), 3u) << "J2 has no placements: none, and no error";
+    EXPECT_EQ(result.records[0].body["episodeId"], "J1") << "the episode around the placement";
+    EXPECT_EQ(result.records[0].sourceRecordId, "C1/jaksot/0/tyojaksot/0");
+    EXPECT_EQ(result.records[1].body["startDate"], "2021-06-01");
+    EXPECT_EQ(result.records[2].body["episodeId"], "J3");
+    EXPECT_EQ(result.records[2].sourceRecordId, "C1/jaksot/2/tyojaksot/0");
+
+    auto bad = mapping.apply(record({{"/id", "C2"},
+                                     {"/hetu", "131052-308T"},
+                                     {"/jaksot/0/id", "J1"},
+                                     {"/jaksot/0/tyojaksot/3/alku", "20210231"}}));
+    ASSERT_TRUE(bad.fault);
+    EXPECT_EQ(bad.fault->field, "/jaksot/0/tyojaksot/3/alku");
+
+    auto read = mapping.columnsRead();
+    for (const char* column : {"/jaksot/*/tyojaksot/*/alku", "/jaksot/*/id"})
+        EXPECT_TRUE(std::binary_search(read.begin(), read.end(), column)) << column;
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ TEST(CodeSetFields, AreReadFromTheSchemasThroughReferencesAndArrays) {
 
 nlohmann::json plan(const std::string& code, std::vector<std::string> statuses) {
     nlohmann::json goals = nlohmann::json::array();
-    for (const auto& status : statuses) goals.push_back({{"text", "Työkokeilu"}, {"status", status}});
+    for (const auto& status : statuses)
+        goals.push_back({{"text", "Työkokeilu"}, {"status", status}});
     return {{"entity", "client_plan"},
             {"client", {{"identityCode", code}}},
             {"goals", goals},

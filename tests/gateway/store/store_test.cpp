@@ -608,8 +608,8 @@ TEST_P(StoreTest, ATransfersVersionsAreScannedWithTheVersionsTheyReplaced) {
     EXPECT_EQ(changes[1].recordNumber, 3);
     EXPECT_TRUE(changes[1].before.empty()) << "E3's first version replaced nothing";
 
-    EXPECT_EQ(nlohmann::json::parse(*store_->currentRecord("536", "effica", "service_episode",
-                                                           "E2"))["serviceType"],
+    EXPECT_EQ(nlohmann::json::parse(
+                  *store_->currentRecord("536", "effica", "service_episode", "E2"))["serviceType"],
               "b");
     EXPECT_FALSE(store_->currentRecord("536", "effica", "service_episode", "E9"));
 }
