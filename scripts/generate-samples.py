@@ -3,14 +3,17 @@
 
 Every identity code is from the range reserved for temporary and test codes (individual
 number 900-999): no real person's. Each export is written with the deliberately dirty
-records it holds listed beside it (expected-rejects.csv: line;record;rule), so that tests
-check the gateway against what the generator meant, not against hard-coded numbers.
+records it holds listed beside it (expected-rejects.csv: line;record;rule;field, the field named
+where the fault is deep inside a nested record), so that tests check the gateway against what the
+generator meant, not against hard-coded numbers.
 
-Four source-system dialects, as the region's exports differ: the Effica-style wide CSV (the
+Five source-system dialects, as the region's exports differ: the Effica-style wide CSV (the
 seven survey municipalities, whose work placements reproduce, client by client, the table of the
 2021 survey in scripts/survey-2021-placements.csv), a legacy Windows-1252 CSV with ',' and short
-codes, a Pro Consona-style namespaced XML in ISO-8859-1, and a JSON API export. Every export also
-repeats one record exactly (a resent row): the gateway counts it unchanged, not rejected.
+codes, a Pro Consona-style namespaced XML in ISO-8859-1, a JSON API export of episodes with their
+work placements, and the same vendor's client API: one nested document per client, with its
+episodes and their placements, and its plans and their goals. Every export also repeats one
+record exactly (a resent row): the gateway counts it unchanged, not rejected.
 
 Usage: scripts/generate-samples.py [--seed N] [--out DIR]
 """
@@ -62,8 +65,8 @@ OTHER_MUNICIPALITIES = {
                    ("562", "orivesi", "Orivesi"), ("604", "pirkkala", "Pirkkala"), ("980", "ylojarvi", "Ylöjärvi")],
     "xml": [("177", "juupajoki", "Juupajoki"), ("291", "kuhmoinen", "Kuhmoinen"), ("635", "palkane", "Pälkäne"),
             ("702", "ruovesi", "Ruovesi"), ("790", "sastamala", "Sastamala"), ("887", "urjala", "Urjala")],
-    "json": [("619", "punkalaidun", "Punkalaidun"), ("908", "valkeakoski", "Valkeakoski"),
-             ("922", "vesilahti", "Vesilahti"), ("936", "virrat", "Virrat"), ("698", "rovaniemi", "Rovaniemi")],
+    "json": [("922", "vesilahti", "Vesilahti"), ("936", "virrat", "Virrat"), ("698", "rovaniemi", "Rovaniemi")],
+    "client-api": [("619", "punkalaidun", "Punkalaidun"), ("908", "valkeakoski", "Valkeakoski")],
 }
 SERVICE_CODES = {  # regional code -> (legacy CSV code, XML code, JSON code)
     "rehabilitative_work_activity": ("KTT", "01", "kuntouttava_tyotoiminta"),
@@ -80,6 +83,8 @@ REFERRAL_CODES = {"employment_services": ("TE", "1", "te"), "kela": ("KELA", "2"
                   "own_initiative": ("OMA", "7", "oma_hakeutuminen"), "other": ("MUU", "8", "muu")}
 JSON_PLACEMENTS = {"subcontracting_work": "alihankinta", "open_work_activity": "avotyo", "paid_work": "palkkatyo",
                    "work_trial": "tyokokeilu", "activity_centre_work": "toimintakeskus", "job_coaching": "tyohonvalmennus"}
+GOAL_CODES = {"Ei aloitettu": "ei_aloitettu", "Kesken": "kesken", "Saavutettu": "saavutettu",
+              "Osittain saavutettu": "osittain_saavutettu", "Ei saavutettu": "ei_saavutettu"}
 OTHER_DIRTY_RULES = ["identity-code.control", "map.code-unmapped", "map.date", "episode.end-before-start"]
 
 MUNICIPALITIES = {"143": ("ikaalinen", "Ikaalinen", "IKA"), "837": ("tampere", "Tampere", "TRE"),
@@ -277,7 +282,7 @@ def write_export(out_dir, export, dirty):
             values = values[:-1]
         writer.writerow(values)
         if id(row) in rules:
-            expected.append((number + 1, number, rules[id(row)]))
+            expected.append((number + 1, number, rules[id(row)], ""))
     with open(os.path.join(folder, "asiakastiedot.csv"), "w", encoding="utf-8", newline="") as f:
         f.write(text.getvalue())
     write_expected(folder, expected)
@@ -292,8 +297,14 @@ def plain_episode(rng, number, prefix):
     return {"id": f"{prefix}-{number:05d}", "code": identity_code(rng), "service": rng.choice(list(SERVICE_CODES)),
             "producer_type": rng.choice(list(PRODUCER_CODES)), "referral": rng.choice(list(REFERRAL_CODES)),
             "start": start, "end": end, "goals": rng.random() < 0.8, "feedback": bool(end) and rng.random() < 0.7,
-            "hours": rng.choice([8, 12.5, 16, 20, 25]),
-            "placement": rng.choice(list(JSON_PLACEMENTS)) if rng.random() < 0.4 else None}
+            "hours": rng.choice([8, 12.5, 16, 20, 25]), "placements": placements(rng, start, end)}
+
+
+def placements(rng, start, end):
+    """An episode's work placements: none to three, one after another within the episode."""
+    span = (end - start).days if end else 720
+    return [{"type": rng.choice(list(JSON_PLACEMENTS)), "start": start + datetime.timedelta(days=span * i // 3),
+             "end": end} for i in range(rng.choice([0, 0, 1, 1, 2, 3]))]
 
 
 def spoil_episode(episode, rule):
@@ -309,17 +320,25 @@ def spoil_episode(episode, rule):
         episode["feedback"] = False
 
 
-def other_export(rng, prefix, rows=40):
+def other_export(rng, prefix, rows=40, deep=False):
     """The episodes of one municipality outside the survey: clean ones, one exact repeat, and one
-    deliberately dirty episode per rule (the dirty ones listed with their rule)."""
+    deliberately dirty episode per rule (the dirty ones listed with their rule, and with the field
+    at fault where it is deep inside). With `deep`, one more: a work placement's impossible date."""
     episodes = [plain_episode(rng, n, prefix) for n in range(1, rows + 1)]
     dirty = []
-    for rule in OTHER_DIRTY_RULES:
+    for rule in OTHER_DIRTY_RULES + (["map.date@placement"] if deep else []):
         episode = plain_episode(rng, len(episodes) + 1, prefix)
-        spoil_episode(episode, rule)
+        field = ""
+        if rule == "map.date@placement":
+            rule, field = "map.date", "/tyomuodot/1/alku"
+            episode["placements"] = [{"type": "open_work_activity", "start": episode["start"], "end": None},
+                                     {"type": "paid_work", "start": "impossible", "end": None}]
+        else:
+            spoil_episode(episode, rule)
         episodes.insert(rng.randrange(1, len(episodes)), episode)
-        dirty.append((episode, rule))
-    repeat = dict(episodes[3])
+        dirty.append((episode, rule, field))
+    spoilt = {id(e) for e, _, _ in dirty}
+    repeat = dict(next(e for e in episodes[3:] if id(e) not in spoilt))  # a clean one, resent
     episodes.insert(rng.randrange(5, len(episodes)), repeat)
     return episodes, dirty
 
@@ -338,14 +357,14 @@ def code_of(table, key, index):
 
 def write_expected(folder, expected):
     with open(os.path.join(folder, "expected-rejects.csv"), "w", encoding="utf-8", newline="") as f:
-        f.write("line;record;rule\n")
-        for line, record, rule in expected:
-            f.write(f"{line};{record};{rule}\n")
+        f.write("line;record;rule;field\n")
+        for line, record, rule, field in expected:
+            f.write(f"{line};{record};{rule};{field}\n")
 
 
 def write_legacy_csv(folder, code, town, episodes, dirty):
     """Windows-1252, ',' between fields, short codes, a producer split over two columns."""
-    rules = {id(e): r for e, r in dirty}
+    rules = {id(e): (r, f) for e, r, f in dirty}
     text = io.StringIO()
     writer = csv.writer(text, delimiter=",", lineterminator="\r\n")
     writer.writerow(["id", "henkilotunnus", "kotikunta", "palvelukoodi", "tuottaja", "toimipiste", "tuottajalaji",
@@ -359,7 +378,7 @@ def write_legacy_csv(folder, code, town, episodes, dirty):
             date_text(e["start"], "fi"), date_text(e["end"], "fi"), "kyllä" if e["goals"] else "ei",
             "kyllä" if e["feedback"] else "ei", str(e["hours"]).replace(".", ",")])
         if id(e) in rules:
-            expected.append((number + 1, number, rules[id(e)]))
+            expected.append((number + 1, number, *rules[id(e)]))
     with open(os.path.join(folder, "palvelujaksot.csv"), "w", encoding="cp1252", newline="") as f:
         f.write(text.getvalue())
     write_expected(folder, expected)
@@ -367,7 +386,7 @@ def write_legacy_csv(folder, code, town, episodes, dirty):
 
 def write_xml(folder, town, episodes, dirty):
     """Pro Consona-style: namespaced, ISO-8859-1, one <jakso> per line, ISO dates, numeric codes."""
-    rules = {id(e): r for e, r in dirty}
+    rules = {id(e): (r, f) for e, r, f in dirty}
     lines = ['<?xml version="1.0" encoding="ISO-8859-1"?>', '<pc:siirto xmlns:pc="urn:pro-consona:siirto:1">']
     expected = []
     for number, e in enumerate(episodes, start=1):
@@ -380,7 +399,7 @@ def write_xml(folder, town, episodes, dirty):
             f'<pc:aika alku="{date_text(e["start"], "iso")}" loppu="{date_text(e["end"], "iso")}"/>'
             f'<pc:tavoitteet>{int(e["goals"])}</pc:tavoitteet><pc:palaute>{int(e["feedback"])}</pc:palaute></pc:jakso>')
         if id(e) in rules:
-            expected.append((len(lines), number, rules[id(e)]))
+            expected.append((len(lines), number, *rules[id(e)]))
     lines.append("</pc:siirto>")
     with open(os.path.join(folder, "siirto.xml"), "w", encoding="iso-8859-1", newline="") as f:
         f.write("\n".join(lines) + "\n")
@@ -389,8 +408,8 @@ def write_xml(folder, town, episodes, dirty):
 
 def write_json(folder, code, episodes, dirty):
     """A JSON API export: records under /data/palvelujaksot, one per line, compact dates, nested
-    client and producer, the first work placement as a nested array."""
-    rules = {id(e): r for e, r in dirty}
+    client and producer, the work placements as a nested array."""
+    rules = {id(e): (r, f) for e, r, f in dirty}
     lines = ['{"export": {"system": "abilita", "generated": "2022-12-31T22:00:00+02:00"}, "data": {"palvelujaksot": [']
     expected = []
     for number, e in enumerate(episodes, start=1):
@@ -400,14 +419,97 @@ def write_json(folder, code, episodes, dirty):
                   "ohjaus": REFERRAL_CODES[e["referral"]][2], "alkupvm": date_text(e["start"], "compact"),
                   "loppupvm": date_text(e["end"], "compact") or None, "tavoitteet_asetettu": e["goals"],
                   "palaute_kirjoitettu": e["feedback"], "viikkotunnit": e["hours"],
-                  "tyomuodot": [{"tyyppi": JSON_PLACEMENTS[e["placement"]], "alku": date_text(e["start"], "compact"),
-                                 "loppu": date_text(e["end"], "compact") or None}]
-                  if e["placement"] else []}
+                  "tyomuodot": [{"tyyppi": JSON_PLACEMENTS[p["type"]], "alku": date_text(p["start"], "compact"),
+                                 "loppu": date_text(p["end"], "compact") or None} for p in e["placements"]]}
         lines.append(("" if number == 1 else ",") + json.dumps(record, ensure_ascii=False))
         if id(e) in rules:
-            expected.append((len(lines), number, rules[id(e)]))
+            expected.append((len(lines), number, *rules[id(e)]))
     lines.append("]}}")
     with open(os.path.join(folder, "palvelujaksot.json"), "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(lines) + "\n")
+    write_expected(folder, expected)
+
+
+def api_client(rng, number, prefix, episodes=None):
+    """One client of the client API: its episodes (each with its placements) and, mostly, a plan
+    with its goals."""
+    code = identity_code(rng)
+    client_id = f"{prefix}-A{number:04d}"
+    if episodes is None:
+        episodes = [plain_episode(rng, number * 10 + k, prefix) for k in range(rng.choice([0, 1, 1, 2, 3]))]
+    plans = []
+    if episodes and rng.random() < 0.8:
+        drawn = episodes[0]["start"] - datetime.timedelta(days=14)
+        plans.append({"id": f"{client_id}-S1", "service": episodes[0]["service"], "drawn": drawn,
+                      "next": drawn + datetime.timedelta(days=182),
+                      "goals": [{"text": text, "status": GOAL_CODES[rng.choice(GOAL_STATUSES)]}
+                                for text in rng.sample(GOAL_TEXTS, rng.choice([1, 2, 3]))]})
+    return {"id": client_id, "code": code, "episodes": episodes, "plans": plans}
+
+
+def client_api_export(rng, prefix, rows=30):
+    """The clients of one municipality on the client API: clean ones, one exact repeat, and one
+    deliberately dirty client per rule, each fault deep inside where the dialect allows (listed
+    with its rule and the element's field)."""
+    clients = [api_client(rng, n, prefix) for n in range(1, rows + 1)]
+    dirty = []
+    faults = [("identity-code.control", ""), ("map.code-unmapped", "/palvelujaksot/1/palvelu"),
+              ("map.date", "/palvelujaksot/0/tyojaksot/1/alku"), ("episode.end-before-start", ""),
+              ("map.code-unmapped", "/suunnitelmat/0/tavoitteet/1/tila")]
+    for rule, field in faults:
+        number = len(clients) + 1
+        episodes = [plain_episode(rng, number * 10 + k, prefix) for k in range(2)]
+        for episode in episodes:
+            episode["placements"] = [{"type": "open_work_activity", "start": episode["start"], "end": None},
+                                     {"type": "paid_work", "start": episode["start"], "end": None}]
+        client = api_client(rng, number, prefix, episodes)
+        client["plans"] = [{"id": f"{client['id']}-S1", "service": episodes[0]["service"], "drawn": episodes[0]["start"],
+                            "next": None, "goals": [{"text": t, "status": "kesken"} for t in GOAL_TEXTS[:2]]}]
+        if rule == "identity-code.control":
+            client["code"] = wrong_control(client["code"])
+        elif field.endswith("/palvelu"):
+            episodes[1]["service"] = "unknown"
+        elif field.endswith("/alku"):
+            episodes[0]["placements"][1]["start"] = "impossible"
+        elif field.endswith("/tila"):
+            client["plans"][0]["goals"][1]["status"] = "unknown"
+        else:
+            spoil_episode(episodes[1], rule)
+        clients.insert(rng.randrange(1, len(clients)), client)
+        dirty.append((client, rule, field))
+    spoilt = {id(c) for c, _, _ in dirty}
+    clients.insert(rng.randrange(5, len(clients)), next(c for c in clients[3:] if id(c) not in spoilt))
+    return clients, dirty
+
+
+def write_client_api(folder, code, clients, dirty):
+    """The client API: one document per client under /data/asiakkaat, one per line, ISO dates, the
+    client's episodes with their work placements, and its plans with their goals."""
+    rules = {id(c): (r, f) for c, r, f in dirty}
+    lines = ['{"meta": {"api": "abilita-asiakas/2", "generated": "2022-12-31T22:00:00+02:00"}, "data": {"asiakkaat": [']
+    expected = []
+    for number, c in enumerate(clients, start=1):
+        record = {
+            "asiakasnumero": c["id"], "henkilotunnus": c["code"], "kotikunta": code,
+            "palvelujaksot": [{
+                "jaksotunnus": e["id"], "palvelu": code_of(SERVICE_CODES, e["service"], 2),
+                "tuottaja": {"nimi": "Palveluyhtiö Oy", "tyyppi": PRODUCER_CODES[e["producer_type"]][2]},
+                "ohjaus": REFERRAL_CODES[e["referral"]][2], "alkupvm": date_text(e["start"], "iso"),
+                "loppupvm": date_text(e["end"], "iso") or None, "tavoitteet_asetettu": e["goals"],
+                "palaute_kirjoitettu": e["feedback"], "viikkotunnit": e["hours"],
+                "tyojaksot": [{"tunnus": f"{e['id']}-T{i + 1}", "tyyppi": JSON_PLACEMENTS[p["type"]],
+                               "alku": date_text(p["start"], "iso"), "loppu": date_text(p["end"], "iso") or None}
+                              for i, p in enumerate(e["placements"])]} for e in c["episodes"]],
+            "suunnitelmat": [{"id": s["id"], "palvelu": code_of(SERVICE_CODES, s["service"], 2),
+                              "laadittu": date_text(s["drawn"], "iso"),
+                              "seuraava_tarkistus": date_text(s["next"], "iso") or None, "tarkistusvali_kk": 6,
+                              "tavoitteet": [{"teksti": g["text"], "tila": g["status"]} for g in s["goals"]]}
+                             for s in c["plans"]]}
+        lines.append(("" if number == 1 else ",") + json.dumps(record, ensure_ascii=False))
+        if id(c) in rules:
+            expected.append((len(lines), number, *rules[id(c)]))
+    lines.append("]}}")
+    with open(os.path.join(folder, "asiakkaat.json"), "w", encoding="utf-8", newline="") as f:
         f.write("\n".join(lines) + "\n")
     write_expected(folder, expected)
 
@@ -417,7 +519,11 @@ def write_other_municipalities(out_dir, rng):
         for code, slug, town in municipalities:
             folder = os.path.join(out_dir, slug)
             os.makedirs(folder, exist_ok=True)
-            episodes, dirty = other_export(rng, slug[:3].upper() + code)
+            prefix = slug[:3].upper() + code
+            if dialect == "client-api":
+                write_client_api(folder, code, *client_api_export(rng, prefix))
+                continue
+            episodes, dirty = other_export(rng, prefix, deep=dialect == "json")
             if dialect == "legacy-csv":
                 write_legacy_csv(folder, code, town, episodes, dirty)
             elif dialect == "xml":

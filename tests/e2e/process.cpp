@@ -316,11 +316,12 @@ std::vector<ExpectedReject> expectedRejects(const std::string& sampleFolder) {
     std::vector<ExpectedReject> rejects;
     while (std::getline(file, row)) {
         std::istringstream fields(row);
-        std::string line, record, rule;
+        std::string line, record, rule, field;
         std::getline(fields, line, ';');
         std::getline(fields, record, ';');
         std::getline(fields, rule, ';');
-        rejects.push_back({std::stol(line), std::stol(record), rule});
+        std::getline(fields, field, ';');
+        rejects.push_back({std::stol(line), std::stol(record), rule, field});
     }
     return rejects;
 }

@@ -23,7 +23,7 @@ std::vector<ExpectedReject> rejectsOf(const std::string& ndjsonFile) {
         auto reject = nlohmann::json::parse(line);
         rejects.push_back({reject["position"]["line"].get<long>(),
                            reject["position"]["record"].get<long>(),
-                           reject["rule"].get<std::string>()});
+                           reject["rule"].get<std::string>(), reject.value("field", "")});
     }
     return rejects;
 }
