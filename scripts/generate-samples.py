@@ -10,7 +10,8 @@ generator meant, not against hard-coded numbers.
 Five source-system dialects, as the region's exports differ: the Effica-style wide CSV (the
 seven survey municipalities, whose work placements reproduce, client by client, the table of the
 2021 survey in scripts/survey-2021-placements.csv), a legacy Windows-1252 CSV with ',' and short
-codes, a Pro Consona-style namespaced XML in ISO-8859-1, a JSON API export of episodes with their
+codes, a Pro Consona-style namespaced XML in ISO-8859-1 (an episode per record, or for two
+municipalities a client per record with its episodes), a JSON API export of episodes with their
 work placements, and the same vendor's client API: one nested document per client, with its
 episodes and their placements, and its plans and their goals. Every export also repeats one
 record exactly (a resent row): the gateway counts it unchanged, not rejected.
@@ -64,7 +65,8 @@ OTHER_MUNICIPALITIES = {
     "legacy-csv": [("020", "akaa", "Akaa"), ("211", "kangasala", "Kangasala"), ("418", "lempaala", "Lempäälä"),
                    ("562", "orivesi", "Orivesi"), ("604", "pirkkala", "Pirkkala"), ("980", "ylojarvi", "Ylöjärvi")],
     "xml": [("177", "juupajoki", "Juupajoki"), ("291", "kuhmoinen", "Kuhmoinen"), ("635", "palkane", "Pälkäne"),
-            ("702", "ruovesi", "Ruovesi"), ("790", "sastamala", "Sastamala"), ("887", "urjala", "Urjala")],
+            ("790", "sastamala", "Sastamala")],
+    "xml-clients": [("702", "ruovesi", "Ruovesi"), ("887", "urjala", "Urjala")],
     "json": [("922", "vesilahti", "Vesilahti"), ("936", "virrat", "Virrat"), ("698", "rovaniemi", "Rovaniemi")],
     "client-api": [("619", "punkalaidun", "Punkalaidun"), ("908", "valkeakoski", "Valkeakoski")],
 }
@@ -447,15 +449,20 @@ def api_client(rng, number, prefix, episodes=None):
     return {"id": client_id, "code": code, "episodes": episodes, "plans": plans}
 
 
-def client_api_export(rng, prefix, rows=30):
-    """The clients of one municipality on the client API: clean ones, one exact repeat, and one
-    deliberately dirty client per rule, each fault deep inside where the dialect allows (listed
-    with its rule and the element's field)."""
+# The deliberately dirty clients of the client-per-record dialects: each rule, and the field its
+# fault names where it lies deep inside the client's document.
+CLIENT_API_FAULTS = [("identity-code.control", ""), ("map.code-unmapped", "/palvelujaksot/1/palvelu"),
+                     ("map.date", "/palvelujaksot/0/tyojaksot/1/alku"), ("episode.end-before-start", ""),
+                     ("map.code-unmapped", "/suunnitelmat/0/tavoitteet/1/tila")]
+XML_CLIENT_FAULTS = [("identity-code.control", ""), ("map.code-unmapped", "/jakso/1/palvelu/0/@koodi"),
+                     ("map.date", "/jakso/1/aika/0/@alku"), ("episode.end-before-start", "")]
+
+
+def clients_export(rng, prefix, faults, rows=30):
+    """The clients of one municipality on a client-per-record dialect: clean ones, one exact
+    repeat, and one deliberately dirty client per fault (listed with its rule and field)."""
     clients = [api_client(rng, n, prefix) for n in range(1, rows + 1)]
     dirty = []
-    faults = [("identity-code.control", ""), ("map.code-unmapped", "/palvelujaksot/1/palvelu"),
-              ("map.date", "/palvelujaksot/0/tyojaksot/1/alku"), ("episode.end-before-start", ""),
-              ("map.code-unmapped", "/suunnitelmat/0/tavoitteet/1/tila")]
     for rule, field in faults:
         number = len(clients) + 1
         episodes = [plain_episode(rng, number * 10 + k, prefix) for k in range(2)]
@@ -467,10 +474,12 @@ def client_api_export(rng, prefix, rows=30):
                             "next": None, "goals": [{"text": t, "status": "kesken"} for t in GOAL_TEXTS[:2]]}]
         if rule == "identity-code.control":
             client["code"] = wrong_control(client["code"])
-        elif field.endswith("/palvelu"):
+        elif rule == "map.code-unmapped" and "/tila" not in field:
             episodes[1]["service"] = "unknown"
-        elif field.endswith("/alku"):
+        elif "/tyojaksot/" in field:
             episodes[0]["placements"][1]["start"] = "impossible"
+        elif "/aika/" in field:
+            episodes[1]["start"] = "impossible"
         elif field.endswith("/tila"):
             client["plans"][0]["goals"][1]["status"] = "unknown"
         else:
@@ -514,6 +523,30 @@ def write_client_api(folder, code, clients, dirty):
     write_expected(folder, expected)
 
 
+def write_xml_clients(folder, town, clients, dirty):
+    """Pro Consona-style, client per record: namespaced, ISO-8859-1, one <asiakas> per line holding
+    its <jakso> elements, ISO dates, numeric codes."""
+    rules = {id(c): (r, f) for c, r, f in dirty}
+    lines = ['<?xml version="1.0" encoding="ISO-8859-1"?>', '<pc:asiakkaat xmlns:pc="urn:pro-consona:asiakkaat:1">']
+    expected = []
+    for number, c in enumerate(clients, start=1):
+        episodes = "".join(
+            f'<pc:jakso tunnus="{e["id"]}"><pc:palvelu koodi="{code_of(SERVICE_CODES, e["service"], 1)}"/>'
+            f'<pc:tuottaja tyyppi="{PRODUCER_CODES[e["producer_type"]][1]}">'
+            f'{town + "n toimintakeskus" if e["producer_type"] == "own_production" else "Kuntoutussäätiö &amp; kumppanit"}'
+            f'</pc:tuottaja><pc:ohjaava koodi="{REFERRAL_CODES[e["referral"]][1]}"/>'
+            f'<pc:aika alku="{date_text(e["start"], "iso")}" loppu="{date_text(e["end"], "iso")}"/>'
+            f'<pc:tavoitteet>{int(e["goals"])}</pc:tavoitteet><pc:palaute>{int(e["feedback"])}</pc:palaute></pc:jakso>'
+            for e in c["episodes"])
+        lines.append(f'<pc:asiakas id="{c["id"]}"><pc:hetu>{c["code"]}</pc:hetu>{episodes}</pc:asiakas>')
+        if id(c) in rules:
+            expected.append((len(lines), number, *rules[id(c)]))
+    lines.append("</pc:asiakkaat>")
+    with open(os.path.join(folder, "asiakkaat.xml"), "w", encoding="iso-8859-1", newline="") as f:
+        f.write("\n".join(lines) + "\n")
+    write_expected(folder, expected)
+
+
 def write_other_municipalities(out_dir, rng):
     for dialect, municipalities in OTHER_MUNICIPALITIES.items():
         for code, slug, town in municipalities:
@@ -521,7 +554,10 @@ def write_other_municipalities(out_dir, rng):
             os.makedirs(folder, exist_ok=True)
             prefix = slug[:3].upper() + code
             if dialect == "client-api":
-                write_client_api(folder, code, *client_api_export(rng, prefix))
+                write_client_api(folder, code, *clients_export(rng, prefix, CLIENT_API_FAULTS))
+                continue
+            if dialect == "xml-clients":
+                write_xml_clients(folder, town, *clients_export(rng, prefix, XML_CLIENT_FAULTS))
                 continue
             episodes, dirty = other_export(rng, prefix, deep=dialect == "json")
             if dialect == "legacy-csv":

@@ -54,6 +54,9 @@ void ParseCommand::defineOptions(Poco::Util::OptionSet& options) {
                           .argument("NAME=XPATH")
                           .repeatable(true));
     options.addOption(Option("lines", "", "JSON: one record per line (NDJSON)").repeatable(false));
+    options.addOption(
+        Option("nested", "", "XML: every leaf below the record by its path (/jakso/0/alku)")
+            .repeatable(false));
     options.addOption(Option("max-record-bytes", "", "the largest record accepted")
                           .argument("N")
                           .repeatable(false));
@@ -70,8 +73,8 @@ void ParseCommand::handleOption(const std::string& name, const std::string& valu
     } else if (name == "namespace" || name == "field") {
         auto [key, text] = splitAssignment(value, name);
         options_[name == "namespace" ? "namespaces" : "fields"][key] = text;
-    } else if (name == "lines") {
-        options_["lines"] = true;
+    } else if (name == "lines" || name == "nested") {
+        options_[name] = true;
     } else if (name == "max-record-bytes") {
         options_["maxRecordBytes"] = positiveNumber(value, name);
     } else if (name == "max-depth") {

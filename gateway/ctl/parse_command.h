@@ -14,7 +14,8 @@ class ParseCommand : public Command {
     std::string usage() const override {
         return "parse --format csv|xml|json [--delimiter C] [--quote C] [--encoding E] [--records "
                "PATH] "
-               "[--namespace P=URI]... [--field NAME=XPATH]... [--lines] [--max-record-bytes N] "
+               "[--namespace P=URI]... [--field NAME=XPATH]... [--nested] [--lines] "
+               "[--max-record-bytes N] "
                "[--max-depth N] "
                "INPUT|-";
     }
