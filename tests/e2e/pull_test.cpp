@@ -149,6 +149,36 @@ TEST(Pull, RetriesThroughAFailureAndResumesFromItsWatermark) {
         EXPECT_TRUE(eventually([&] { return Poco::File(archived).exists(); })) << archived;
     }
 
+    // A re-run of the first pull reads its kept download, not the server, and leaves the
+    // watermark where the last pull put it.
+    auto exportPulls = [&] {
+        std::vector<std::string> pulled;
+        for (const auto& uri : exports->requests()) {
+            if (uri.rfind("/export/", 0) == 0) pulled.push_back(uri);
+        }
+        return pulled;
+    };
+    std::size_t pullsBefore = exportPulls().size();
+    auto again =
+        http(port, "POST",
+             "/v1/transfers/" + std::to_string(first["id"].get<long>()) + "/reprocess", admin);
+    ASSERT_EQ(again.status, 202) << again.body;
+    long rerun = nlohmann::json::parse(again.body)["id"];
+    nlohmann::json reread;
+    ASSERT_TRUE(eventually([&] {
+        reread = nlohmann::json::parse(
+            http(port, "GET", "/v1/transfers/" + std::to_string(rerun), admin).body);
+        return reread["state"] == "succeeded";
+    })) << reread.dump();
+    EXPECT_EQ(reread["counts"]["read"], first["counts"]["read"]);
+    EXPECT_EQ(reread["counts"]["stored"], 0);
+    EXPECT_EQ(exportPulls().size(), pullsBefore) << "nothing fetched";
+    EXPECT_EQ(http(port, "POST", "/v1/transfers", admin, R"({"source": "nokia-pull"})").status,
+              202);
+    ASSERT_TRUE(eventually([&] { return exportPulls().size() == pullsBefore + 1; }));
+    EXPECT_NE(exportPulls().back().find("changedSince"), std::string::npos)
+        << "the watermark stayed";
+
     // A source whose server refuses: failed at once, counted in the metrics.
     nlohmann::json broken;
     ASSERT_TRUE(eventually([&] {
