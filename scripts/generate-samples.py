@@ -386,50 +386,73 @@ def write_legacy_csv(folder, code, town, episodes, dirty):
     write_expected(folder, expected)
 
 
-def write_xml(folder, town, episodes, dirty):
-    """Pro Consona-style: namespaced, ISO-8859-1, one <jakso> per line, ISO dates, numeric codes."""
-    rules = {id(e): (r, f) for e, r, f in dirty}
-    lines = ['<?xml version="1.0" encoding="ISO-8859-1"?>', '<pc:siirto xmlns:pc="urn:pro-consona:siirto:1">']
-    expected = []
-    for number, e in enumerate(episodes, start=1):
-        producer = f"{town}n toimintakeskus" if e["producer_type"] == "own_production" else "Kuntoutussäätiö &amp; kumppanit"
-        lines.append(
-            f'<pc:jakso tunnus="{e["id"]}"><pc:asiakas><pc:hetu>{e["code"]}</pc:hetu></pc:asiakas>'
+def write_lines(folder, name, encoding, head, items, line_of, tail, dirty):
+    """Writes an export of one record per line, between the lines of `head` and `tail`, and the
+    dirty ones among `items` to expected-rejects.csv."""
+    rules = {id(item): (r, f) for item, r, f in dirty}
+    lines, expected = list(head), []
+    for number, item in enumerate(items, start=1):
+        lines.append(line_of(number, item))
+        if id(item) in rules:
+            expected.append((len(lines), number, *rules[id(item)]))
+    lines.append(tail)
+    with open(os.path.join(folder, name), "w", encoding=encoding, newline="") as f:
+        f.write("\n".join(lines) + "\n")
+    write_expected(folder, expected)
+
+
+def xml_episode(e, town, client=""):
+    """One Pro Consona-style <pc:jakso>, with its client inside when `client` is given."""
+    producer = f"{town}n toimintakeskus" if e["producer_type"] == "own_production" else "Kuntoutussäätiö &amp; kumppanit"
+    return (f'<pc:jakso tunnus="{e["id"]}">{client}'
             f'<pc:palvelu koodi="{code_of(SERVICE_CODES, e["service"], 1)}"/>'
             f'<pc:tuottaja tyyppi="{PRODUCER_CODES[e["producer_type"]][1]}">{producer}</pc:tuottaja>'
             f'<pc:ohjaava koodi="{REFERRAL_CODES[e["referral"]][1]}"/>'
             f'<pc:aika alku="{date_text(e["start"], "iso")}" loppu="{date_text(e["end"], "iso")}"/>'
             f'<pc:tavoitteet>{int(e["goals"])}</pc:tavoitteet><pc:palaute>{int(e["feedback"])}</pc:palaute></pc:jakso>')
-        if id(e) in rules:
-            expected.append((len(lines), number, *rules[id(e)]))
-    lines.append("</pc:siirto>")
-    with open(os.path.join(folder, "siirto.xml"), "w", encoding="iso-8859-1", newline="") as f:
-        f.write("\n".join(lines) + "\n")
-    write_expected(folder, expected)
+
+
+XML_DECLARATION = '<?xml version="1.0" encoding="ISO-8859-1"?>'
+
+
+def write_xml(folder, town, episodes, dirty):
+    """Pro Consona-style: namespaced, ISO-8859-1, one <jakso> per line, ISO dates, numeric codes."""
+    write_lines(folder, "siirto.xml", "iso-8859-1",
+                [XML_DECLARATION, '<pc:siirto xmlns:pc="urn:pro-consona:siirto:1">'], episodes,
+                lambda number, e: xml_episode(e, town, f'<pc:asiakas><pc:hetu>{e["code"]}</pc:hetu></pc:asiakas>'),
+                "</pc:siirto>", dirty)
+
+
+def write_xml_clients(folder, town, clients, dirty):
+    """Pro Consona-style, client per record: namespaced, ISO-8859-1, one <asiakas> per line holding
+    its <jakso> elements, ISO dates, numeric codes."""
+    write_lines(folder, "asiakkaat.xml", "iso-8859-1",
+                [XML_DECLARATION, '<pc:asiakkaat xmlns:pc="urn:pro-consona:asiakkaat:1">'], clients,
+                lambda number, c: f'<pc:asiakas id="{c["id"]}"><pc:hetu>{c["code"]}</pc:hetu>'
+                                  + "".join(xml_episode(e, town) for e in c["episodes"]) + "</pc:asiakas>",
+                "</pc:asiakkaat>", dirty)
+
+
+def json_line(number, record):
+    """One record of a JSON export's array, on a line of its own."""
+    return ("" if number == 1 else ",") + json.dumps(record, ensure_ascii=False)
 
 
 def write_json(folder, code, episodes, dirty):
     """A JSON API export: records under /data/palvelujaksot, one per line, compact dates, nested
     client and producer, the work placements as a nested array."""
-    rules = {id(e): (r, f) for e, r, f in dirty}
-    lines = ['{"export": {"system": "abilita", "generated": "2022-12-31T22:00:00+02:00"}, "data": {"palvelujaksot": [']
-    expected = []
-    for number, e in enumerate(episodes, start=1):
-        record = {"id": e["id"], "asiakas": {"hetu": e["code"], "kotikunta": code},
-                  "palvelu": code_of(SERVICE_CODES, e["service"], 2),
-                  "tuottaja": {"nimi": "Palveluyhtiö Oy", "tyyppi": PRODUCER_CODES[e["producer_type"]][2]},
-                  "ohjaus": REFERRAL_CODES[e["referral"]][2], "alkupvm": date_text(e["start"], "compact"),
-                  "loppupvm": date_text(e["end"], "compact") or None, "tavoitteet_asetettu": e["goals"],
-                  "palaute_kirjoitettu": e["feedback"], "viikkotunnit": e["hours"],
-                  "tyomuodot": [{"tyyppi": JSON_PLACEMENTS[p["type"]], "alku": date_text(p["start"], "compact"),
-                                 "loppu": date_text(p["end"], "compact") or None} for p in e["placements"]]}
-        lines.append(("" if number == 1 else ",") + json.dumps(record, ensure_ascii=False))
-        if id(e) in rules:
-            expected.append((len(lines), number, *rules[id(e)]))
-    lines.append("]}}")
-    with open(os.path.join(folder, "palvelujaksot.json"), "w", encoding="utf-8", newline="") as f:
-        f.write("\n".join(lines) + "\n")
-    write_expected(folder, expected)
+    def record(e):
+        return {"id": e["id"], "asiakas": {"hetu": e["code"], "kotikunta": code},
+                "palvelu": code_of(SERVICE_CODES, e["service"], 2),
+                "tuottaja": {"nimi": "Palveluyhtiö Oy", "tyyppi": PRODUCER_CODES[e["producer_type"]][2]},
+                "ohjaus": REFERRAL_CODES[e["referral"]][2], "alkupvm": date_text(e["start"], "compact"),
+                "loppupvm": date_text(e["end"], "compact") or None, "tavoitteet_asetettu": e["goals"],
+                "palaute_kirjoitettu": e["feedback"], "viikkotunnit": e["hours"],
+                "tyomuodot": [{"tyyppi": JSON_PLACEMENTS[p["type"]], "alku": date_text(p["start"], "compact"),
+                               "loppu": date_text(p["end"], "compact") or None} for p in e["placements"]]}
+    write_lines(folder, "palvelujaksot.json", "utf-8",
+                ['{"export": {"system": "abilita", "generated": "2022-12-31T22:00:00+02:00"}, "data": {"palvelujaksot": ['],
+                 episodes, lambda number, e: json_line(number, record(e)), "]}}", dirty)
 
 
 def api_client(rng, number, prefix, episodes=None):
@@ -494,11 +517,8 @@ def clients_export(rng, prefix, faults, rows=30):
 def write_client_api(folder, code, clients, dirty):
     """The client API: one document per client under /data/asiakkaat, one per line, ISO dates, the
     client's episodes with their work placements, and its plans with their goals."""
-    rules = {id(c): (r, f) for c, r, f in dirty}
-    lines = ['{"meta": {"api": "abilita-asiakas/2", "generated": "2022-12-31T22:00:00+02:00"}, "data": {"asiakkaat": [']
-    expected = []
-    for number, c in enumerate(clients, start=1):
-        record = {
+    def record(c):
+        return {
             "asiakasnumero": c["id"], "henkilotunnus": c["code"], "kotikunta": code,
             "palvelujaksot": [{
                 "jaksotunnus": e["id"], "palvelu": code_of(SERVICE_CODES, e["service"], 2),
@@ -514,37 +534,9 @@ def write_client_api(folder, code, clients, dirty):
                               "seuraava_tarkistus": date_text(s["next"], "iso") or None, "tarkistusvali_kk": 6,
                               "tavoitteet": [{"teksti": g["text"], "tila": g["status"]} for g in s["goals"]]}
                              for s in c["plans"]]}
-        lines.append(("" if number == 1 else ",") + json.dumps(record, ensure_ascii=False))
-        if id(c) in rules:
-            expected.append((len(lines), number, *rules[id(c)]))
-    lines.append("]}}")
-    with open(os.path.join(folder, "asiakkaat.json"), "w", encoding="utf-8", newline="") as f:
-        f.write("\n".join(lines) + "\n")
-    write_expected(folder, expected)
-
-
-def write_xml_clients(folder, town, clients, dirty):
-    """Pro Consona-style, client per record: namespaced, ISO-8859-1, one <asiakas> per line holding
-    its <jakso> elements, ISO dates, numeric codes."""
-    rules = {id(c): (r, f) for c, r, f in dirty}
-    lines = ['<?xml version="1.0" encoding="ISO-8859-1"?>', '<pc:asiakkaat xmlns:pc="urn:pro-consona:asiakkaat:1">']
-    expected = []
-    for number, c in enumerate(clients, start=1):
-        episodes = "".join(
-            f'<pc:jakso tunnus="{e["id"]}"><pc:palvelu koodi="{code_of(SERVICE_CODES, e["service"], 1)}"/>'
-            f'<pc:tuottaja tyyppi="{PRODUCER_CODES[e["producer_type"]][1]}">'
-            f'{town + "n toimintakeskus" if e["producer_type"] == "own_production" else "Kuntoutussäätiö &amp; kumppanit"}'
-            f'</pc:tuottaja><pc:ohjaava koodi="{REFERRAL_CODES[e["referral"]][1]}"/>'
-            f'<pc:aika alku="{date_text(e["start"], "iso")}" loppu="{date_text(e["end"], "iso")}"/>'
-            f'<pc:tavoitteet>{int(e["goals"])}</pc:tavoitteet><pc:palaute>{int(e["feedback"])}</pc:palaute></pc:jakso>'
-            for e in c["episodes"])
-        lines.append(f'<pc:asiakas id="{c["id"]}"><pc:hetu>{c["code"]}</pc:hetu>{episodes}</pc:asiakas>')
-        if id(c) in rules:
-            expected.append((len(lines), number, *rules[id(c)]))
-    lines.append("</pc:asiakkaat>")
-    with open(os.path.join(folder, "asiakkaat.xml"), "w", encoding="iso-8859-1", newline="") as f:
-        f.write("\n".join(lines) + "\n")
-    write_expected(folder, expected)
+    write_lines(folder, "asiakkaat.json", "utf-8",
+                ['{"meta": {"api": "abilita-asiakas/2", "generated": "2022-12-31T22:00:00+02:00"}, "data": {"asiakkaat": ['],
+                 clients, lambda number, c: json_line(number, record(c)), "]}}", dirty)
 
 
 def write_other_municipalities(out_dir, rng):

@@ -3,9 +3,7 @@
 #include <Poco/DirectoryIterator.h>
 #include <Poco/String.h>
 
-#include <fstream>
-
-#include "gateway/core/errors.h"
+#include "gateway/core/schema_validator.h"
 
 namespace gw {
 namespace {
@@ -24,16 +22,6 @@ const char* outcomeName(ChangeReport::Outcome outcome) {
             return "stillRejected";
     }
     return "";
-}
-
-nlohmann::json readJson(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw ConfigError("cannot read " + path);
-    try {
-        return nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw ConfigError(path + ": " + e.what());
-    }
 }
 
 /// Collects the code-set fields under `schema` at `path`, following `$ref`s into
@@ -97,13 +85,13 @@ std::string shown(const nlohmann::json* value) {
 }  // namespace
 
 std::map<std::string, std::set<std::string>> codeSetFields(const std::string& schemaDirectory) {
-    nlohmann::json common = readJson(schemaDirectory + "/common.schema.json");
+    nlohmann::json common = readJsonFile(schemaDirectory + "/common.schema.json");
     std::map<std::string, std::set<std::string>> fields;
     for (Poco::DirectoryIterator it(schemaDirectory), end; it != end; ++it) {
         const std::string& name = it.name();
         if (!Poco::endsWith(name, std::string(".schema.json")) || name == "common.schema.json")
             continue;
-        nlohmann::json schema = readJson(it.path().toString());
+        nlohmann::json schema = readJsonFile(it.path().toString());
         auto entity = schema.value("/properties/entity/const"_json_pointer, std::string());
         if (entity.empty()) continue;
         collectCodeSets(schema, common, "", fields[entity]);

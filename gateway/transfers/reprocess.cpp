@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <set>
+#include <unordered_map>
 
 #include "gateway/core/errors.h"
 #include "gateway/pipeline/pipeline.h"
@@ -47,8 +48,9 @@ ChangeReport reportFor(const TransferRunner& runner, const TransferInfo& origina
     return ChangeReport(std::move(about), codeSetFields(runner.settings().schemaDirectory));
 }
 
-/// A dry run's sink: compares each record with the store's current version of its key, and each
-/// rejection with the rejects of the transfer re-run, and stores nothing.
+/// A dry run's sink: compares each record with the version its key would have when the record
+/// came (the store's current one, or one this input made before it), and each rejection with the
+/// rejects of the last run of the input; it stores nothing.
 class PreviewSink final : public RecordSink {
   public:
     PreviewSink(Store& store, ChangeReport& report, std::set<std::int64_t> rejectedBefore)
@@ -59,16 +61,31 @@ class PreviewSink final : public RecordSink {
         bool anyNew = false, anyReplaced = false;
         for (const auto& record : records) {
             const auto& provenance = record.body.at("provenance");
-            auto current = store_.currentRecord(provenance.at("sourceMunicipality"),
-                                                provenance.at("sourceSystem"), record.entity,
-                                                record.sourceRecordId);
+            const std::string& municipality =
+                provenance.at("sourceMunicipality").get_ref<const std::string&>();
+            const std::string& system = provenance.at("sourceSystem").get_ref<const std::string&>();
+            const std::string& hash = provenance.at("contentHash").get_ref<const std::string&>();
+            // A key this input wrote already (a resent record) is judged against that version,
+            // as the store would; only its hash is kept, so its fields are not compared.
+            std::string key =
+                municipality + '\n' + system + '\n' + record.entity + '\n' + record.sourceRecordId;
+            if (auto earlier = written_.find(key); earlier != written_.end()) {
+                if (earlier->second == hash) continue;
+                anyReplaced = true;
+                earlier->second = hash;
+                continue;
+            }
+            auto current =
+                store_.currentRecord(municipality, system, record.entity, record.sourceRecordId);
             if (!current) {
                 anyNew = true;
+                written_.emplace(std::move(key), hash);
                 continue;
             }
             auto before = nlohmann::json::parse(*current);
-            if (before.at("provenance").at("contentHash") == provenance.at("contentHash")) continue;
+            if (before.at("provenance").at("contentHash") == hash) continue;
             anyReplaced = true;
+            written_.emplace(std::move(key), hash);
             report_.compare(record.entity, before, record.body);
         }
         if (anyReplaced || anyNew)
@@ -92,6 +109,8 @@ class PreviewSink final : public RecordSink {
     Store& store_;
     ChangeReport& report_;
     std::set<std::int64_t> rejectedBefore_;
+    /// The content hash of each key this input would write a version of.
+    std::unordered_map<std::string, std::string> written_;
     TransferCounts counts_;
 };
 
