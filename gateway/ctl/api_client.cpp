@@ -76,6 +76,7 @@ ApiClient::Reply ApiClient::request(const std::string& method, const std::string
         Reply reply;
         reply.status = static_cast<int>(response.getStatus());
         reply.body = nlohmann::json::parse(text, nullptr, false);
+        reply.text = std::move(text);
         return reply;
     } catch (const Poco::Exception& e) {
         throw ConfigError("cannot reach gatewayd at " + base + ": " + e.displayText());

@@ -15,7 +15,8 @@ class ApiClient {
   public:
     struct Reply {
         int status = 0;
-        nlohmann::json body;
+        nlohmann::json body;  ///< the body as JSON (discarded when it is not JSON)
+        std::string text;     ///< the body exactly as sent
     };
 
     /// --url (default: $GATEWAY_URL, else http://127.0.0.1:8780) and --token-file (default:

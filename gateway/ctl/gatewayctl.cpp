@@ -36,6 +36,7 @@ std::vector<std::unique_ptr<Command>> allCommands() {
     commands.push_back(std::make_unique<TransferCommand>());
     commands.push_back(std::make_unique<SourceCommand>());
     commands.push_back(std::make_unique<ReprocessCommand>());
+    commands.push_back(std::make_unique<CutoverCommand>());
     commands.push_back(std::make_unique<ValidateCommand>());
     return commands;
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -114,6 +115,53 @@ int TransferCommand::run(const std::vector<std::string>& arguments) {
         auto reply = api_.get("/v1/transfers/" + arguments[1]);
         if (reply.status != 200) return failed(reply);
         std::cout << reply.body.dump(2) << std::endl;
+        return kOk;
+    }
+    throw ConfigError("usage: " + usage());
+}
+
+std::string CutoverCommand::summary() const {
+    return "A municipality's cut-over on the gatewayd at --url: status; freeze (its schedules, "
+           "pushes and runs are refused from then on, and a certificate of its current records, "
+           "digests and transfers is signed); unfreeze (the certificate is then no longer "
+           "valid); certificate, which writes DIR/siirtotodistus-CODE.json, its .sig and the "
+           "public key, and prints the openssl command that checks them. The token needs "
+           "transfers:admin.";
+}
+
+int CutoverCommand::run(const std::vector<std::string>& arguments) {
+    const std::string verb = arguments.empty() ? "" : arguments[0];
+    if (arguments.size() < 2) throw ConfigError("usage: " + usage());
+    const std::string base = "/v1/municipalities/" + arguments[1];
+    if (verb == "status" && arguments.size() == 2) {
+        auto reply = api_.get(base + "/freeze");
+        if (reply.status != 200) return failed(reply);
+        std::cout << reply.body.dump(2) << std::endl;
+        return kOk;
+    }
+    if ((verb == "freeze" || verb == "unfreeze") && arguments.size() == 2) {
+        auto reply = api_.post(base + "/" + verb, nlohmann::json::object());
+        if (reply.status != 200) return failed(reply);
+        std::cout << reply.body.dump(2) << std::endl;
+        return kOk;
+    }
+    if (verb == "certificate" && arguments.size() == 3) {
+        const std::string stem = arguments[2] + "/siirtotodistus-" + arguments[1];
+        auto certificate = api_.get(base + "/certificate");
+        if (certificate.status != 200) return failed(certificate);
+        auto signature = api_.get(base + "/certificate.sig");
+        if (signature.status != 200) return failed(signature);
+        auto key = api_.get("/v1/cutover/public-key");
+        if (key.status != 200) return failed(key);
+        for (const auto& [path, text] :
+             {std::pair{stem + ".json", certificate.text}, std::pair{stem + ".sig", signature.text},
+              std::pair{arguments[2] + "/gateway-public-key.pem", key.text}}) {
+            std::ofstream out(path, std::ios::binary);
+            if (!(out << text)) throw ConfigError("cannot write " + path);
+        }
+        std::cout << "openssl pkeyutl -verify -pubin -inkey " << arguments[2]
+                  << "/gateway-public-key.pem -rawin -in " << stem << ".json -sigfile " << stem
+                  << ".sig" << std::endl;
         return kOk;
     }
     throw ConfigError("usage: " + usage());

@@ -20,6 +20,19 @@ class TransferCommand : public ApiCommand {
     bool wait_ = false;
 };
 
+/// `gatewayctl cutover status|freeze|unfreeze|certificate`: a municipality's cut-over on a running
+/// gatewayd, and its signed certificate downloaded with what checks it.
+class CutoverCommand : public ApiCommand {
+  public:
+    std::string name() const override { return "cutover"; }
+    std::string usage() const override {
+        return "cutover status CODE | freeze CODE | unfreeze CODE | certificate CODE DIR   [--url "
+               "URL] [--token-file FILE]";
+    }
+    std::string summary() const override;
+    int run(const std::vector<std::string>& arguments) override;
+};
+
 /// `gatewayctl reprocess`: re-runs a finished transfer's input (or every input a source still
 /// keeps) through the current mapping on a running gatewayd, waits for the end and prints the
 /// change report; with --dry-run, prints what it would change and stores nothing.

@@ -299,6 +299,7 @@ int GatewayDaemon::serve() {
          static_cast<std::size_t>(settings_->fhirMaxRunningExports)});
 
     TransferWorkers workers(runner, *store, settings_->instanceName, settings_->transferWorkers);
+    Cutover cutover(*store, SigningKey(secrets_->signingKey()), settings_->instanceName);
     Scheduler scheduler(workers, *store, runner.sources());
     // What was acknowledged before a stop or a crash and not finished runs again first.
     workers.resumeUnfinished();
@@ -308,7 +309,7 @@ int GatewayDaemon::serve() {
 
     std::atomic<bool> ready{false};
     Poco::Net::HTTPRequestHandlerFactory::Ptr api(
-        new HttpApi({*settings_, *store, workers, scheduler, access, feeds, fhir, ready}));
+        new HttpApi({*settings_, *store, workers, scheduler, access, feeds, fhir, cutover, ready}));
     // One request per connection, and no read in the pool may stall for long: the head of each
     // request has arrived before the pool sees it (plain HTTP), and a body must keep coming.
     Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);

@@ -8,12 +8,14 @@
 #include "gateway/core/errors.h"
 #include "gateway/core/keyed_hash.h"
 #include "gateway/core/private_files.h"
+#include "gateway/core/signing_key.h"
 
 namespace gw {
 namespace {
 
 constexpr const char* kRegionalKey = "identity.key";
 constexpr const char* kPseudonymKey = "feeds.pseudonymKey";
+constexpr const char* kSigningKey = "cutover.signingKey";
 
 }  // namespace
 
@@ -42,7 +44,17 @@ SecretsFile SecretsFile::open(const std::string& path) {
             added = true;
         }
     }
+    if (!properties->hasProperty(kSigningKey)) {
+        properties->setString(kSigningKey, SigningKey::generate());
+        added = true;
+    }
     if (added) secrets.save();
+    secrets.signingKey_ = properties->getString(kSigningKey);
+    try {
+        SigningKey check(secrets.signingKey_);
+    } catch (const ConfigError& e) {
+        throw ConfigError("the secrets file " + path + ": " + kSigningKey + ": " + e.what());
+    }
     secrets.regionalKey_ = properties->getString(kRegionalKey);
     secrets.pseudonymKey_ = properties->getString(kPseudonymKey);
     for (const std::string* key : {&secrets.regionalKey_, &secrets.pseudonymKey_}) {

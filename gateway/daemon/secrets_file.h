@@ -11,8 +11,9 @@
 namespace gw {
 
 /// The secrets file (`secrets.file`): the regional key (`identity.key`, under which client ids and
-/// content hashes are made), the pseudonymised feed's key (`feeds.pseudonymKey`) and the bearer
-/// tokens' hashes. Only its owner may read it, and it is only ever replaced whole.
+/// content hashes are made), the pseudonymised feed's key (`feeds.pseudonymKey`), the Ed25519 key
+/// that signs cut-over certificates (`cutover.signingKey`) and the bearer tokens' hashes. Only its
+/// owner may read it, and it is only ever replaced whole.
 class SecretsFile {
   public:
     /// Reads `path`. A missing file is made (0600, its folder 0700) with new keys; a file without
@@ -22,6 +23,8 @@ class SecretsFile {
 
     const std::string& regionalKey() const { return regionalKey_; }
     const std::string& pseudonymKey() const { return pseudonymKey_; }
+    /// The base64 of the signing key's 32 raw bytes (SigningKey).
+    const std::string& signingKey() const { return signingKey_; }
     /// The tokens' grants; throws ConfigError naming a bad entry.
     std::vector<TokenGrant> grants() const;
 
@@ -35,7 +38,7 @@ class SecretsFile {
 
     std::string path_;
     Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> properties_;
-    std::string regionalKey_, pseudonymKey_;
+    std::string regionalKey_, pseudonymKey_, signingKey_;
 };
 
 }  // namespace gw

@@ -18,6 +18,7 @@
 #include "gateway/feeds/fhir/fhir_service.h"
 #include "gateway/http/access_control.h"
 #include "gateway/store/store.h"
+#include "gateway/transfers/cutover.h"
 #include "gateway/transfers/scheduler.h"
 #include "gateway/transfers/transfer_workers.h"
 
@@ -32,6 +33,7 @@ struct HttpApiContext {
     const AccessControl& access;
     FeedService& feeds;
     FhirService& fhir;
+    Cutover& cutover;
     const std::atomic<bool>& ready;  ///< true once configuration and store are loaded
 };
 

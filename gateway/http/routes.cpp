@@ -3,6 +3,7 @@
 #include "gateway/http/resources/fhir.h"
 #include "gateway/http/resources/health.h"
 #include "gateway/http/resources/metrics.h"
+#include "gateway/http/resources/municipalities.h"
 #include "gateway/http/resources/push.h"
 #include "gateway/http/resources/sources.h"
 #include "gateway/http/resources/transfers.h"
@@ -57,6 +58,15 @@ const std::vector<Route>& routes() {
         {POST, {"v1", "sources", "*", "pause"}, "transfers:admin", pauseSource},
         {POST, {"v1", "sources", "*", "resume"}, "transfers:admin", resumeSource},
         {POST, {"v1", "sources", "*", "reprocess"}, "transfers:admin", reprocessSource},
+        {GET, {"v1", "municipalities", "*", "freeze"}, "transfers:admin", showFreeze},
+        {POST, {"v1", "municipalities", "*", "freeze"}, "transfers:admin", freezeMunicipality},
+        {POST, {"v1", "municipalities", "*", "unfreeze"}, "transfers:admin", unfreezeMunicipality},
+        {GET, {"v1", "municipalities", "*", "certificate"}, "transfers:admin", sendCertificate},
+        {GET,
+         {"v1", "municipalities", "*", "certificate.sig"},
+         "transfers:admin",
+         sendCertificateSignature},
+        {GET, {"v1", "cutover", "public-key"}, "", sendPublicKey},
         {GET, {"v1", "feeds", "*"}, "feed", readFeed, personal},
         {GET, {"v1", "audit", "feed-reads"}, "audit:read", listFeedReads},
         // FHIR: the specific paths before the patterns that would match them too.

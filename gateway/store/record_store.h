@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,6 +47,12 @@ struct Reconciliation {
     std::int64_t quarantined = 0;     ///< quarantine rows
     std::int64_t currentRecords = 0;  ///< regional records whose newest version is from the scope
     std::string digest;
+    /// A municipality's current records and their digest, entity by entity (empty for a transfer).
+    struct EntityRecords {
+        std::int64_t currentRecords = 0;
+        std::string digest;
+    };
+    std::map<std::string, EntityRecords> entities;
     bool addsUp = true;
     std::vector<std::string> problems;
 

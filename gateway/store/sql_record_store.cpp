@@ -307,6 +307,7 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
     // PostgreSQL's client would otherwise hold the whole result in memory. The digest is the
     // same in any order, so the pages follow the heads' key.
     RecordDigest digest;
+    std::map<std::string, RecordDigest> digests;
     std::string afterSystem, afterEntity, afterId;
     for (;;) {
         std::vector<std::string> systems, entities, ids, hashes;
@@ -316,13 +317,18 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
             " ORDER BY source_system, entity, source_record_id LIMIT 10000"),
             use(boundMunicipality), use(afterSystem), use(afterEntity), use(afterId), into(systems),
             into(entities), into(ids), into(hashes), now;
-        for (std::size_t i = 0; i < ids.size(); ++i) digest.add(entities[i], ids[i], hashes[i]);
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            digest.add(entities[i], ids[i], hashes[i]);
+            digests[entities[i]].add(entities[i], ids[i], hashes[i]);
+            ++r.entities[entities[i]].currentRecords;
+        }
         if (ids.size() < 10000) break;
         afterSystem = systems.back();
         afterEntity = entities.back();
         afterId = ids.back();
     }
     r.digest = digest.hex();
+    for (auto& [entity, records] : r.entities) records.digest = digests[entity].hex();
     checkReconciliation(r, storedSourceRecords);
     return r;
 }
@@ -349,13 +355,20 @@ void SqlStore::checkReconciliation(Reconciliation& r, std::int64_t storedSourceR
 }
 
 nlohmann::json Reconciliation::toJson() const {
-    return {{"scope", scope},
-            {"counts", counts.toJson()},
-            {"quarantined", quarantined},
-            {"currentRecords", currentRecords},
-            {"digest", digest},
-            {"addsUp", addsUp},
-            {"problems", problems}};
+    nlohmann::json json{{"scope", scope},
+                        {"counts", counts.toJson()},
+                        {"quarantined", quarantined},
+                        {"currentRecords", currentRecords},
+                        {"digest", digest},
+                        {"addsUp", addsUp},
+                        {"problems", problems}};
+    if (!entities.empty()) {
+        json["entities"] = nlohmann::json::object();
+        for (const auto& [entity, records] : entities)
+            json["entities"][entity] = {{"currentRecords", records.currentRecords},
+                                        {"digest", records.digest}};
+    }
+    return json;
 }
 
 }  // namespace gw

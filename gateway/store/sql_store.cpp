@@ -100,6 +100,13 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE TABLE input_deletions (path TEXT NOT NULL, deleted_at TEXT NOT NULL,"
             " reason TEXT NOT NULL)",
             "CREATE INDEX input_deletions_by_path ON input_deletions (path)",
+            // A municipality frozen at its cut-over, with the certificate signed then; unfrozen
+            // when unfrozen_at is set, which invalidates the certificate. The history stays.
+            "CREATE TABLE municipality_freezes (id {serial}, municipality TEXT NOT NULL,"
+            " frozen_at TEXT NOT NULL, frozen_by TEXT NOT NULL, certificate TEXT NOT NULL,"
+            " signature TEXT NOT NULL, unfrozen_at TEXT, unfrozen_by TEXT)",
+            "CREATE INDEX municipality_freezes_by_municipality ON municipality_freezes"
+            " (municipality, id)",
         },
     };
     return steps;

@@ -32,10 +32,16 @@ class SqlStore : public Store {
     std::vector<TransferInfo> listTransfers(std::size_t limit) override;
     std::optional<TransferInfo> findTransfer(std::int64_t id) override;
     std::vector<TransferInfo> transfersOf(const std::string& source) override;
+    std::vector<TransferInfo> transfersOfMunicipality(const std::string& municipality) override;
     std::vector<TransferInfo> interruptedReprocesses() override;
     std::optional<TransferInfo> latestTransferOf(const std::string& source,
                                                  const std::string& input) override;
     void recordInputDeletion(const std::string& path, const std::string& reason) override;
+    std::variant<std::int64_t, std::string> freezeMunicipality(const Freeze& freeze,
+                                                               std::int64_t lastTransfer) override;
+    std::int64_t lastTransferOf(const std::string& municipality) override;
+    bool unfreezeMunicipality(const std::string& municipality, const std::string& by) override;
+    std::vector<Freeze> freezesOf(const std::string& municipality) override;
     std::optional<std::pair<std::string, std::string>> inputDeletion(
         const std::string& path) override;
     std::vector<QuarantinedRecord> listRejects(std::int64_t transferId, std::int64_t after,

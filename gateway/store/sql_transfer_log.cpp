@@ -162,6 +162,11 @@ std::vector<TransferInfo> SqlStore::transfersOf(const std::string& source) {
     return queryTransfers("WHERE source = ?", source, std::numeric_limits<std::int32_t>::max());
 }
 
+std::vector<TransferInfo> SqlStore::transfersOfMunicipality(const std::string& municipality) {
+    return queryTransfers("WHERE municipality = ?", municipality,
+                          std::numeric_limits<std::int32_t>::max());
+}
+
 std::vector<TransferInfo> SqlStore::interruptedReprocesses() {
     return queryTransfers(
         "WHERE state = 'interrupted' AND reprocess_of IS NOT NULL AND NOT EXISTS"
@@ -265,6 +270,113 @@ void SqlStore::setWatermark(const std::string& source, const std::string& waterm
             " updated_at = excluded.updated_at"),
             use(boundSource), use(boundWatermark), use(updated), now;
     });
+}
+
+std::int64_t SqlStore::lastTransferOf(const std::string& municipality) {
+    auto s = session();
+    std::string boundMunicipality = municipality;
+    Poco::Int64 last = 0;
+    s << sql("SELECT COALESCE(MAX(id), 0) FROM transfers WHERE municipality = ?"),
+        use(boundMunicipality), into(last), now;
+    return last;
+}
+
+std::variant<std::int64_t, std::string> SqlStore::freezeMunicipality(const Freeze& freeze,
+                                                                     std::int64_t lastTransfer) {
+    return whileLocked([&]() -> std::variant<std::int64_t, std::string> {
+        auto s = session();
+        beginExclusive(s);
+        try {
+            std::string municipality = freeze.municipality;
+            Poco::Int64 holding = 0, busy = 0, last = 0;
+            s << sql(
+                "SELECT COUNT(*) FROM municipality_freezes WHERE municipality = ?"
+                " AND unfrozen_at IS NULL"),
+                use(municipality), into(holding), now;
+            s << sql(
+                "SELECT COUNT(*) FROM transfers WHERE municipality = ?"
+                " AND state IN ('queued', 'running')"),
+                use(municipality), into(busy), now;
+            s << sql("SELECT COALESCE(MAX(id), 0) FROM transfers WHERE municipality = ?"),
+                use(municipality), into(last), now;
+            std::string refusal =
+                holding > 0 ? "municipality " + municipality + " is frozen already"
+                : busy > 0  ? std::to_string(busy) + " transfers of municipality " + municipality +
+                                 " are queued or running; freeze once they end"
+                : last != lastTransfer ? "a transfer of municipality " + municipality +
+                                             " began while its certificate was made; freeze again"
+                                       : "";
+            if (!refusal.empty()) {
+                s << "ROLLBACK", now;
+                return refusal;
+            }
+            std::string at = freeze.frozenAt, by = freeze.frozenBy,
+                        certificate = freeze.certificate, signature = freeze.signature;
+            Poco::Int64 id = 0;
+            s << sql(
+                "INSERT INTO municipality_freezes (municipality, frozen_at, frozen_by,"
+                " certificate, signature) VALUES (?, ?, ?, ?, ?) RETURNING id"),
+                use(municipality), use(at), use(by), use(certificate), use(signature), into(id),
+                now;
+            s << "COMMIT", now;
+            return static_cast<std::int64_t>(id);
+        } catch (...) {
+            s << "ROLLBACK", now;
+            throw;
+        }
+    });
+}
+
+bool SqlStore::unfreezeMunicipality(const std::string& municipality, const std::string& by) {
+    return whileLocked([&] {
+        auto s = session();
+        std::string boundMunicipality = municipality, boundBy = by, at = utcNow();
+        Poco::Data::Statement update(s);
+        update << sql(
+            "UPDATE municipality_freezes SET unfrozen_at = ?, unfrozen_by = ?"
+            " WHERE municipality = ? AND unfrozen_at IS NULL"),
+            use(at), use(boundBy), use(boundMunicipality);
+        return update.execute() > 0;
+    });
+}
+
+std::vector<Freeze> SqlStore::freezesOf(const std::string& municipality) {
+    auto s = session();
+    std::string boundMunicipality = municipality;
+    Poco::Data::Statement select(s);
+    select << sql(
+        "SELECT id, municipality, frozen_at, frozen_by, certificate, signature,"
+        " COALESCE(unfrozen_at, ''), COALESCE(unfrozen_by, '') FROM municipality_freezes"
+        " WHERE municipality = ? ORDER BY id DESC"),
+        use(boundMunicipality);
+    select.execute();
+    Poco::Data::RecordSet rows(select);
+    std::vector<Freeze> freezes;
+    for (std::size_t row = 0; row < rows.rowCount(); ++row) {
+        Freeze freeze;
+        freeze.id = rows.value(0, row).convert<Poco::Int64>();
+        freeze.municipality = rows.value(1, row).convert<std::string>();
+        freeze.frozenAt = rows.value(2, row).convert<std::string>();
+        freeze.frozenBy = rows.value(3, row).convert<std::string>();
+        freeze.certificate = rows.value(4, row).convert<std::string>();
+        freeze.signature = rows.value(5, row).convert<std::string>();
+        freeze.unfrozenAt = rows.value(6, row).convert<std::string>();
+        freeze.unfrozenBy = rows.value(7, row).convert<std::string>();
+        freezes.push_back(std::move(freeze));
+    }
+    return freezes;
+}
+
+nlohmann::json Freeze::toJson() const {
+    nlohmann::json j{{"municipality", municipality},
+                     {"frozenAt", frozenAt},
+                     {"frozenBy", frozenBy},
+                     {"holds", holds()}};
+    if (!holds()) {
+        j["unfrozenAt"] = unfrozenAt;
+        j["unfrozenBy"] = unfrozenBy;
+    }
+    return j;
 }
 
 std::vector<SourceStats> SqlStore::sourceStats() {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gateway/model/transfer_outcome.h"
@@ -31,6 +32,21 @@ struct TransferInfo {
     std::int64_t reprocessOf = 0;  ///< the transfer whose input this one reads again (0: none)
     std::string mappingVersion;    ///< the version of the mapping it ran with, once it ran
 
+    nlohmann::json toJson() const;
+};
+
+/// A municipality frozen at its cut-over: no schedule, push or manual run of its sources runs
+/// until it is unfrozen. The certificate was signed when it was frozen.
+struct Freeze {
+    std::int64_t id = 0;
+    std::string municipality;
+    std::string frozenAt, frozenBy;
+    std::string certificate;             ///< the signed text, exactly
+    std::string signature;               ///< base64 of the Ed25519 signature of `certificate`
+    std::string unfrozenAt, unfrozenBy;  ///< empty while it holds
+
+    bool holds() const { return unfrozenAt.empty(); }
+    /// Everything but the certificate's text and signature, which are served as they are.
     nlohmann::json toJson() const;
 };
 
@@ -85,6 +101,8 @@ class TransferLog {
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
     /// The transfers of `source`, newest first.
     virtual std::vector<TransferInfo> transfersOf(const std::string& source) = 0;
+    /// The transfers of every source of `municipality`, newest first.
+    virtual std::vector<TransferInfo> transfersOfMunicipality(const std::string& municipality) = 0;
     /// The re-runs that were cut off (interrupted) and not queued again since: at start, each is
     /// queued again.
     virtual std::vector<TransferInfo> interruptedReprocesses() = 0;
@@ -99,6 +117,18 @@ class TransferLog {
     /// When the kept input at `path` was last deleted, and why; empty when it never was.
     virtual std::optional<std::pair<std::string, std::string>> inputDeletion(
         const std::string& path) = 0;
+    /// Records a freeze of `freeze.municipality` and returns its id, unless the municipality is
+    /// frozen already, one of its transfers is queued or running, or its newest transfer is no
+    /// longer `lastTransfer` (the last one its certificate covers): then nothing is recorded,
+    /// and the reason is returned instead. One transaction, so that two freezes never both hold.
+    virtual std::variant<std::int64_t, std::string> freezeMunicipality(
+        const Freeze& freeze, std::int64_t lastTransfer) = 0;
+    /// The newest transfer of `municipality` (0: none).
+    virtual std::int64_t lastTransferOf(const std::string& municipality) = 0;
+    /// Ends the freeze that holds for `municipality`; false when none does.
+    virtual bool unfreezeMunicipality(const std::string& municipality, const std::string& by) = 0;
+    /// The municipality's freezes, newest first (the first holds unless it was unfrozen).
+    virtual std::vector<Freeze> freezesOf(const std::string& municipality) = 0;
     /// The transfer log summed up by source and state.
     virtual std::vector<SourceStats> sourceStats() = 0;
 };

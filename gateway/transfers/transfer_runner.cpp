@@ -9,6 +9,7 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/pipeline/pipeline.h"
+#include "gateway/transfers/cutover.h"
 
 namespace gw {
 
@@ -74,6 +75,10 @@ TransferInfo TransferRunner::execute(std::int64_t id, const Source& source,
 
     TransferResult result;
     try {
+        // A transfer queued before its municipality was frozen does not change what the
+        // certificate covers; its input is filed away under failed/, to be re-run once unfrozen.
+        if (auto frozen = frozenReason(store_, source.mapping().municipality()))
+            throw InputError(*frozen);
         if (reprocessOf == 0) {
             opened.watermark = source.fetch(opened.path, store_, stop);
         } else if (!original) {

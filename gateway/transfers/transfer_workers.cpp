@@ -8,6 +8,7 @@
 #include <set>
 
 #include "gateway/core/errors.h"
+#include "gateway/transfers/cutover.h"
 
 namespace gw {
 
@@ -34,7 +35,7 @@ std::optional<TransferInfo> TransferWorkers::queue(const std::string& name,
 
 int TransferWorkers::queueDue(const std::string& name) {
     Source* source = runner_.sources().find(name);
-    if (!source) return 0;
+    if (!source || frozenReason(log_, source->mapping().municipality())) return 0;
     int queued = 0;
     if (source->requestedInput() && queue(name)) ++queued;
     for (const auto& input : source->collectArrived()) {

@@ -24,7 +24,8 @@ class TransferWorkers {
     /// when no source has that name, or when `input` is not what the source's kind takes.
     std::optional<TransferInfo> queue(const std::string& source, const std::string& input = "");
     /// What a source's schedule does: queues a run when the kind reads an input of its own, and
-    /// one for each input that arrived (a drop folder's ready files, claimed). Returns how many.
+    /// one for each input that arrived (a drop folder's ready files, claimed). Returns how many;
+    /// none while the source's municipality is frozen (a drop's files wait where they are).
     int queueDue(const std::string& source);
     /// Queues again, at start, every input that waits where its transfer reads it with no
     /// transfer, or an interrupted one, over it (a push acknowledged, a drop claimed, and then cut

@@ -58,6 +58,10 @@ void acceptPush(const HttpApiContext& context, Call& call) {
                   "no push source for that municipality and dataset");
         return;
     }
+    if (auto frozen = frozenReason(context.store, source->mapping().municipality())) {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT, *frozen);
+        return;
+    }
     std::string format = source->mapping().format();
     if (formatOf(call.request.getContentType()) != format) {
         sendError(call.response, HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE,

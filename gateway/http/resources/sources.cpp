@@ -39,6 +39,11 @@ void reprocessSource(const HttpApiContext& context, Call& call) {
         return;
     }
     bool dryRun = flagParameter(call.query, "dryRun");
+    if (auto frozen = frozenReason(context.store, source->mapping().municipality());
+        frozen && !dryRun) {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT, *frozen);
+        return;
+    }
     auto plan = transfers.planReprocess(*source);
     nlohmann::json answer{{"source", source->name()}, {"gone", nlohmann::json::array()}};
     for (const auto& [transfer, why] : plan.gone)

@@ -68,6 +68,10 @@ void queueTransfer(const HttpApiContext& context, Call& call) {
         sendError(call.response, HTTPResponse::HTTP_NOT_FOUND, "no source with that name");
         return;
     }
+    if (auto frozen = frozenReason(context.store, source->mapping().municipality())) {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT, *frozen);
+        return;
+    }
     if (!source->requestedInput()) {
         sendError(call.response, HTTPResponse::HTTP_CONFLICT,
                   "a " + source->kind() +
@@ -92,8 +96,13 @@ void reprocessTransfer(const HttpApiContext& context, Call& call) {
                   "the transfer is " + transfer->state + "; it can run again once it ends");
         return;
     }
+    bool dryRun = flagParameter(call.query, "dryRun");
+    if (auto frozen = frozenReason(context.store, transfer->municipality); frozen && !dryRun) {
+        sendError(call.response, HTTPResponse::HTTP_CONFLICT, *frozen);
+        return;
+    }
     try {
-        if (flagParameter(call.query, "dryRun")) {
+        if (dryRun) {
             sendJson(call.response, HTTPResponse::HTTP_OK,
                      previewReprocess(context.store, context.transfers.runner(),
                                       context.transfers.originalOf(*transfer)));

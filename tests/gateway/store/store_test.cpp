@@ -625,6 +625,42 @@ TEST_P(StoreTest, AnInputsDeletionIsRecordedWithWhenAndWhy) {
     EXPECT_FALSE(store_->inputDeletion("/var/push/archive/b.csv"));
 }
 
+TEST_P(StoreTest, AMunicipalityIsFrozenOnceOnlyWhenIdleAndItsUnfreezeIsKept) {
+    Freeze freeze;
+    freeze.municipality = "536";
+    freeze.frozenAt = "2026-12-01T10:00:00Z";
+    freeze.frozenBy = "admin";
+    freeze.certificate = "{}\n";
+    freeze.signature = "c2lnbmF0dXJl";
+    auto running = begin();
+    EXPECT_EQ(store_->lastTransferOf("536"), running);
+    auto refused = store_->freezeMunicipality(freeze, running);
+    ASSERT_TRUE(std::holds_alternative<std::string>(refused));
+    EXPECT_NE(std::get<std::string>(refused).find("queued or running"), std::string::npos);
+    store_->finishTransfer(running, TransferResult{});
+    auto stale = store_->freezeMunicipality(freeze, running - 1);
+    ASSERT_TRUE(std::holds_alternative<std::string>(stale)) << "a transfer the certificate misses";
+
+    ASSERT_TRUE(std::holds_alternative<std::int64_t>(store_->freezeMunicipality(freeze, running)));
+    auto twice = store_->freezeMunicipality(freeze, running);
+    ASSERT_TRUE(std::holds_alternative<std::string>(twice));
+    EXPECT_NE(std::get<std::string>(twice).find("frozen already"), std::string::npos);
+    EXPECT_TRUE(store_->freezesOf("837").empty());
+    auto held = store_->freezesOf("536");
+    ASSERT_EQ(held.size(), 1u);
+    EXPECT_TRUE(held[0].holds());
+    EXPECT_EQ(held[0].certificate, "{}\n");
+
+    EXPECT_TRUE(store_->unfreezeMunicipality("536", "operator"));
+    EXPECT_FALSE(store_->unfreezeMunicipality("536", "operator")) << "not frozen any more";
+    held = store_->freezesOf("536");
+    EXPECT_FALSE(held[0].holds());
+    EXPECT_EQ(held[0].unfrozenBy, "operator");
+    EXPECT_TRUE(std::holds_alternative<std::int64_t>(store_->freezeMunicipality(freeze, running)))
+        << "frozen again after an unfreeze";
+    EXPECT_EQ(store_->freezesOf("536").size(), 2u);
+}
+
 TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
     begin();
     open();
