@@ -30,6 +30,7 @@ echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Without the heavy end-to-end tests (crash, scale-out): unoptimised and instrumented, they would
-# take minutes, and what they exercise runs in every other test here too.
+# take minutes, and what they exercise runs in every other test here too. The sanitised build
+# does not build them (nor the benchmarks).
 run_suite build-asan "--label-exclude heavy" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" \
     -DGATEWAY_SANITIZE=ON

@@ -30,7 +30,7 @@ class ChangeReport {
     ChangeReport(nlohmann::json about, std::map<std::string, std::set<std::string>> codeSets)
         : about_(std::move(about)), codeSets_(std::move(codeSets)) {}
 
-    void count(Outcome outcome) { ++outcomes_[outcome]; }
+    void count(Outcome outcome, std::int64_t records = 1) { outcomes_[outcome] += records; }
     /// Counts a source record the re-run turned away; `before` says whether the last run of the
     /// same input turned it away too.
     void countRejected(const Rejection& rejection, bool before);

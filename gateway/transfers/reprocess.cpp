@@ -141,8 +141,8 @@ nlohmann::json reportReprocess(Store& store, const TransferRunner& runner,
         if (page.size() < 1000) break;
         after = page.back().id;
     }
-    for (std::uint64_t i = 0; i < rerun.counts.unchanged; ++i)
-        report.count(ChangeReport::Outcome::Unchanged);
+    report.count(ChangeReport::Outcome::Unchanged,
+                 static_cast<std::int64_t>(rerun.counts.unchanged));
     // The versions of one source record are stored together, in commit order.
     std::optional<std::int64_t> current;
     bool replaced = false;
