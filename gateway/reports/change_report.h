@@ -1,5 +1,7 @@
 #pragma once
 
+// ChangeReport: what a re-run of a transfer changed, by source record and by regional field.
+
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>

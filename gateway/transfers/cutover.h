@@ -1,5 +1,7 @@
 #pragma once
 
+// Cutover: a municipality frozen at its cut-over, with its signed certificate.
+
 #include <optional>
 #include <string>
 #include <variant>

@@ -1,5 +1,7 @@
 #pragma once
 
+// Re-runs' change reports: from what a re-run stored, or, for a dry run, from the mapping alone.
+
 #include <nlohmann/json.hpp>
 
 #include "gateway/store/store.h"
