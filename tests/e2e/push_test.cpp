@@ -86,8 +86,10 @@ TEST(Push, AMunicipalityPushesOnlyItsOwnDataAndEveryAcceptedPushIsStored) {
     EXPECT_EQ(counts["rejected"].get<long>(),
               static_cast<long>(expectedRejects(Poco::Path(sample).parent().toString()).size()));
     EXPECT_EQ(transfer["municipality"], "536");
-    EXPECT_EQ(filesIn(workspace.folder() + "/var/push/archive").size(), 1u)
-        << "the pushed export is archived once stored";
+    // Filed away just after the transfer's end is logged: waited for, not raced.
+    EXPECT_TRUE(eventually([&] {
+        return filesIn(workspace.folder() + "/var/push/archive").size() == 1u;
+    })) << "the pushed export is archived once stored";
 
     // The metrics count what the transfer log says was stored.
     auto metrics = http(port, "GET", "/metrics");
