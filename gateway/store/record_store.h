@@ -119,4 +119,17 @@ class RecordStore {
     virtual Reconciliation reconcileMunicipality(const std::string& municipality) = 0;
 };
 
+/// Calls `visit` with every rejection of transfer `transferId`, oldest first, a page at a time, so
+/// that a transfer with many rejects never sits whole in memory.
+template <typename Visit>
+void forEachReject(RecordStore& store, std::int64_t transferId, Visit visit) {
+    constexpr std::size_t kPage = 1000;
+    for (std::int64_t after = 0;;) {
+        auto page = store.listRejects(transferId, after, kPage);
+        for (const auto& reject : page) visit(reject.rejection);
+        if (page.size() < kPage) return;
+        after = page.back().id;
+    }
+}
+
 }  // namespace gw

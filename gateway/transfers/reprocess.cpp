@@ -14,14 +14,10 @@ namespace {
 /// The record numbers of the source records transfer `id` turned away.
 std::set<std::int64_t> rejectedRecords(Store& store, std::int64_t id) {
     std::set<std::int64_t> records;
-    std::int64_t after = 0;
-    for (;;) {
-        auto page = store.listRejects(id, after, 1000);
-        for (const auto& reject : page)
-            records.insert(static_cast<std::int64_t>(reject.rejection.position.record));
-        if (page.size() < 1000) return records;
-        after = page.back().id;
-    }
+    forEachReject(store, id, [&](const Rejection& rejection) {
+        records.insert(static_cast<std::int64_t>(rejection.position.record));
+    });
+    return records;
 }
 
 /// The run of `original`'s input whose rejects a re-run is compared with: the newest of the
@@ -130,17 +126,10 @@ nlohmann::json reportReprocess(Store& store, const TransferRunner& runner,
                                      {"dryRun", false},
                                      {"read", rerun.counts.read}});
     auto before = rejectedRecords(store, baseline.id);
-    std::int64_t after = 0;
-    for (;;) {
-        auto page = store.listRejects(rerun.id, after, 1000);
-        for (const auto& reject : page) {
-            report.countRejected(
-                reject.rejection,
-                before.count(static_cast<std::int64_t>(reject.rejection.position.record)) != 0);
-        }
-        if (page.size() < 1000) break;
-        after = page.back().id;
-    }
+    forEachReject(store, rerun.id, [&](const Rejection& rejection) {
+        report.countRejected(
+            rejection, before.count(static_cast<std::int64_t>(rejection.position.record)) != 0);
+    });
     report.count(ChangeReport::Outcome::Unchanged,
                  static_cast<std::int64_t>(rerun.counts.unchanged));
     // The versions of one source record are stored together, in commit order.

@@ -176,19 +176,12 @@ void sendRejectionReport(const HttpApiContext& context, Call& call) {
     call.response.setChunkedTransferEncoding(true);
     std::ostream& out = call.response.send();
     out << "tiedosto;rivi;tietue;vaihe;sääntö;kenttä;syy\r\n";
-    // Page by page, so that a transfer with many rejects never sits whole in memory.
-    for (std::int64_t after = 0;;) {
-        auto page = store.listRejects(transfer->id, after, 1000);
-        for (const auto& r : page) {
-            const Rejection& why = r.rejection;
-            const SourcePosition& at = why.position;
-            out << csvField(at.input) << ';' << (at.line != 0 ? std::to_string(at.line) : "") << ';'
-                << at.record << ';' << csvField(stageName(why.stage)) << ';' << csvField(why.rule)
-                << ';' << csvField(why.field) << ';' << csvField(why.message) << "\r\n";
-            after = r.id;
-        }
-        if (page.size() < 1000) break;
-    }
+    forEachReject(store, transfer->id, [&](const Rejection& why) {
+        const SourcePosition& at = why.position;
+        out << csvField(at.input) << ';' << (at.line != 0 ? std::to_string(at.line) : "") << ';'
+            << at.record << ';' << csvField(stageName(why.stage)) << ';' << csvField(why.rule)
+            << ';' << csvField(why.field) << ';' << csvField(why.message) << "\r\n";
+    });
 }
 
 }  // namespace gw
