@@ -23,6 +23,9 @@ if [[ "${1:-}" == "--test" ]]; then
     # The csv-spectrum suite comes from the npm registry at test time; any npm will do.
     command -v npm >/dev/null || packages+=(npm)
     packages+=(clang-14 libclang-rt-14-dev)
+    # The console's browser test: Debian's Chromium, driven by puppeteer-core from npm at test
+    # time, with a font for its screenshots.
+    packages+=(chromium fonts-dejavu-core)
 elif [[ "${1:-}" == "--fuzz" ]]; then
     packages+=(clang-14 libclang-rt-14-dev)
 elif [[ "${1:-}" == "--bench" ]]; then

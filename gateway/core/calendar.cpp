@@ -73,6 +73,13 @@ std::string todayIso() {
     return isoDate(now.year(), now.month(), now.day());
 }
 
+std::string isoTime(std::chrono::system_clock::time_point when) {
+    auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(micros),
+                                           Poco::DateTimeFormat::ISO8601_FORMAT);
+}
+
 std::string utcNow() {
     return Poco::DateTimeFormatter::format(Poco::Timestamp(),
                                            Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -24,5 +25,8 @@ std::string todayIso();
 /// The time now in UTC, ISO 8601 with microseconds ("2026-12-01T18:00:00.123456Z"): how the
 /// store stamps what it writes, so that such times compare as text.
 std::string utcNow();
+
+/// A moment in UTC, ISO 8601 to the second ("2026-12-01T18:00:00Z").
+std::string isoTime(std::chrono::system_clock::time_point when);
 
 }  // namespace gw

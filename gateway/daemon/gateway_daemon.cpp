@@ -307,9 +307,11 @@ int GatewayDaemon::serve() {
         for (const auto& source : runner.sources().all()) workers.queueDue(source->name());
     }
 
+    ConsoleSessions sessions({std::chrono::minutes(settings_->consoleSessionIdleMinutes),
+                              std::chrono::minutes(settings_->consoleSessionLifetimeMinutes)});
     std::atomic<bool> ready{false};
-    Poco::Net::HTTPRequestHandlerFactory::Ptr api(
-        new HttpApi({*settings_, *store, workers, scheduler, access, feeds, fhir, cutover, ready}));
+    Poco::Net::HTTPRequestHandlerFactory::Ptr api(new HttpApi(
+        {*settings_, *store, workers, scheduler, access, feeds, fhir, cutover, sessions, ready}));
     // One request per connection, and no read in the pool may stall for long: the head of each
     // request has arrived before the pool sees it (plain HTTP), and a body must keep coming.
     Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);

@@ -7,17 +7,13 @@
 #include "gateway/core/sha256.h"
 
 namespace gw {
-namespace {
-
-bool equalInConstantTime(const std::string& a, const std::string& b) {
+bool AccessControl::equalInConstantTime(const std::string& a, const std::string& b) {
     if (a.size() != b.size()) return false;
     unsigned char difference = 0;
     for (std::size_t i = 0; i < a.size(); ++i)
         difference |= static_cast<unsigned char>(a[i] ^ b[i]);
     return difference == 0;
 }
-
-}  // namespace
 
 std::vector<TokenGrant> AccessControl::readGrants(
     const Poco::Util::AbstractConfiguration& secrets) {
@@ -46,7 +42,10 @@ std::optional<TokenGrant> AccessControl::authenticate(const std::string& authori
     if (authorization.size() < kScheme.size() ||
         Poco::icompare(authorization.substr(0, kScheme.size()), kScheme) != 0)
         return std::nullopt;
-    std::string presented = hash(authorization.substr(kScheme.size()));
+    return grantOf(hash(authorization.substr(kScheme.size())));
+}
+
+std::optional<TokenGrant> AccessControl::grantOf(const std::string& presented) const {
     std::optional<TokenGrant> found;
     // Every grant is compared, so that the time taken does not tell which one matched.
     for (const auto& grant : *current()) {

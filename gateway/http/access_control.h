@@ -39,9 +39,16 @@ class AccessControl {
     /// is missing or names no token. Compares in constant time.
     std::optional<TokenGrant> authenticate(const std::string& authorization) const;
 
+    /// The grant of the token with this SHA-256 (a console session's token), if it is still
+    /// in force.
+    std::optional<TokenGrant> grantOf(const std::string& tokenSha256) const;
+
     /// The SHA-256 of a token, in hex, as the secrets file keeps it. Unkeyed: a token is 32
     /// random bytes, not personal data, and cannot be guessed.
     static std::string hash(const std::string& token);
+
+    /// Whether two secrets are equal, in a time that does not tell where they differ.
+    static bool equalInConstantTime(const std::string& a, const std::string& b);
 
   private:
     std::shared_ptr<const std::vector<TokenGrant>> current() const;

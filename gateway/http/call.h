@@ -17,6 +17,7 @@
 #include "gateway/feeds/feed_service.h"
 #include "gateway/feeds/fhir/fhir_service.h"
 #include "gateway/http/access_control.h"
+#include "gateway/http/console_sessions.h"
 #include "gateway/store/store.h"
 #include "gateway/transfers/cutover.h"
 #include "gateway/transfers/scheduler.h"
@@ -34,6 +35,7 @@ struct HttpApiContext {
     FeedService& feeds;
     FhirService& fhir;
     Cutover& cutover;
+    ConsoleSessions& sessions;
     const std::atomic<bool>& ready;  ///< true once configuration and store are loaded
 };
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 
+#include "gateway/http/resources/console.h"
 #include "gateway/http/route.h"
 
 namespace gw {
@@ -115,15 +116,21 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
         }
     }
     Store* auditLog = route && route->personal ? &context_.store : nullptr;
-    // Under /fhir, the CapabilityStatement is open to anyone, as FHIR clients expect.
-    bool guarded =
-        !segments.empty() &&
-        (segments[0] == "v1" || (segments[0] == "fhir" && !(route && route->scope.empty())));
+    // Open paths under /v1 and /fhir: signing in, the cut-over public key, and the FHIR
+    // CapabilityStatement, which FHIR clients expect to read without a token.
+    bool guarded = !segments.empty() && (segments[0] == "v1" || segments[0] == "fhir") &&
+                   !(route && route->scope.empty());
 
     // Who is asking comes first: without a valid token, every guarded path looks the same.
+    // Under /v1, a console session's cookie stands for its token when no token is sent.
     std::optional<TokenGrant> grant;
+    std::optional<ConsoleSessions::Session> session;
     if (guarded) {
         grant = context_.access.authenticate(request.get("Authorization", ""));
+        if (!grant && segments[0] == "v1" && !request.has("Authorization")) {
+            session = context_.sessions.find(sessionCookie(request));
+            if (session) grant = context_.access.grantOf(session->tokenSha256);
+        }
         if (!grant) {
             return new FunctionHandler(
                 [](Call& call) {
@@ -133,6 +140,21 @@ Poco::Net::HTTPRequestHandler* HttpApi::createRequestHandler(const HTTPServerReq
                 },
                 std::nullopt, segments, query, auditLog);
         }
+    }
+    // A browser sends the cookie with whatever a page asks of it, so a session's request that
+    // changes something must also show the session's CSRF token, which only the console's own
+    // pages can read.
+    bool safeMethod = request.getMethod() == HTTPRequest::HTTP_GET ||
+                      request.getMethod() == HTTPRequest::HTTP_HEAD;
+    if (session && !safeMethod &&
+        !AccessControl::equalInConstantTime(request.get(kCsrfHeader, ""), session->csrfToken)) {
+        return new FunctionHandler(
+            [](Call& call) {
+                sendError(
+                    call, HTTPResponse::HTTP_FORBIDDEN,
+                    std::string("a console session's change needs its ") + kCsrfHeader + " header");
+            },
+            grant, segments, query, auditLog);
     }
     if (!route) {
         return new FunctionHandler(

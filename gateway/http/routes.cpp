@@ -1,4 +1,5 @@
 #include "gateway/http/resources/audit.h"
+#include "gateway/http/resources/console.h"
 #include "gateway/http/resources/feeds.h"
 #include "gateway/http/resources/fhir.h"
 #include "gateway/http/resources/health.h"
@@ -31,6 +32,7 @@ bool Route::permits(const TokenGrant& grant, const std::vector<std::string>& seg
         }
         return false;
     }
+    if (scope == "any") return true;
     return grant.allows(scope);
 }
 
@@ -48,6 +50,7 @@ const std::vector<Route>& routes() {
         {GET, {"v1", "transfers", "*", "changes"}, "transfers:admin", sendChanges},
         {GET, {"v1", "transfers", "*", "reconciliation"}, "transfers", reconcileTransfer},
         {GET, {"v1", "transfers", "*", "rejects"}, "transfers", listRejects, personal},
+        {GET, {"v1", "transfers", "*", "reject-groups"}, "transfers", groupRejects},
         {GET,
          {"v1", "transfers", "*", "rejection-report"},
          "transfers",
@@ -67,9 +70,15 @@ const std::vector<Route>& routes() {
          "transfers:admin",
          sendCertificateSignature},
         {GET, {"v1", "cutover", "public-key"}, "", sendPublicKey},
+        {POST, {"v1", "session"}, "", startSession},
+        {GET, {"v1", "session"}, "any", showSession},
+        {DELETE, {"v1", "session"}, "any", endSession},
         {GET, {"v1", "feeds", "*"}, "feed", readFeed, personal},
         {GET, {"v1", "audit", "feed-reads"}, "audit:read", listFeedReads},
         // FHIR: the specific paths before the patterns that would match them too.
+        {GET, {"console"}, "", sendConsoleFile},
+        {GET, {"console", "*"}, "", sendConsoleFile},
+        {GET, {"console", "*", "*"}, "", sendConsoleFile},
         {GET, {"fhir", "metadata"}, "", sendCapabilityStatement},
         {GET, {"fhir", "$export"}, "feed", kickOffExport, personal},
         {GET, {"fhir", "Patient", "$export"}, "feed", kickOffExport, personal},

@@ -51,6 +51,11 @@ std::string defaultDataDirectory() {
     return folder;
 }
 
+std::string defaultConsoleDirectory() {
+    auto installed = installedDataDirectory();
+    return installed ? *installed + "/console" : std::string(GATEWAY_DATA_DIR) + "/gateway/console";
+}
+
 std::string defaultConfigFile() {
     return installedDataDirectory() ? GATEWAY_INSTALLED_CONFIG
                                     : std::string(GATEWAY_DATA_DIR) + "/config/gateway.properties";
@@ -131,6 +136,14 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
     s.fhirMaxRunningExports = config.getInt("fhir.maxRunningExports", 2);
     if (s.fhirMaxRunningExports < 1 || s.fhirMaxRunningExports > 16)
         throw ConfigError("fhir.maxRunningExports", "must be between 1 and 16");
+    s.consoleDirectory = resolvePath(
+        configDirectory, config.getString("console.directory", defaultConsoleDirectory()));
+    s.consoleSessionIdleMinutes = config.getInt("console.sessionIdleMinutes", 20);
+    s.consoleSessionLifetimeMinutes = config.getInt("console.sessionLifetimeMinutes", 12 * 60);
+    if (s.consoleSessionIdleMinutes < 1 ||
+        s.consoleSessionLifetimeMinutes < s.consoleSessionIdleMinutes)
+        throw ConfigError("console.sessionIdleMinutes",
+                          "must be at least 1 and at most console.sessionLifetimeMinutes");
 
     Poco::StringTokenizer names(
         config.getString("sources", ""), ",",

@@ -76,6 +76,10 @@ struct GatewaySettings {
     std::string fhirExportDirectory;
     int fhirExportKeepMinutes = 60;
     int fhirMaxRunningExports = 2;
+    /// The console's web files, and how long a console session may stay idle and live at most.
+    std::string consoleDirectory;
+    int consoleSessionIdleMinutes = 20;
+    int consoleSessionLifetimeMinutes = 12 * 60;
     /// Where pushed and pulled exports are kept from before they are acknowledged until their
     /// transfer ends (then in archive/ or failed/ beneath). Instances sharing a database share
     /// it.
@@ -98,6 +102,9 @@ std::string resolvePath(const std::string& directory, const std::string& path);
 /// Where the bundled schemas/ and mappings/ folders live when configuration does not say: the
 /// installed share/gateway beside the binary, or else the source tree it was built from.
 std::string defaultDataDirectory();
+/// Where the console's web files live when configuration does not say: share/gateway/console
+/// when installed, or else gateway/console in the source tree.
+std::string defaultConsoleDirectory();
 /// The configuration gatewayd reads without --config: the installed one in /etc/gateway, or
 /// else the source tree's config/gateway.properties.
 std::string defaultConfigFile();

@@ -29,7 +29,7 @@ class SqlStore : public Store {
                                const std::string& input, const std::string& instance) override;
     void finishTransfer(std::int64_t id, const TransferResult& result) override;
     int recoverInterrupted(const std::string& instance) override;
-    std::vector<TransferInfo> listTransfers(std::size_t limit) override;
+    std::vector<TransferInfo> listTransfers(const TransferFilter& filter) override;
     std::optional<TransferInfo> findTransfer(std::int64_t id) override;
     std::vector<TransferInfo> transfersOf(const std::string& source) override;
     std::vector<TransferInfo> transfersOfMunicipality(const std::string& municipality) override;
@@ -120,10 +120,9 @@ class SqlStore : public Store {
 
   private:
     void recordEnd(std::int64_t id, const TransferResult& result);
-    /// The transfers `where` selects (its `?`, if it has one, bound to `value`), newest first.
-    template <typename Value>
-    std::vector<TransferInfo> queryTransfers(const std::string& where, const Value& value,
-                                             std::size_t limit);
+    /// The transfers `where` selects (its `?`s bound to `values` in order), newest first.
+    std::vector<TransferInfo> queryTransfers(const std::string& where,
+                                             std::vector<std::string> values, std::size_t limit);
     /// Fills in the problems and addsUp of `r`.
     static void checkReconciliation(Reconciliation& r, std::int64_t storedSourceRecords);
 

@@ -148,22 +148,46 @@ int SqlStore::recoverInterrupted(const std::string& instance) {
     });
 }
 
-std::vector<TransferInfo> SqlStore::listTransfers(std::size_t limit) {
-    return queryTransfers("", Poco::Int64(0), limit);
+std::vector<TransferInfo> SqlStore::listTransfers(const TransferFilter& filter) {
+    std::vector<std::string> conditions, values;
+    if (!filter.municipalities.empty()) {
+        std::string anyOf;
+        for (const auto& municipality : filter.municipalities) {
+            anyOf += anyOf.empty() ? "?" : ", ?";
+            values.push_back(municipality);
+        }
+        conditions.push_back("municipality IN (" + anyOf + ")");
+    }
+    if (!filter.source.empty()) {
+        conditions.push_back("source = ?");
+        values.push_back(filter.source);
+    }
+    if (!filter.state.empty()) {
+        conditions.push_back("state = ?");
+        values.push_back(filter.state);
+    }
+    if (filter.before > 0) {
+        conditions.push_back("id < CAST(? AS BIGINT)");
+        values.push_back(std::to_string(filter.before));
+    }
+    std::string where;
+    for (const auto& condition : conditions)
+        where += (where.empty() ? "WHERE " : " AND ") + condition;
+    return queryTransfers(where, values, filter.limit);
 }
 
 std::optional<TransferInfo> SqlStore::findTransfer(std::int64_t id) {
-    auto found = queryTransfers("WHERE id = ?", Poco::Int64(id), 1);
+    auto found = queryTransfers("WHERE id = CAST(? AS BIGINT)", {std::to_string(id)}, 1);
     if (found.empty()) return std::nullopt;
     return found.front();
 }
 
 std::vector<TransferInfo> SqlStore::transfersOf(const std::string& source) {
-    return queryTransfers("WHERE source = ?", source, std::numeric_limits<std::int32_t>::max());
+    return queryTransfers("WHERE source = ?", {source}, std::numeric_limits<std::int32_t>::max());
 }
 
 std::vector<TransferInfo> SqlStore::transfersOfMunicipality(const std::string& municipality) {
-    return queryTransfers("WHERE municipality = ?", municipality,
+    return queryTransfers("WHERE municipality = ?", {municipality},
                           std::numeric_limits<std::int32_t>::max());
 }
 
@@ -172,7 +196,7 @@ std::vector<TransferInfo> SqlStore::interruptedReprocesses() {
         "WHERE state = 'interrupted' AND reprocess_of IS NOT NULL AND NOT EXISTS"
         " (SELECT 1 FROM transfers later WHERE later.reprocess_of = transfers.reprocess_of"
         " AND later.id > transfers.id)",
-        Poco::Int64(0), std::numeric_limits<std::int32_t>::max());
+        {}, std::numeric_limits<std::int32_t>::max());
 }
 
 void SqlStore::recordInputDeletion(const std::string& path, const std::string& reason) {
@@ -210,8 +234,8 @@ std::optional<TransferInfo> SqlStore::latestTransferOf(const std::string& source
     return findTransfer(ids.front());
 }
 
-template <typename Value>
-std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, const Value& value,
+std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where,
+                                                   std::vector<std::string> values,
                                                    std::size_t limit) {
     auto s = session();
     Poco::Data::Statement select(s);
@@ -221,8 +245,7 @@ std::vector<TransferInfo> SqlStore::queryTransfers(const std::string& where, con
         " records_rejected, digest, COALESCE(error, ''), warning, COALESCE(reprocess_of, 0),"
         " mapping_version FROM transfers " +
         where + " ORDER BY id DESC LIMIT " + std::to_string(limit));
-    Value bound = value;
-    if (where.find('?') != std::string::npos) select, use(bound);
+    for (auto& value : values) select, use(value);
     select.execute();
     Poco::Data::RecordSet rows(select);
     std::vector<TransferInfo> transfers;

@@ -35,6 +35,17 @@ struct TransferInfo {
     nlohmann::json toJson() const;
 };
 
+/// Which transfers a list shows, newest first, one page at a time. An empty field does not
+/// filter.
+struct TransferFilter {
+    std::vector<std::string> municipalities;  ///< any of these
+    std::string source;
+    std::string state;
+    std::int64_t before =
+        0;  ///< only transfers with a smaller id: the page after the one ending there
+    std::size_t limit = 100;
+};
+
 /// A municipality frozen at its cut-over: no schedule, push or manual run of its sources runs
 /// until it is unfrozen. The certificate was signed when it was frozen.
 struct Freeze {
@@ -96,8 +107,8 @@ class TransferLog {
     /// Marks the transfers `instance` was running as interrupted: they were cut off by a crash.
     /// What they committed stays, with counts that match it. Returns how many there were.
     virtual int recoverInterrupted(const std::string& instance) = 0;
-    /// The newest transfers first.
-    virtual std::vector<TransferInfo> listTransfers(std::size_t limit) = 0;
+    /// The transfers the filter asks for, the newest first.
+    virtual std::vector<TransferInfo> listTransfers(const TransferFilter& filter) = 0;
     virtual std::optional<TransferInfo> findTransfer(std::int64_t id) = 0;
     /// The transfers of `source`, newest first.
     virtual std::vector<TransferInfo> transfersOf(const std::string& source) = 0;

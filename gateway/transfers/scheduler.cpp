@@ -1,7 +1,6 @@
 #include "gateway/transfers/scheduler.h"
 
 #include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Logger.h>
 #include <Poco/NumberParser.h>
@@ -10,20 +9,11 @@
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 
+#include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
 #include "gateway/store/store.h"
 
 namespace gw {
-namespace {
-
-std::string iso(std::chrono::system_clock::time_point when) {
-    auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(micros),
-                                           Poco::DateTimeFormat::ISO8601_FORMAT);
-}
-
-}  // namespace
 
 Schedule Schedule::parse(const std::string& text) {
     Schedule schedule;
@@ -181,8 +171,9 @@ void Scheduler::checkLateness() {
         bool late = now - since > *entry.expectEvery;
         if (late && !entry.late) {
             Poco::Logger::get("gateway.scheduler")
-                .error("source '" + name + "': delivery late: none succeeded since " + iso(since) +
-                       ", one expected every " + entry.source->settings().expectEvery);
+                .error("source '" + name + "': delivery late: none succeeded since " +
+                       isoTime(since) + ", one expected every " +
+                       entry.source->settings().expectEvery);
         }
         entry.late = late;
     }
@@ -215,7 +206,7 @@ nlohmann::json Scheduler::describe() const {
                               {"municipality", entry.source->mapping().municipality()},
                               {"paused", entry.paused}};
         if (!settings.schedule.empty()) source["schedule"] = settings.schedule;
-        if (entry.next) source["nextRunAt"] = iso(*entry.next);
+        if (entry.next) source["nextRunAt"] = isoTime(*entry.next);
         if (entry.expectEvery) {
             source["expectEvery"] = settings.expectEvery;
             source["late"] = entry.late;

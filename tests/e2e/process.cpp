@@ -241,11 +241,13 @@ GatewayWorkspace::~GatewayWorkspace() {
 }
 
 HttpReply http(unsigned short port, const std::string& method, const std::string& path,
-               const std::string& token, const std::string& body) {
+               const std::string& token, const std::string& body,
+               const std::map<std::string, std::string>& headers) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty()) {
         request.setContentType("application/json");
         request.setContentLength(static_cast<std::streamsize>(body.size()));

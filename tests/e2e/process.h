@@ -83,9 +83,11 @@ struct HttpReply {
     std::map<std::string, std::string> headers;
 };
 
-/// One HTTP request to gatewayd on loopback, with a bearer token unless `token` is empty.
+/// One HTTP request to gatewayd on loopback, with a bearer token unless `token` is empty, a JSON
+/// body unless `body` is empty, and `headers` besides.
 HttpReply http(unsigned short port, const std::string& method, const std::string& path,
-               const std::string& token = "", const std::string& body = "");
+               const std::string& token = "", const std::string& body = "",
+               const std::map<std::string, std::string>& headers = {});
 
 /// One push of an export with its Content-Type and a bearer token unless `token` is empty; the
 /// body goes in `parts` pieces, `pause` apart.

@@ -16,7 +16,8 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for path in ./usr/bin/gatewayd ./usr/bin/gatewayctl ./etc/gateway/gateway.properties \
     ./usr/lib/systemd/system/gatewayd.service ./usr/share/gateway/schemas/v1/client.schema.json \
     ./usr/share/gateway/schemas/v1/pseudonymised-view.json ./usr/share/gateway/mappings/nokia.json \
-    ./usr/share/gateway/docs/alerts.yml; do
+    ./usr/share/gateway/docs/alerts.yml ./usr/share/gateway/console/index.html \
+    ./usr/share/gateway/console/app.js ./usr/share/gateway/console/i18n/sv.json; do
     grep -qxF "$path" <<<"$contents" || fail "the package lacks $path"
 done
 depends=$(dpkg-deb -f "$deb" Depends)

@@ -139,8 +139,10 @@ std::string renderMetrics(Store& store, const TransferRunner& runner, const Sche
     text += family("gateway_transfer_records_per_second", "gauge",
                    "Source records read per second by each running transfer, by source.");
     auto now = std::chrono::system_clock::now();
-    for (const auto& transfer : store.listTransfers(100)) {
-        if (transfer.state != "running") continue;
+    TransferFilter runningNow;
+    runningNow.state = "running";
+    runningNow.limit = kMaxPage;
+    for (const auto& transfer : store.listTransfers(runningNow)) {
         Poco::DateTime started;
         int zone = 0;
         if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT,

@@ -1,5 +1,6 @@
 #include "gateway/http/resources/sources.h"
 
+#include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
 #include "gateway/transfers/reprocess.h"
 
@@ -20,7 +21,26 @@ void setPaused(const HttpApiContext& context, Call& call, bool paused) {
 }  // namespace
 
 void listSources(const HttpApiContext& context, Call& call) {
-    sendJson(call.response, HTTPResponse::HTTP_OK, {{"sources", context.scheduler.describe()}});
+    nlohmann::json sources = context.scheduler.describe();
+    auto lastSuccess = lastSuccesses(context.store.sourceStats());
+    auto failures = context.transfers.runner().consecutiveFailures();
+    for (auto& source : sources) {
+        std::string name = source["name"];
+        if (auto found = lastSuccess.find(name); found != lastSuccess.end())
+            source["lastSuccessAt"] = isoTime(found->second);
+        int failed = failures.count(name) ? failures[name] : 0;
+        source["consecutiveFailures"] = failed;
+        // The one word a console shows: what needs looking at first comes first.
+        if (source["paused"].get<bool>())
+            source["status"] = "paused";
+        else if (failed > 0)
+            source["status"] = "failing";
+        else if (source.value("late", false))
+            source["status"] = "late";
+        else
+            source["status"] = "on-time";
+    }
+    sendJson(call.response, HTTPResponse::HTTP_OK, {{"sources", sources}});
 }
 
 void pauseSource(const HttpApiContext& context, Call& call) {

@@ -2,7 +2,10 @@
 
 #include <Poco/NumberParser.h>
 
+#include <algorithm>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include "gateway/core/errors.h"
 #include "gateway/transfers/reprocess.h"
@@ -44,12 +47,34 @@ std::string csvField(const std::string& value) {
 }  // namespace
 
 void listTransfers(const HttpApiContext& context, Call& call) {
-    Store& store = context.store;
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& transfer : store.listTransfers(100)) {
-        if (mayRead(call, transfer)) list.push_back(transfer.toJson());
+    TransferFilter filter;
+    filter.source = textParameter(call.query, "source");
+    filter.state = textParameter(call.query, "state");
+    filter.before = numberParameter(call.query, "before", 0, INT64_MAX);
+    filter.limit = static_cast<std::size_t>(numberParameter(call.query, "limit", 100, 1000));
+    std::string municipality = textParameter(call.query, "municipality");
+    // A push token lists its own municipalities' transfers only.
+    if (!call.grant->allows("transfers:admin")) {
+        for (const auto& scope : call.grant->scopes) {
+            if (scope.rfind("push:", 0) == 0 &&
+                (municipality.empty() || scope.substr(5) == municipality))
+                filter.municipalities.push_back(scope.substr(5));
+        }
+        if (filter.municipalities.empty()) {
+            sendJson(call.response, HTTPResponse::HTTP_OK,
+                     {{"transfers", nlohmann::json::array()}});
+            return;
+        }
+    } else if (!municipality.empty()) {
+        filter.municipalities = {municipality};
     }
-    sendJson(call.response, HTTPResponse::HTTP_OK, {{"transfers", list}});
+    nlohmann::json list = nlohmann::json::array();
+    auto transfers = context.store.listTransfers(filter);
+    for (const auto& transfer : transfers) list.push_back(transfer.toJson());
+    nlohmann::json answer{{"transfers", list}};
+    // A full page may have more after it: `next` asks for them.
+    if (filter.limit > 0 && transfers.size() == filter.limit) answer["next"] = transfers.back().id;
+    sendJson(call.response, HTTPResponse::HTTP_OK, answer);
 }
 
 void queueTransfer(const HttpApiContext& context, Call& call) {
@@ -142,6 +167,37 @@ void reconcileTransfer(const HttpApiContext& context, Call& call) {
     auto transfer = transferOf(store, call);
     if (!transfer) return;
     sendJson(call.response, HTTPResponse::HTTP_OK, store.reconcileTransfer(transfer->id).toJson());
+}
+
+void groupRejects(const HttpApiContext& context, Call& call) {
+    constexpr std::size_t kExamples = 3;
+    auto transfer = transferOf(context.store, call);
+    if (!transfer) return;
+    struct Group {
+        std::string stage, rule, field;
+        std::uint64_t count = 0;
+        nlohmann::json examples = nlohmann::json::array();
+    };
+    std::map<std::tuple<std::string, std::string, std::string>, Group> groups;
+    forEachReject(context.store, transfer->id, [&](const Rejection& reject) {
+        std::string stage = stageName(reject.stage);
+        Group& group = groups[{stage, reject.rule, reject.field}];
+        if (group.count++ == 0) group = {stage, reject.rule, reject.field, 1};
+        if (group.examples.size() < kExamples) group.examples.push_back(reject.position.toJson());
+    });
+    std::vector<Group*> largestFirst;
+    for (auto& [key, group] : groups) largestFirst.push_back(&group);
+    std::stable_sort(largestFirst.begin(), largestFirst.end(),
+                     [](const Group* a, const Group* b) { return a->count > b->count; });
+    nlohmann::json list = nlohmann::json::array();
+    for (const Group* group : largestFirst) {
+        list.push_back({{"stage", group->stage},
+                        {"rule", group->rule},
+                        {"field", group->field},
+                        {"count", group->count},
+                        {"examples", group->examples}});
+    }
+    sendJson(call.response, HTTPResponse::HTTP_OK, {{"groups", list}});
 }
 
 void listRejects(const HttpApiContext& context, Call& call) {

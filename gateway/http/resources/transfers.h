@@ -20,6 +20,9 @@ void reprocessTransfer(const HttpApiContext& context, Call& call);
 void sendChanges(const HttpApiContext& context, Call& call);
 /// GET /v1/transfers/{id}/reconciliation.
 void reconcileTransfer(const HttpApiContext& context, Call& call);
+/// GET /v1/transfers/{id}/reject-groups: the rejects counted by stage, rule and field, largest
+/// first, each with the positions of its first few.
+void groupRejects(const HttpApiContext& context, Call& call);
 /// GET /v1/transfers/{id}/rejects: positions and reasons, audited.
 void listRejects(const HttpApiContext& context, Call& call);
 /// GET /v1/transfers/{id}/rejection-report: the same as CSV for the municipality, audited.

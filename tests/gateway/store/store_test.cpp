@@ -197,12 +197,43 @@ TEST_P(StoreTest, LogsTransfersWithTheirCounts) {
     TransferResult failure;
     failure.error = "cannot open b.csv";
     store_->finishTransfer(failed, failure);
-    auto list = store_->listTransfers(10);
+    auto list = store_->listTransfers({});
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(list[0].id, failed) << "newest first";
     EXPECT_EQ(list[0].state, "failed");
     EXPECT_EQ(list[0].error, "cannot open b.csv");
     EXPECT_FALSE(store_->findTransfer(9999));
+}
+
+TEST_P(StoreTest, TransfersAreListedByFilterAPageAtATime) {
+    std::vector<std::int64_t> nokia, tampere;
+    for (int i = 0; i < 5; ++i) {
+        nokia.push_back(store_->beginTransfer("nokia", "536", "a.csv", "test"));
+        tampere.push_back(store_->beginTransfer("tampere", "837", "b.csv", "test"));
+    }
+    store_->finishTransfer(tampere[1], TransferResult{});
+
+    auto ids = [](const std::vector<TransferInfo>& list) {
+        std::vector<std::int64_t> found;
+        for (const auto& transfer : list) found.push_back(transfer.id);
+        return found;
+    };
+    TransferFilter ofNokia;
+    ofNokia.municipalities = {"536"};
+    ofNokia.limit = 2;
+    EXPECT_EQ(ids(store_->listTransfers(ofNokia)), (std::vector<std::int64_t>{nokia[4], nokia[3]}));
+    ofNokia.before = nokia[3];
+    EXPECT_EQ(ids(store_->listTransfers(ofNokia)), (std::vector<std::int64_t>{nokia[2], nokia[1]}));
+
+    TransferFilter succeeded;
+    succeeded.state = "succeeded";
+    EXPECT_EQ(ids(store_->listTransfers(succeeded)), (std::vector<std::int64_t>{tampere[1]}));
+    TransferFilter bySource;
+    bySource.source = "tampere";
+    bySource.municipalities = {"536", "837"};
+    bySource.before = tampere[2];
+    EXPECT_EQ(ids(store_->listTransfers(bySource)),
+              (std::vector<std::int64_t>{tampere[1], tampere[0]}));
 }
 
 TEST_P(StoreTest, ATransferWhoseNumbersDoNotAddUpIsFailed) {

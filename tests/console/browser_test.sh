@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The console in a real browser: gatewayd runs on the bundled samples (every municipality's
+# source), and console_test.cjs drives Debian's Chromium through it with puppeteer-core, checking
+# every page with axe-core. Both come from the npm registry at test time, never copied into the
+# repository. Screenshots go to GATEWAY_CONSOLE_SCREENSHOTS (docs/console/ to refresh the ones the
+# docs show), else into the work folder.
+# Usage: browser_test.sh GATEWAYD GATEWAYCTL SOURCE_DIR
+set -euo pipefail
+gatewayd=$1 gatewayctl=$2 source_dir=$3
+work=$(mktemp -d)
+daemon=""
+cleanup() {
+    [[ -n $daemon ]] && kill -TERM "$daemon" 2>/dev/null && wait "$daemon" || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$work" && npm install --silent --no-audit --no-fund --no-package-lock \
+    puppeteer-core@24.43.1 axe-core@4.14.1 >/dev/null)
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -m 700 "$work/var"
+# The bundled configuration, its paths into the source tree and its state into the work folder.
+sed -e "s#\.\./var/#$work/var/#g" -e "s#\.\./#$source_dir/#g" \
+    -e "s#^http.port = .*#http.port = $port#" -e "s#^logging.file = .*##" \
+    "$source_dir/config/gateway.properties" >"$work/gateway.properties"
+config=$work/gateway.properties
+"$gatewayctl" token add admin --scopes transfers:admin,feed:read,audit:read --config "$config" \
+    >"$work/admin.token"
+"$gatewayctl" token add viewer --scopes push:536,audit:read --config "$config" >"$work/viewer.token"
+
+"$gatewayd" --config "$config" >"$work/gatewayd.log" 2>&1 &
+daemon=$!
+
+export GATEWAY_URL=http://127.0.0.1:$port
+export ADMIN_TOKEN=$(cat "$work/admin.token") VIEWER_TOKEN=$(cat "$work/viewer.token")
+export CONSOLE_DIR=$source_dir/gateway/console
+export SCREENSHOTS=${GATEWAY_CONSOLE_SCREENSHOTS:-$work/screenshots}
+export DOWNLOADS=$work/downloads
+mkdir -p "$SCREENSHOTS" "$DOWNLOADS"
+NODE_PATH=$work/node_modules node "$(dirname "$0")/console_test.cjs" || {
+    echo "--- gatewayd's log"
+    tail -50 "$work/gatewayd.log"
+    exit 1
+}
