@@ -7,9 +7,11 @@ const pages = {
   sources: () => import('./pages/sources.js'),
   transfers: () => import('./pages/transfers.js'),
   transfer: () => import('./pages/transfer.js'),
+  cutover: () => import('./pages/cutover.js'),
+  'dry-run': () => import('./pages/dry-run.js'),
   audit: () => import('./pages/audit.js'),
 };
-const menu = ['sources', 'transfers', 'audit'];
+const menu = ['sources', 'transfers', 'cutover', 'dry-run', 'audit'];
 const languages = ['fi', 'sv', 'en'];
 
 let messages = {};
@@ -70,13 +72,15 @@ export class ApiError extends Error {
 
 /// Calls the gateway's API in the session: the cookie goes along, and a change carries the
 /// session's CSRF token. A 401 means the session has ended: the sign-in form comes back.
-export async function api(path, {method = 'GET', body} = {}) {
+/// `body` is sent as JSON; `upload`, a File, as it is.
+export async function api(path, {method = 'GET', body, upload} = {}) {
   const headers = {Accept: 'application/json'};
   if (method !== 'GET' && session?.csrfToken) headers['X-CSRF-Token'] = session.csrfToken;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (upload !== undefined) headers['Content-Type'] = 'application/octet-stream';
   const response = await fetch(path, {
     method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: upload ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   if (response.status === 401 && path !== '/v1/session') {
     session = null;

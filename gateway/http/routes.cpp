@@ -1,5 +1,6 @@
 #include "gateway/http/resources/audit.h"
 #include "gateway/http/resources/console.h"
+#include "gateway/http/resources/dry_run.h"
 #include "gateway/http/resources/feeds.h"
 #include "gateway/http/resources/fhir.h"
 #include "gateway/http/resources/health.h"
@@ -61,6 +62,11 @@ const std::vector<Route>& routes() {
         {POST, {"v1", "sources", "*", "pause"}, "transfers:admin", pauseSource},
         {POST, {"v1", "sources", "*", "resume"}, "transfers:admin", resumeSource},
         {POST, {"v1", "sources", "*", "reprocess"}, "transfers:admin", reprocessSource},
+        {GET, {"v1", "municipalities"}, "transfers:admin", listMunicipalities},
+        {GET,
+         {"v1", "municipalities", "*", "reconciliation"},
+         "transfers:admin",
+         reconcileMunicipality},
         {GET, {"v1", "municipalities", "*", "freeze"}, "transfers:admin", showFreeze},
         {POST, {"v1", "municipalities", "*", "freeze"}, "transfers:admin", freezeMunicipality},
         {POST, {"v1", "municipalities", "*", "unfreeze"}, "transfers:admin", unfreezeMunicipality},
@@ -70,6 +76,7 @@ const std::vector<Route>& routes() {
          "transfers:admin",
          sendCertificateSignature},
         {GET, {"v1", "cutover", "public-key"}, "", sendPublicKey},
+        {POST, {"v1", "dry-run"}, "transfers:admin", dryRun},
         {POST, {"v1", "session"}, "", startSession},
         {GET, {"v1", "session"}, "any", showSession},
         {DELETE, {"v1", "session"}, "any", endSession},

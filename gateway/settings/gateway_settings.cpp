@@ -138,6 +138,7 @@ GatewaySettings GatewaySettings::read(const Poco::Util::AbstractConfiguration& c
         throw ConfigError("fhir.maxRunningExports", "must be between 1 and 16");
     s.consoleDirectory = resolvePath(
         configDirectory, config.getString("console.directory", defaultConsoleDirectory()));
+    s.dryRunMaxBytes = config.getUInt64("dryRun.maxBytes", 32 << 20);
     s.consoleSessionIdleMinutes = config.getInt("console.sessionIdleMinutes", 20);
     s.consoleSessionLifetimeMinutes = config.getInt("console.sessionLifetimeMinutes", 12 * 60);
     if (s.consoleSessionIdleMinutes < 1 ||

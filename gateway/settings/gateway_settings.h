@@ -80,6 +80,8 @@ struct GatewaySettings {
     std::string consoleDirectory;
     int consoleSessionIdleMinutes = 20;
     int consoleSessionLifetimeMinutes = 12 * 60;
+    /// The largest export a dry run (POST /v1/dry-run) takes.
+    std::uint64_t dryRunMaxBytes = 32 << 20;
     /// Where pushed and pulled exports are kept from before they are acknowledged until their
     /// transfer ends (then in archive/ or failed/ beneath). Instances sharing a database share
     /// it.

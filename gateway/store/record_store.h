@@ -117,6 +117,9 @@ class RecordStore {
                                   std::size_t maxCharacters) = 0;
     virtual Reconciliation reconcileTransfer(std::int64_t id) = 0;
     virtual Reconciliation reconcileMunicipality(const std::string& municipality) = 0;
+    /// How many current records each municipality has, entity by entity: a count, without the
+    /// digest that reconcileMunicipality() reads every record for.
+    virtual std::map<std::string, std::map<std::string, std::int64_t>> currentRecordCounts() = 0;
 };
 
 /// Calls `visit` with every rejection of transfer `transferId`, oldest first, a page at a time, so

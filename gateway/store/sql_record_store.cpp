@@ -354,6 +354,19 @@ void SqlStore::checkReconciliation(Reconciliation& r, std::int64_t storedSourceR
     r.addsUp = r.problems.empty();
 }
 
+std::map<std::string, std::map<std::string, std::int64_t>> SqlStore::currentRecordCounts() {
+    auto s = session();
+    std::vector<std::string> municipalities, entities;
+    std::vector<Poco::Int64> counts;
+    s << sql(
+        "SELECT municipality, entity, COUNT(*) FROM record_heads GROUP BY municipality, entity"),
+        into(municipalities), into(entities), into(counts), now;
+    std::map<std::string, std::map<std::string, std::int64_t>> result;
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        result[municipalities[i]][entities[i]] = counts[i];
+    return result;
+}
+
 nlohmann::json Reconciliation::toJson() const {
     nlohmann::json json{{"scope", scope},
                         {"counts", counts.toJson()},

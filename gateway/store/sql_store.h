@@ -74,6 +74,7 @@ class SqlStore : public Store {
     std::vector<FeedRead> listFeedReads(std::int64_t after, std::size_t limit) override;
     Reconciliation reconcileTransfer(std::int64_t id) override;
     Reconciliation reconcileMunicipality(const std::string& municipality) override;
+    std::map<std::string, std::map<std::string, std::int64_t>> currentRecordCounts() override;
 
     void retryLockedWritesFor(std::chrono::milliseconds limit) override { lockedRetry_ = limit; }
 

@@ -204,6 +204,8 @@ nlohmann::json Scheduler::describe() const {
         nlohmann::json source{{"name", name},
                               {"kind", settings.kind},
                               {"municipality", entry.source->mapping().municipality()},
+                              {"mapping", entry.source->mapping().name()},
+                              {"mappingVersion", entry.source->mapping().version()},
                               {"paused", entry.paused}};
         if (!settings.schedule.empty()) source["schedule"] = settings.schedule;
         if (entry.next) source["nextRunAt"] = isoTime(*entry.next);

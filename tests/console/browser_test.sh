@@ -24,6 +24,13 @@ mkdir -m 700 "$work/var"
 sed -e "s#\.\./var/#$work/var/#g" -e "s#\.\./#$source_dir/#g" \
     -e "s#^http.port = .*#http.port = $port#" -e "s#^logging.file = .*##" \
     "$source_dir/config/gateway.properties" >"$work/gateway.properties"
+# Beside the bundled file sources, Nokia also pushes: a frozen municipality's push is refused.
+sed -i "s#^sources = \(.*\)#sources = \1, nokia-push#" "$work/gateway.properties"
+cat >>"$work/gateway.properties" <<PROPERTIES
+source.nokia-push.kind = push
+source.nokia-push.dataset = asiakastiedot
+source.nokia-push.mapping = $source_dir/mappings/nokia.json
+PROPERTIES
 config=$work/gateway.properties
 "$gatewayctl" token add admin --scopes transfers:admin,feed:read,audit:read --config "$config" \
     >"$work/admin.token"
@@ -34,7 +41,8 @@ daemon=$!
 
 export GATEWAY_URL=http://127.0.0.1:$port
 export ADMIN_TOKEN=$(cat "$work/admin.token") VIEWER_TOKEN=$(cat "$work/viewer.token")
-export CONSOLE_DIR=$source_dir/gateway/console
+export CONSOLE_DIR=$source_dir/gateway/console SOURCE_DIR=$source_dir
+export BUNDLED_SOURCES=$(sed -n 's/^sources = //p' "$source_dir/config/gateway.properties")
 export SCREENSHOTS=${GATEWAY_CONSOLE_SCREENSHOTS:-$work/screenshots}
 export DOWNLOADS=$work/downloads
 mkdir -p "$SCREENSHOTS" "$DOWNLOADS"

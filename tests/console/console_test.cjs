@@ -13,6 +13,9 @@ const viewerToken = process.env.VIEWER_TOKEN;
 const screenshots = process.env.SCREENSHOTS;
 const downloads = process.env.DOWNLOADS;
 const consoleDir = process.env.CONSOLE_DIR;
+const sourceDir = process.env.SOURCE_DIR;
+const bundledSources = process.env.BUNDLED_SOURCES.split(',').map((s) => s.trim());
+const {execFileSync} = require('node:child_process');
 
 /// The API with a bearer token, for what the test checks behind the console's back.
 async function api(pathname, {method = 'GET', token = adminToken, body} = {}) {
@@ -147,7 +150,9 @@ function catalogueKeys() {
 
   step('the sources page lists every bundled source with its status', async () => {
     await go(page, '#/sources', () => document.querySelectorAll('main tbody tr').length > 0);
-    assert.equal(await page.$$eval('main tbody tr', (rows) => rows.length), 24);
+    const names = await page.$$eval('main tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+    assert.equal(bundledSources.length, 24);
+    assert.deepEqual(names.filter((name) => name !== 'nokia-push').sort(), [...bundledSources].sort());
     await checkAccessibility(page, 'sources');
   });
 
@@ -194,6 +199,50 @@ function catalogueKeys() {
     assert.equal(lines.length - 1, rejected);
   });
 
+  step('a dry run checks an uploaded export and reports as gatewayctl check', async () => {
+    await go(page, '#/dry-run', () => document.querySelector('#dry-run-file') !== null);
+    const input = await page.$('#dry-run-file');
+    await input.uploadFile(path.join(sourceDir, 'samples', 'nokia', 'asiakastiedot.csv'));
+    await page.select('#dry-run-mapping', 'nokia');
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForSelector('#dry-run-summary');
+    const {read, stored, rejected} = withRejects.counts;
+    assert.equal(await page.$eval('#dry-run-summary', (e) => e.textContent),
+                 `Luettu ${read}, läpäisisi ${stored}, hylättäisiin ${rejected}.`);
+    await checkAccessibility(page, 'dry-run');
+  });
+
+  step('freezing a municipality refuses its push, and its certificate verifies with openssl', async () => {
+    page.on('dialog', (dialog) => dialog.accept());
+    await go(page, '#/cutover', () => document.querySelectorAll('main tbody tr').length > 0 &&
+      [...document.querySelectorAll('[data-reconciliation]')].every((c) => c.querySelector('span')));
+    const addsUp = await page.$$eval('[data-reconciliation] span', (spans) => spans.map((s) => s.className));
+    assert.ok(addsUp.every((c) => c === 'state-succeeded'), addsUp.join());
+    await checkAccessibility(page, 'cutover');
+    await page.click('button[data-action="freeze"][data-municipality="536"]');
+    await page.waitForSelector('a[data-certificate="536"]');
+    const refused = await api('/v1/push/536/asiakastiedot', {method: 'POST', token: viewerToken,
+                                                             body: {}});
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.detail, /frozen/);
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', {behavior: 'allow', downloadPath: downloads});
+    await page.click('a[data-certificate="536"]');
+    await page.click('a[data-signature="536"]');
+    await page.click('a[href="/v1/cutover/public-key"]');
+    // Named as the gateway's Content-Disposition says.
+    const certificate = path.join(downloads, 'siirtotodistus-536.json');
+    const signature = path.join(downloads, 'siirtotodistus-536.sig');
+    const key = path.join(downloads, 'gateway-public-key.pem');
+    await eventually(() => [certificate, signature, key].every((f) => fs.existsSync(f) && fs.statSync(f).size > 0),
+                     `the certificate, its signature and the key downloaded (${fs.readdirSync(downloads)})`, 30);
+    const verified = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', key, '-rawin',
+                                              '-in', certificate, '-sigfile', signature]).toString();
+    assert.match(verified, /Signature Verified Successfully/);
+    assert.equal(JSON.parse(fs.readFileSync(certificate, 'utf8')).municipality, '536');
+    await checkAccessibility(page, 'cutover-frozen');
+  });
+
   step('the audit page shows the report\'s download as a read', async () => {
     await go(page, '#/audit', () => document.querySelectorAll('main tbody tr').length > 0);
     const resources = await page.$$eval('main tbody tr td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
@@ -226,7 +275,7 @@ function catalogueKeys() {
     await page.waitForSelector('nav a');
     const menu = await page.$$eval('nav a', (links) => links.map((a) => a.getAttribute('href')));
     assert.deepEqual(menu, ['#/transfers', '#/audit']);
-    for (const hash of ['#/sources', '#/transfers', '#/audit']) {
+    for (const hash of ['#/sources', '#/transfers', '#/cutover', '#/dry-run', '#/audit']) {
       await go(page, hash, () => document.querySelector('main h1') !== null &&
                                  document.querySelector('main p, main table') !== null);
       assert.equal(await page.$('button[data-action="pause"]'), null, `a pause button on ${hash}`);

@@ -168,3 +168,74 @@ TEST(Console, TheTransferListPagesAndFiltersAndRejectsAreGroupedByRuleAndField) 
 
 }  // namespace
 }  // namespace gw::test
+
+namespace gw::test {
+namespace {
+
+TEST(Console, TheCutOverBoardHasARowPerMunicipalityThatAgreesWithItsReconciliation) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace({"nokia", "kihnio"}, {{"http.port", std::to_string(port)}});
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    RunningGateway gateway(workspace.configFile(), port);
+    nlohmann::json board;
+    ASSERT_TRUE(eventually([&] {
+        board = nlohmann::json::parse(http(port, "GET", "/v1/municipalities", admin).body);
+        for (const auto& row : board["municipalities"]) {
+            if (!row.contains("lastTransfer") || row["lastTransfer"]["state"] != "succeeded")
+                return false;
+        }
+        return board["municipalities"].size() == 2;
+    }));
+    for (const auto& row : board["municipalities"]) {
+        std::string code = row["code"];
+        EXPECT_EQ(row["name"], code == "536" ? "Nokia" : "Kihniö");
+        EXPECT_FALSE(row["frozen"].get<bool>());
+        auto reconciliation = nlohmann::json::parse(
+            http(port, "GET", "/v1/municipalities/" + code + "/reconciliation", admin).body);
+        EXPECT_TRUE(reconciliation["addsUp"].get<bool>()) << reconciliation.dump();
+        long total = 0;
+        for (const auto& [entity, count] : row["currentRecords"].items()) {
+            EXPECT_EQ(count, reconciliation["entities"][entity]["currentRecords"]) << entity;
+            total += count.get<long>();
+        }
+        EXPECT_EQ(total, reconciliation["currentRecords"].get<long>());
+        EXPECT_GT(total, 0);
+    }
+    EXPECT_EQ(http(port, "GET", "/v1/municipalities/999/reconciliation", admin).status, 404);
+}
+
+TEST(Console, ADryRunReportsAsGatewayctlCheckStoresNothingAndKeepsNoUpload) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace({"nokia"}, {{"http.port", std::to_string(port)},
+                                           {"dryRun.maxBytes", "100000"},
+                                           {"sources.runAtStart", "false"}});
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    RunningGateway gateway(workspace.configFile(), port);
+    const std::string sample = readFile(sampleExport("nokia"));
+    ASSERT_LT(sample.size(), 100000u);
+
+    auto reply =
+        push(port, "/v1/dry-run?mapping=nokia&name=asiakastiedot.csv", admin, "text/csv", sample);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto report = nlohmann::json::parse(reply.body);
+    auto check = runProcess(
+        GATEWAYCTL_PATH, {"check", "--json", "--mapping", GATEWAY_SOURCE_DIR "/mappings/nokia.json",
+                          sampleExport("nokia")});
+    auto expected = nlohmann::json::parse(check.out);
+    for (const char* key : {"read", "wouldPass", "rejected", "rejects", "unmappedCodes",
+                            "sourceFieldsNeverUsed", "regionalFieldsNeverFilled"})
+        EXPECT_EQ(report[key], expected[key]) << key;
+    EXPECT_GT(report["rejected"].get<long>(), 0);
+
+    auto list = nlohmann::json::parse(http(port, "GET", "/v1/transfers", admin).body);
+    EXPECT_TRUE(list["transfers"].empty()) << "a dry run is no transfer";
+    EXPECT_EQ(push(port, "/v1/dry-run?mapping=nokia", admin, "text/csv", sample + sample).status,
+              413);
+    EXPECT_EQ(push(port, "/v1/dry-run?mapping=nowhere", admin, "text/csv", sample).status, 404);
+    std::vector<std::string> left;
+    for (const auto& file : filesIn(workspace.folder() + "/var/push")) left.push_back(file);
+    EXPECT_TRUE(left.empty()) << "an upload left behind: " << left.front();
+}
+
+}  // namespace
+}  // namespace gw::test

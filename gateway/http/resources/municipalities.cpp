@@ -2,7 +2,10 @@
 
 #include <Poco/Base64Decoder.h>
 
+#include <map>
 #include <sstream>
+
+#include "gateway/validation/code_set.h"
 
 namespace gw {
 
@@ -49,6 +52,40 @@ void sendText(Call& call, const std::string& contentType, const std::string& bod
 }
 
 }  // namespace
+
+void listMunicipalities(const HttpApiContext& context, Call& call) {
+    // The municipalities of the configured sources, in code order, with their sources.
+    std::map<std::string, std::vector<std::string>> sourcesOf;
+    for (const auto& source : context.transfers.runner().sources().all())
+        sourcesOf[source->mapping().municipality()].push_back(source->name());
+    CodeSet names = CodeSet::load(context.settings.schemaDirectory + "/codes", "municipality");
+    auto counts = context.store.currentRecordCounts();
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [code, sources] : sourcesOf) {
+        nlohmann::json row{{"code", code},
+                           {"name", names.finnish(code)},
+                           {"sources", sources},
+                           {"currentRecords", nlohmann::json::object()}};
+        for (const auto& [entity, count] : counts[code]) row["currentRecords"][entity] = count;
+        TransferFilter newest;
+        newest.municipalities = {code};
+        newest.limit = 1;
+        auto last = context.store.listTransfers(newest);
+        if (!last.empty()) row["lastTransfer"] = last.front().toJson();
+        auto freezes = context.cutover.history(code);
+        row["frozen"] = !freezes.empty() && freezes.front().holds();
+        if (row["frozen"].get<bool>()) row["freeze"] = freezes.front().toJson();
+        list.push_back(row);
+    }
+    sendJson(call.response, HTTPResponse::HTTP_OK, {{"municipalities", list}});
+}
+
+void reconcileMunicipality(const HttpApiContext& context, Call& call) {
+    auto code = municipalityOf(context, call);
+    if (!code) return;
+    sendJson(call.response, HTTPResponse::HTTP_OK,
+             context.store.reconcileMunicipality(*code).toJson());
+}
 
 void showFreeze(const HttpApiContext& context, Call& call) {
     auto code = municipalityOf(context, call);

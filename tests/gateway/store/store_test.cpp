@@ -308,6 +308,9 @@ TEST_P(StoreTest, AMunicipalitysDigestCoversEveryPageOfItsCurrentRecords) {
     auto municipality = store_->reconcileMunicipality("536");
     EXPECT_EQ(municipality.currentRecords, 10'050);
     EXPECT_EQ(municipality.digest, expected.hex());
+    auto counts = store_->currentRecordCounts();
+    EXPECT_EQ(counts["536"]["service_episode"], 10'050) << "the count agrees with the digest's";
+    EXPECT_EQ(counts.size(), 1u);
 }
 
 TEST_P(StoreTest, FeedsFollowTheCommitOrderFromACursor) {
