@@ -9,9 +9,10 @@ const pages = {
   transfer: () => import('./pages/transfer.js'),
   cutover: () => import('./pages/cutover.js'),
   'dry-run': () => import('./pages/dry-run.js'),
+  indicators: () => import('./pages/indicators.js'),
   audit: () => import('./pages/audit.js'),
 };
-const menu = ['sources', 'transfers', 'cutover', 'dry-run', 'audit'];
+const menu = ['sources', 'transfers', 'cutover', 'dry-run', 'indicators', 'audit'];
 const languages = ['fi', 'sv', 'en'];
 
 let messages = {};

@@ -12,7 +12,8 @@ namespace gw {
 
 std::string TokenCommand::summary() const {
     return "Adds a bearer token NAME with the given scopes (push:<municipality code>, "
-           "transfers:admin, feed:read, feed:pseudonymised, audit:read) to the secrets file that "
+           "transfers:admin, feed:read, feed:pseudonymised, audit:read, reports:read) to the "
+           "secrets file that "
            "the gatewayd configuration FILE names (secrets.file), creating the file, readable by "
            "its owner only, with new keys when it does not exist. The file keeps the token's "
            "SHA-256, never the token: it is printed on stdout this once. gatewayd reads tokens "

@@ -14,7 +14,8 @@ struct Route {
     std::vector<std::string> pattern;
     /// Empty: open to anyone; "feed" for the scope of any feed view; "push" for push:<the path's
     /// municipality>; "transfers" for transfers:admin or any push scope (the handler then shows
-    /// a push token its own municipality's transfers only); "any" for any valid token.
+    /// a push token its own municipality's transfers only); "reports" for reports:read or
+    /// feed:read; "any" for any valid token.
     std::string scope;
     std::function<void(const HttpApiContext&, Call&)> handle;
     /// Reads personal data: every attempt, refused or not, goes to the audit log.

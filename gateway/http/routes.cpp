@@ -7,6 +7,7 @@
 #include "gateway/http/resources/metrics.h"
 #include "gateway/http/resources/municipalities.h"
 #include "gateway/http/resources/push.h"
+#include "gateway/http/resources/reports.h"
 #include "gateway/http/resources/sources.h"
 #include "gateway/http/resources/transfers.h"
 #include "gateway/http/route.h"
@@ -34,6 +35,7 @@ bool Route::permits(const TokenGrant& grant, const std::vector<std::string>& seg
         return false;
     }
     if (scope == "any") return true;
+    if (scope == "reports") return grant.allows("reports:read") || grant.allows("feed:read");
     return grant.allows(scope);
 }
 
@@ -82,6 +84,8 @@ const std::vector<Route>& routes() {
         {DELETE, {"v1", "session"}, "any", endSession},
         {GET, {"v1", "feeds", "*"}, "feed", readFeed, personal},
         {GET, {"v1", "audit", "feed-reads"}, "audit:read", listFeedReads},
+        {GET, {"v1", "reports"}, "reports", listReports},
+        {GET, {"v1", "reports", "*"}, "reports", runReport},
         // FHIR: the specific paths before the patterns that would match them too.
         {GET, {"console"}, "", sendConsoleFile},
         {GET, {"console", "*"}, "", sendConsoleFile},

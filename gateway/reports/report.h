@@ -33,6 +33,13 @@ class Report {
 /// Every report, by name.
 const std::vector<std::unique_ptr<Report>>& allReports();
 
+/// A record's text field; empty when it is missing or not text.
+std::string textAt(const nlohmann::json& record, const char* key);
+/// part / whole, or null when whole is 0.
+nlohmann::json share(long part, long whole);
+/// The median, or null when there are no values.
+nlohmann::json median(std::vector<long> values);
+
 /// Prints rows of text as aligned columns (widths counted in characters, not bytes).
 void printColumns(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
 

@@ -23,26 +23,6 @@ struct Tally {
     std::map<std::string, long> producerTypes;
 };
 
-std::string textAt(const nlohmann::json& record, const char* key) {
-    auto found = record.find(key);
-    return found != record.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
-nlohmann::json share(long part, long whole) {
-    if (whole == 0) return nullptr;
-    return static_cast<double>(part) / static_cast<double>(whole);
-}
-
-nlohmann::json median(std::vector<long> values) {
-    if (values.empty()) return nullptr;
-    std::sort(values.begin(), values.end());
-    std::size_t middle = values.size() / 2;
-    return values.size() % 2
-               ? static_cast<double>(values[middle])
-               : (static_cast<double>(values[middle - 1]) + static_cast<double>(values[middle])) /
-                     2;
-}
-
 // A plan is due for review on its next review date, or one interval after its last review (or,
 // never reviewed, after it was drawn up).
 std::string reviewDue(const nlohmann::json& plan) {

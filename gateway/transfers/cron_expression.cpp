@@ -76,9 +76,12 @@ std::optional<std::chrono::system_clock::time_point> CronExpression::next(
     local.tm_sec = 0;
     local.tm_min += 1;
     local.tm_isdst = -1;
-    // Minute by minute, skipping whole hours and days that cannot match.
-    for (int steps = 0; steps < 5 * 366 * 24 * 60; ++steps) {
+    // Minute by minute, skipping whole hours and days that cannot match, for five years at most:
+    // every expression that can match at all does within four (a 29 February).
+    const std::time_t horizon = t + std::time_t(5) * 366 * 24 * 60 * 60;
+    for (;;) {
         std::time_t candidate = std::mktime(&local);
+        if (candidate > horizon) return std::nullopt;
         localtime_r(&candidate, &local);
         bool dayMatches = anyDay_ && anyWeekday_ ? true
                           : anyDay_              ? weekdays_[local.tm_wday]
@@ -98,7 +101,6 @@ std::optional<std::chrono::system_clock::time_point> CronExpression::next(
         }
         local.tm_isdst = -1;
     }
-    return std::nullopt;
 }
 
 }  // namespace gw

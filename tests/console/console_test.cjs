@@ -243,6 +243,31 @@ function catalogueKeys() {
     await checkAccessibility(page, 'cutover-frozen');
   });
 
+  step('the indicators page shows the survey table as the 2021 survey has it, with charts', async () => {
+    await go(page, '#/indicators', () => document.querySelector('[data-indicator="survey"] tbody tr') !== null);
+    const shown = await page.$$eval('[data-indicator="survey"] tbody tr', (rows) =>
+      rows.map((row) => [...row.children].map((cell) => cell.textContent.replace(/\s/g, ''))));
+    const [header, ...survey] = fs.readFileSync(path.join(sourceDir, 'scripts', 'survey-2021-placements.csv'),
+                                                'utf8').trim().split('\n').map((line) => line.split(';'));
+    assert.equal(header.length, 7);
+    for (const row of survey) {
+      assert.deepEqual(shown.find((cells) => cells[0] === row[0]), row, `the survey's row of ${row[0]}`);
+    }
+    for (const id of ['survey', 'outcomes', 'lengths', 'reviews', 'referrals', 'producers']) {
+      assert.ok(await page.$(`[data-indicator="${id}"] svg.chart rect`), `a chart of ${id}`);
+      assert.ok(await page.$(`[data-indicator="${id}"] a[data-csv]`), `a CSV of ${id}`);
+    }
+    await checkAccessibility(page, 'indicators');
+    await page.select('#indicator-municipality', '536');
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForFunction(() => location.hash.includes('municipality=536') &&
+      document.querySelectorAll('[data-indicator="survey"] tbody tr').length === 2);
+    const nokia = survey.find((row) => row[0] === '536');
+    const total = await page.$$eval('[data-indicator="survey"] tbody tr:last-child td',
+                                    (cells) => cells.map((c) => c.textContent.replace(/\s/g, '')));
+    assert.deepEqual(total.slice(1), nokia.slice(1), 'Nokia alone: its row is the total');
+  });
+
   step('the audit page shows the report\'s download as a read', async () => {
     await go(page, '#/audit', () => document.querySelectorAll('main tbody tr').length > 0);
     const resources = await page.$$eval('main tbody tr td:nth-child(3)', (cells) => cells.map((c) => c.textContent));
@@ -275,7 +300,7 @@ function catalogueKeys() {
     await page.waitForSelector('nav a');
     const menu = await page.$$eval('nav a', (links) => links.map((a) => a.getAttribute('href')));
     assert.deepEqual(menu, ['#/transfers', '#/audit']);
-    for (const hash of ['#/sources', '#/transfers', '#/cutover', '#/dry-run', '#/audit']) {
+    for (const hash of ['#/sources', '#/transfers', '#/cutover', '#/dry-run', '#/indicators', '#/audit']) {
       await go(page, hash, () => document.querySelector('main h1') !== null &&
                                  document.querySelector('main p, main table') !== null);
       assert.equal(await page.$('button[data-action="pause"]'), null, `a pause button on ${hash}`);

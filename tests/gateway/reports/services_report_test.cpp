@@ -4,6 +4,7 @@
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include "gateway/reports/outcomes_report.h"
 #include "gateway/reports/placements_report.h"
 #include "gateway/store/sqlite/sqlite_store.h"
 
@@ -111,6 +112,67 @@ TEST_F(ReportsTest, PlacementsCountDistinctClientsOfTheCurrentVersions) {
     EXPECT_EQ(rows[0]["paid_work"], 0);
     EXPECT_EQ(rows[0]["work_trial"], 1);
     EXPECT_EQ(rows[0]["subcontracting_work"], 0) << "every placement type has a cell";
+}
+
+TEST_F(ReportsTest, OutcomesCountClientsIntoWorkDaysToPaidWorkLengthBandsAndReviewIntervals) {
+    auto client = [](const std::string& id) { return nlohmann::json{{"clientId", id}}; };
+    auto episodeOf = [&](const std::string& id, const std::string& who, const std::string& start,
+                         const std::string& end) {
+        nlohmann::json body = {{"episodeId", id},
+                               {"organiserMunicipality", "536"},
+                               {"serviceType", "social_rehabilitation"},
+                               {"client", client(who)},
+                               {"startDate", start}};
+        if (!end.empty()) body["endDate"] = end;
+        add("service_episode", id, body);
+    };
+    auto placement = [&](const std::string& id, const std::string& episode, const std::string& type,
+                         const std::string& start) {
+        add("work_placement", id,
+            {{"organiserMunicipality", "536"},
+             {"episodeId", episode},
+             {"placementType", type},
+             {"startDate", start}});
+    };
+    episodeOf("E1", "A", "2022-01-01", "");             // 364 days: 6 to 12 months
+    placement("P1", "E1", "work_trial", "2022-02-01");  // A into work (a trial)
+    placement("P2", "E1", "paid_work", "2022-03-02");   // 60 days to paid work
+    placement("P3", "E1", "paid_work", "2022-05-01");   // later: not the first
+    episodeOf("E2", "B", "2016-01-01", "2022-06-30");   // over 5 years
+    placement("P4", "E2", "open_work_activity", "2016-02-01");
+    add("feedback", "F1",
+        {{"organiserMunicipality", "536"},
+         {"episodeId", "E2"},
+         {"date", "2022-06-30"},
+         {"followUp", "employment"}});                 // B into work by the recommendation
+    episodeOf("E3", "C", "2022-11-01", "");            // under 6 months, nothing yet
+    placement("P5", "E3", "paid_work", "2023-02-01");  // after the reference date: not counted
+    episodeOf("E4", "C", "2020-01-01", "2021-06-01");  // the same client again: 1 to 2 years
+    episodeOf("E5", "D", "2023-01-01", "");            // not begun by the reference date
+    add("client_plan", "S1",
+        {{"organiserMunicipality", "536"},
+         {"serviceType", "social_rehabilitation"},
+         {"drawnUpDate", "2022-01-01"},
+         {"reviewIntervalMonths", 6}});
+    add("client_plan", "S2",
+        {{"organiserMunicipality", "536"},
+         {"serviceType", "social_rehabilitation"},
+         {"drawnUpDate", "2022-01-01"}});
+
+    auto rows = compute(OutcomesReport());
+    ASSERT_EQ(rows.size(), 1u);
+    const auto& row = rows[0];
+    EXPECT_EQ(row["clients"], 3) << "A, B and C; D began after the reference date";
+    EXPECT_EQ(row["clientsIntoWork"], 2);
+    EXPECT_DOUBLE_EQ(row["intoWorkShare"].get<double>(), 2.0 / 3.0);
+    EXPECT_EQ(row["medianDaysToPaidWork"], 60.0);
+    EXPECT_EQ(row["episodeLengths"], (nlohmann::json{{"under6Months", 1},
+                                                     {"6to12Months", 1},
+                                                     {"1to2Years", 1},
+                                                     {"2to5Years", 0},
+                                                     {"over5Years", 1}}));
+    EXPECT_EQ(row["reviewIntervals"]["4to6Months"], 1);
+    EXPECT_EQ(row["reviewIntervals"]["notAgreed"], 1);
 }
 
 }  // namespace
