@@ -239,3 +239,46 @@ TEST(Console, ADryRunReportsAsGatewayctlCheckStoresNothingAndKeepsNoUpload) {
 
 }  // namespace
 }  // namespace gw::test
+
+namespace gw::test {
+namespace {
+
+TEST(Console, ReportsAnswerForReportsReadOrFeedReadAsGatewayctlReportDoes) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace({"nokia", "kihnio"}, {{"http.port", std::to_string(port)}});
+    std::string manager = workspace.addToken("manager", "reports:read");
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    RunningGateway gateway(workspace.configFile(), port);
+    ASSERT_TRUE(eventually([&] {
+        auto list = nlohmann::json::parse(http(port, "GET", "/v1/transfers", admin).body);
+        return list["transfers"].size() == 2 && list["transfers"][0]["state"] == "succeeded" &&
+               list["transfers"][1]["state"] == "succeeded";
+    }));
+
+    auto names = http(port, "GET", "/v1/reports", manager);
+    ASSERT_EQ(names.status, 200);
+    EXPECT_EQ(nlohmann::json::parse(names.body)["reports"].size(), 3u);
+    EXPECT_EQ(http(port, "GET", "/v1/reports/placements", admin).status, 403);
+    EXPECT_EQ(http(port, "GET", "/v1/reports/nothing", manager).status, 404);
+    EXPECT_EQ(http(port, "GET", "/v1/reports/outcomes?asOf=yesterday", manager).status, 400);
+
+    for (const std::string name : {"placements", "services", "outcomes"}) {
+        auto reply = http(port, "GET", "/v1/reports/" + name + "?asOf=2024-06-30", manager);
+        ASSERT_EQ(reply.status, 200) << name;
+        auto answer = nlohmann::json::parse(reply.body);
+        EXPECT_EQ(answer["asOf"], "2024-06-30");
+        auto offline =
+            runProcess(GATEWAYCTL_PATH, {"report", name, "--config", workspace.configFile(),
+                                         "--as-of", "2024-06-30", "--json"});
+        ASSERT_EQ(offline.exitCode, 0) << offline.err;
+        EXPECT_EQ(answer["rows"], nlohmann::json::parse(offline.out)) << name;
+        auto nokia = nlohmann::json::parse(
+            http(port, "GET", "/v1/reports/" + name + "?asOf=2024-06-30&municipality=536", manager)
+                .body);
+        EXPECT_FALSE(nokia["rows"].empty());
+        for (const auto& row : nokia["rows"]) EXPECT_EQ(row["municipality"], "536");
+    }
+}
+
+}  // namespace
+}  // namespace gw::test
