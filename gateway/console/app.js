@@ -143,7 +143,14 @@ async function renderMenu() {
 async function renderPage() {
   if (!session) return;
   const main = document.getElementById('main');
-  let {name, params} = route();
+  const shown = location.hash;
+  delete main.dataset.shown;
+  await drawPage(main);
+  main.dataset.shown = shown;  // this address is drawn: what a test waits for
+}
+
+async function drawPage(main) {
+  const {name, params} = route();
   if (!pages[name]) {
     for (const candidate of menu) {
       if ((await pages[candidate]()).allowed(scopes())) {

@@ -7,6 +7,7 @@
 #include "gateway/core/sha256.h"
 
 namespace gw {
+
 bool AccessControl::equalInConstantTime(const std::string& a, const std::string& b) {
     if (a.size() != b.size()) return false;
     unsigned char difference = 0;

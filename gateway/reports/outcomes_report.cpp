@@ -39,6 +39,15 @@ struct Episode {
     std::optional<long> firstPaidWork;
 };
 
+/// Every review band, each at 0.
+std::map<std::string, long> noReviews() {
+    return {{"upTo3Months", 0},
+            {"4to6Months", 0},
+            {"7to12Months", 0},
+            {"over12Months", 0},
+            {"notAgreed", 0}};
+}
+
 struct Tally {
     std::set<std::string> clients, clientsIntoWork;
     std::vector<long> daysToPaidWork;
@@ -47,11 +56,10 @@ struct Tally {
                                         {"1to2Years", 0},
                                         {"2to5Years", 0},
                                         {"over5Years", 0}};
-    std::map<std::string, long> reviewIntervals{{"upTo3Months", 0},
-                                                {"4to6Months", 0},
-                                                {"7to12Months", 0},
-                                                {"over12Months", 0},
-                                                {"notAgreed", 0}};
+    std::map<std::string, long> reviewIntervals = noReviews();
+    /// The same by the type of the producer of the client's episode of the service: the plan is
+    /// reviewed by the organiser and by that producer.
+    std::map<std::string, std::map<std::string, long>> reviewIntervalsByProducer;
 };
 
 }  // namespace
@@ -61,6 +69,8 @@ nlohmann::json OutcomesReport::compute(Store& store, const ReportContext& contex
     // Episodes that began by the reference date, by id; placements and feedback find theirs.
     std::map<std::string, Episode> episodes;
     std::map<std::pair<std::string, std::string>, Tally> tallies;
+    // (client, service) -> the producer type of the client's latest episode of the service
+    std::map<std::pair<std::string, std::string>, std::pair<long, std::string>> producers;
     store.scanCurrent("service_episode", [&](const nlohmann::json& record) {
         std::optional<long> start = dayNumber(textAt(record, "startDate"));
         if (!start || *start > today) return;
@@ -74,6 +84,9 @@ nlohmann::json OutcomesReport::compute(Store& store, const ReportContext& contex
         Tally& tally = tallies[{episode.municipality, episode.serviceType}];
         tally.clients.insert(episode.clientId);
         ++tally.lengths[lengthBand(end - *start)];
+        auto& producer = producers[{episode.clientId, episode.serviceType}];
+        if (producer.second.empty() || *start >= producer.first)
+            producer = {*start, textAt(record.value("producer", nlohmann::json::object()), "type")};
         episodes[textAt(record, "episodeId")] = std::move(episode);
     });
     store.scanCurrent("work_placement", [&](const nlohmann::json& placement) {
@@ -102,8 +115,17 @@ nlohmann::json OutcomesReport::compute(Store& store, const ReportContext& contex
     store.scanCurrent("client_plan", [&](const nlohmann::json& plan) {
         auto drawnUp = dayNumber(textAt(plan, "drawnUpDate"));
         if (drawnUp && *drawnUp > today) return;
-        ++tallies[{textAt(plan, "organiserMunicipality"), textAt(plan, "serviceType")}]
-              .reviewIntervals[reviewBand(plan)];
+        std::string service = textAt(plan, "serviceType");
+        Tally& tally = tallies[{textAt(plan, "organiserMunicipality"), service}];
+        ++tally.reviewIntervals[reviewBand(plan)];
+        auto producer = producers.find(
+            {textAt(plan.value("client", nlohmann::json::object()), "clientId"), service});
+        std::string type = producer == producers.end() || producer->second.second.empty()
+                               ? "unknown"
+                               : producer->second.second;
+        auto& byProducer = tally.reviewIntervalsByProducer[type];
+        if (byProducer.empty()) byProducer = noReviews();
+        ++byProducer[reviewBand(plan)];
     });
 
     nlohmann::json rows = nlohmann::json::array();
@@ -117,7 +139,8 @@ nlohmann::json OutcomesReport::compute(Store& store, const ReportContext& contex
                         {"intoWorkShare", share(intoWork, clients)},
                         {"medianDaysToPaidWork", median(tally.daysToPaidWork)},
                         {"episodeLengths", tally.lengths},
-                        {"reviewIntervals", tally.reviewIntervals}});
+                        {"reviewIntervals", tally.reviewIntervals},
+                        {"reviewIntervalsByProducer", tally.reviewIntervalsByProducer}});
     }
     return rows;
 }

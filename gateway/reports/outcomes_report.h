@@ -7,7 +7,8 @@ namespace gw {
 /// Per municipality and service, what the services led to ("identify, coach, employ"): clients
 /// whose episodes led to paid work or a work trial (a placement of that type in the episode, or
 /// feedback recommending employment), the median days from an episode's start to its first
-/// paid-work placement, episode lengths in bands, and the client plans' review intervals.
+/// paid-work placement, episode lengths in bands, and the client plans' review intervals, also by
+/// the type of the producer of the client's episode (the organiser and the producer review it).
 class OutcomesReport : public Report {
   public:
     std::string name() const override { return "outcomes"; }

@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
+#include <set>
 
 #include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
 #include "gateway/store/store.h"
+#include "gateway/transfers/cutover.h"
 
 namespace gw {
 
@@ -154,8 +156,14 @@ void Scheduler::armLatenessCheck() {
 
 void Scheduler::checkLateness() {
     std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
+    // A municipality frozen for its cut-over is expected to deliver nothing more.
+    std::set<std::string> frozen;
     try {
         lastSuccess = lastSuccesses(log_.sourceStats());
+        for (const auto& [name, entry] : entries_) {
+            const std::string& municipality = entry.source->mapping().municipality();
+            if (entry.expectEvery && frozenReason(log_, municipality)) frozen.insert(municipality);
+        }
     } catch (const std::exception& e) {
         Poco::Logger::get("gateway.scheduler")
             .error(std::string("cannot check deliveries: ") + e.what());
@@ -168,7 +176,8 @@ void Scheduler::checkLateness() {
         auto found = lastSuccess.find(name);
         // Before the first delivery, the clock starts with the daemon.
         auto since = found == lastSuccess.end() ? started_ : found->second;
-        bool late = now - since > *entry.expectEvery;
+        bool late = now - since > *entry.expectEvery &&
+                    !frozen.count(entry.source->mapping().municipality());
         if (late && !entry.late) {
             Poco::Logger::get("gateway.scheduler")
                 .error("source '" + name + "': delivery late: none succeeded since " +

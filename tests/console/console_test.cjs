@@ -57,8 +57,16 @@ async function checkAccessibility(page, name) {
   await page.screenshot({path: path.join(screenshots, `${name}.png`), fullPage: true});
 }
 
+/// Waits until the console has drawn the page of the address it shows.
+async function drawn(page) {
+  await page.waitForFunction(() => document.getElementById('main').dataset.shown === location.hash,
+                             {timeout: 30000});
+}
+
+/// Opens a page of the console and waits until it is drawn and `ready` holds.
 async function go(page, hash, ready) {
   await page.evaluate((h) => { location.hash = h; }, hash);
+  await drawn(page);
   await page.waitForFunction(ready, {timeout: 30000});
 }
 
@@ -169,8 +177,8 @@ function catalogueKeys() {
     await checkAccessibility(page, 'transfers');
     await page.type('#filter-municipality', '536');
     await page.click('form.filters button[type="submit"]');
-    await page.waitForFunction(() => location.hash.includes('municipality=536') &&
-                                     document.querySelectorAll('main tbody tr').length > 0);
+    await page.waitForFunction(() => location.hash.includes('municipality=536'));
+    await drawn(page);
     const municipalities = await page.$$eval('main tbody tr td:nth-child(3)',
                                              (cells) => cells.map((c) => c.textContent));
     assert.ok(municipalities.every((m) => m === '536'), municipalities.join());
@@ -260,8 +268,8 @@ function catalogueKeys() {
     await checkAccessibility(page, 'indicators');
     await page.select('#indicator-municipality', '536');
     await page.click('form.filters button[type="submit"]');
-    await page.waitForFunction(() => location.hash.includes('municipality=536') &&
-      document.querySelectorAll('[data-indicator="survey"] tbody tr').length === 2);
+    await page.waitForFunction(() => location.hash.includes('municipality=536'));
+    await drawn(page);
     const nokia = survey.find((row) => row[0] === '536');
     const total = await page.$$eval('[data-indicator="survey"] tbody tr:last-child td',
                                     (cells) => cells.map((c) => c.textContent.replace(/\s/g, '')));

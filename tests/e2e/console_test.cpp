@@ -82,7 +82,9 @@ TEST(Console, ASessionStandsForItsTokenWithItsScopesAndEveryChangeNeedsItsCsrfTo
     EXPECT_EQ(inSession("GET", "/v1/sources").status, 200);
     EXPECT_EQ(nlohmann::json::parse(inSession("GET", "/v1/session").body)["csrfToken"], csrf);
     EXPECT_EQ(inSession("POST", "/v1/sources/nokia/pause").status, 403) << "no CSRF token";
-    EXPECT_EQ(inSession("POST", "/v1/sources/nokia/pause", "0" + csrf.substr(1)).status, 403)
+    std::string wrong = csrf;
+    wrong[0] = wrong[0] == '0' ? '1' : '0';
+    EXPECT_EQ(inSession("POST", "/v1/sources/nokia/pause", wrong).status, 403)
         << "a wrong CSRF token";
     auto paused = inSession("POST", "/v1/sources/nokia/pause", csrf);
     EXPECT_EQ(paused.status, 200) << paused.body;

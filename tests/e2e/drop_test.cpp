@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "process.h"
 
@@ -84,6 +85,39 @@ TEST(DropFolder, FinishedFilesArePickedUpOnScheduleAndArchivedAndAPausedSourceWa
         std::chrono::seconds(10)))
         << "on time again";
     EXPECT_EQ(http(port, "POST", "/v1/sources/no-such-source/pause", admin).status, 404);
+}
+
+TEST(DropFolder, AMunicipalityFrozenForItsCutOverIsNeverLateWhateverItsExpectedDeliveries) {
+    unsigned short port = freeLoopbackPort();
+    GatewayWorkspace workspace({}, {{"http.port", std::to_string(port)},
+                                    {"logging.level", "information"},
+                                    {"sources", "nokia-drop"},
+                                    {"source.nokia-drop.kind", "drop"},
+                                    {"source.nokia-drop.folder", "drop"},
+                                    {"source.nokia-drop.schedule", "every 1s"},
+                                    {"source.nokia-drop.expectEvery", "2s"},
+                                    {"source.nokia-drop.mapping",
+                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"}});
+    const std::string folder = workspace.folder() + "/drop";
+    Poco::File(folder).createDirectories();
+    std::string admin = workspace.addToken("admin", "transfers:admin");
+    RunningGateway gateway(workspace.configFile(), port);
+    drop(folder, "final.csv", readFile(sampleExport("nokia")), true);
+    ASSERT_TRUE(eventually([&] {
+        auto list = nlohmann::json::parse(http(port, "GET", "/v1/transfers", admin).body);
+        return list["transfers"].size() == 1 && list["transfers"][0]["state"] == "succeeded";
+    }));
+    ASSERT_EQ(http(port, "POST", "/v1/municipalities/536/freeze", admin).status, 200);
+
+    // Three times the expected interval, and checks of lateness many times over.
+    std::this_thread::sleep_for(std::chrono::seconds(6));
+    auto sources = nlohmann::json::parse(http(port, "GET", "/v1/sources", admin).body)["sources"];
+    EXPECT_EQ(sources[0]["status"], "frozen");
+    EXPECT_EQ(sources[0]["late"], false);
+    EXPECT_NE(http(port, "GET", "/metrics")
+                  .body.find("gateway_source_delivery_late{source=\"nokia-drop\"} 0"),
+              std::string::npos);
+    EXPECT_EQ(readFile(workspace.logFile()).find("delivery late"), std::string::npos);
 }
 
 }  // namespace

@@ -75,6 +75,19 @@ export async function render(main, params) {
     reviewBands.map((band) => ({label: t(`indicators.band.${band}`), value: reviews[band]})),
     [t('indicators.band'), t('indicators.plans')],
     reviewBands.map((band) => [t(`indicators.band.${band}`), reviews[band]])));
+  // The same by producer: the organiser reviews the plan, and so does the producing service.
+  const byProducer = {};
+  for (const row of outcomeRows) {
+    for (const [producer, bands] of Object.entries(row.reviewIntervalsByProducer ?? {})) {
+      const into = byProducer[producer] ??= Object.fromEntries(reviewBands.map((b) => [b, 0]));
+      for (const band of reviewBands) into[band] += bands[band] ?? 0;
+    }
+  }
+  main.append(section('reviews-by-producer', t('indicators.reviewsByProducer'), null,
+    [t('indicators.producersColumn'), ...reviewBands.map((band) => t(`indicators.band.${band}`))],
+    Object.entries(byProducer).map(([producer, bands]) => [
+      producer === 'unknown' ? t('indicators.unknownProducer') : t(`code.producer-type.${producer}`),
+      ...reviewBands.map((band) => bands[band])])));
 
   // Referral routes, and own production against purchased services.
   const serviceRows = mine(services.rows);

@@ -2,15 +2,33 @@
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
-#include <Poco/TemporaryFile.h>
 
 #include <fstream>
 
+#include "gateway/core/keyed_hash.h"
 #include "gateway/reports/check_report.h"
 
 namespace gw {
 
 using Poco::Net::HTTPResponse;
+
+namespace {
+
+/// The dry run's upload, in the spool folder, which only the gateway's user may read: deleted
+/// however the check ends, and named as a partial push is, so that one a crash left behind is
+/// removed at the next start.
+struct Upload {
+    std::string path;
+    ~Upload() {
+        try {
+            Poco::File(path).remove();
+        } catch (const Poco::Exception&) {
+            // never written, or gone already
+        }
+    }
+};
+
+}  // namespace
 
 void dryRun(const HttpApiContext& context, Call& call) {
     std::string name = textParameter(call.query, "mapping");
@@ -30,12 +48,11 @@ void dryRun(const HttpApiContext& context, Call& call) {
                   "a dry run's export may have at most " + std::to_string(limit) + " bytes");
         return;
     }
-    // In the spool folder, which only the gateway's user may read, and deleted however the
-    // check ends (Poco::TemporaryFile removes it when it goes out of scope).
     Poco::File(context.settings.pushSpoolDirectory).createDirectories();
-    Poco::TemporaryFile upload(context.settings.pushSpoolDirectory);
+    Upload upload{context.settings.pushSpoolDirectory + "/.dry-run-" +
+                  newSecretKey().substr(0, 16) + ".incoming"};
     {
-        std::ofstream out(upload.path(), std::ios::binary);
+        std::ofstream out(upload.path, std::ios::binary);
         char buffer[1 << 16];
         std::uint64_t received = 0;
         std::istream& body = call.request.stream();
@@ -56,7 +73,7 @@ void dryRun(const HttpApiContext& context, Call& call) {
                       Pipeline::defaultThreads(), context.settings.pipelineMaxBytesInFlight);
     // The report names the input by the uploaded file's own name, never by a path.
     std::string inputName = Poco::Path(textParameter(call.query, "name")).getFileName();
-    std::ifstream input(upload.path(), std::ios::binary);
+    std::ifstream input(upload.path, std::ios::binary);
     sendJson(
         call.response, HTTPResponse::HTTP_OK,
         checkExport(pipeline, chosen->mapping(), input, inputName.empty() ? "upload" : inputName,

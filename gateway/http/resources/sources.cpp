@@ -24,14 +24,20 @@ void listSources(const HttpApiContext& context, Call& call) {
     nlohmann::json sources = context.scheduler.describe();
     auto lastSuccess = lastSuccesses(context.store.sourceStats());
     auto failures = context.transfers.runner().consecutiveFailures();
+    std::map<std::string, bool> frozen;  // by municipality
     for (auto& source : sources) {
         std::string name = source["name"];
+        std::string municipality = source["municipality"];
+        if (!frozen.count(municipality))
+            frozen[municipality] = frozenReason(context.store, municipality).has_value();
         if (auto found = lastSuccess.find(name); found != lastSuccess.end())
             source["lastSuccessAt"] = isoTime(found->second);
         int failed = failures.count(name) ? failures[name] : 0;
         source["consecutiveFailures"] = failed;
         // The one word a console shows: what needs looking at first comes first.
-        if (source["paused"].get<bool>())
+        if (frozen[municipality])
+            source["status"] = "frozen";
+        else if (source["paused"].get<bool>())
             source["status"] = "paused";
         else if (failed > 0)
             source["status"] = "failing";

@@ -124,6 +124,7 @@ TEST_F(ReportsTest, OutcomesCountClientsIntoWorkDaysToPaidWorkLengthBandsAndRevi
                                {"client", client(who)},
                                {"startDate", start}};
         if (!end.empty()) body["endDate"] = end;
+        if (who == "A") body["producer"] = {{"type", "own_production"}};
         add("service_episode", id, body);
     };
     auto placement = [&](const std::string& id, const std::string& episode, const std::string& type,
@@ -152,11 +153,13 @@ TEST_F(ReportsTest, OutcomesCountClientsIntoWorkDaysToPaidWorkLengthBandsAndRevi
     add("client_plan", "S1",
         {{"organiserMunicipality", "536"},
          {"serviceType", "social_rehabilitation"},
+         {"client", client("A")},
          {"drawnUpDate", "2022-01-01"},
          {"reviewIntervalMonths", 6}});
     add("client_plan", "S2",
         {{"organiserMunicipality", "536"},
          {"serviceType", "social_rehabilitation"},
+         {"client", client("B")},
          {"drawnUpDate", "2022-01-01"}});
 
     auto rows = compute(OutcomesReport());
@@ -173,6 +176,10 @@ TEST_F(ReportsTest, OutcomesCountClientsIntoWorkDaysToPaidWorkLengthBandsAndRevi
                                                      {"over5Years", 1}}));
     EXPECT_EQ(row["reviewIntervals"]["4to6Months"], 1);
     EXPECT_EQ(row["reviewIntervals"]["notAgreed"], 1);
+    EXPECT_EQ(row["reviewIntervalsByProducer"]["own_production"]["4to6Months"], 1)
+        << "A's episode is produced by the municipality itself";
+    EXPECT_EQ(row["reviewIntervalsByProducer"]["unknown"]["notAgreed"], 1)
+        << "B's episode names no producer";
 }
 
 }  // namespace
