@@ -19,6 +19,14 @@ std::string cookieOf(const HttpReply& reply) {
     return found->second.substr(0, found->second.find(';'));
 }
 
+/// Waits until `count` transfers have succeeded (each bundled sample's at start).
+bool succeeded(unsigned short port, const std::string& admin, std::size_t count) {
+    return eventually([&] {
+        auto reply = http(port, "GET", "/v1/transfers?state=succeeded", admin);
+        return nlohmann::json::parse(reply.body)["transfers"].size() == count;
+    });
+}
+
 TEST(Console, AFileIsServedUnderAPolicyOfItsOwnOriginAndNothingOutsideItsFolder) {
     unsigned short port = freeLoopbackPort();
     GatewayWorkspace workspace({"nokia"}, {{"http.port", std::to_string(port)}});
@@ -127,10 +135,7 @@ TEST(Console, TheTransferListPagesAndFiltersAndRejectsAreGroupedByRuleAndField) 
         EXPECT_EQ(reply.status, 200) << reply.body;
         return nlohmann::json::parse(reply.body);
     };
-    ASSERT_TRUE(eventually([&] {
-        auto all = list("?state=succeeded", admin);
-        return all["transfers"].size() == 2;
-    }));
+    ASSERT_TRUE(succeeded(port, admin, 2));
 
     auto first = list("?limit=1", admin);
     ASSERT_EQ(first["transfers"].size(), 1u);
@@ -168,27 +173,16 @@ TEST(Console, TheTransferListPagesAndFiltersAndRejectsAreGroupedByRuleAndField) 
         << "another municipality's transfer";
 }
 
-}  // namespace
-}  // namespace gw::test
-
-namespace gw::test {
-namespace {
-
 TEST(Console, TheCutOverBoardHasARowPerMunicipalityThatAgreesWithItsReconciliation) {
     unsigned short port = freeLoopbackPort();
     GatewayWorkspace workspace({"nokia", "kihnio"}, {{"http.port", std::to_string(port)}});
     std::string admin = workspace.addToken("admin", "transfers:admin");
     RunningGateway gateway(workspace.configFile(), port);
-    nlohmann::json board;
-    ASSERT_TRUE(eventually([&] {
-        board = nlohmann::json::parse(http(port, "GET", "/v1/municipalities", admin).body);
-        for (const auto& row : board["municipalities"]) {
-            if (!row.contains("lastTransfer") || row["lastTransfer"]["state"] != "succeeded")
-                return false;
-        }
-        return board["municipalities"].size() == 2;
-    }));
+    ASSERT_TRUE(succeeded(port, admin, 2));
+    auto board = nlohmann::json::parse(http(port, "GET", "/v1/municipalities", admin).body);
+    ASSERT_EQ(board["municipalities"].size(), 2u);
     for (const auto& row : board["municipalities"]) {
+        EXPECT_EQ(row["lastTransfer"]["state"], "succeeded");
         std::string code = row["code"];
         EXPECT_EQ(row["name"], code == "536" ? "Nokia" : "Kihniö");
         EXPECT_FALSE(row["frozen"].get<bool>());
@@ -239,23 +233,13 @@ TEST(Console, ADryRunReportsAsGatewayctlCheckStoresNothingAndKeepsNoUpload) {
     EXPECT_TRUE(left.empty()) << "an upload left behind: " << left.front();
 }
 
-}  // namespace
-}  // namespace gw::test
-
-namespace gw::test {
-namespace {
-
 TEST(Console, ReportsAnswerForReportsReadOrFeedReadAsGatewayctlReportDoes) {
     unsigned short port = freeLoopbackPort();
     GatewayWorkspace workspace({"nokia", "kihnio"}, {{"http.port", std::to_string(port)}});
     std::string manager = workspace.addToken("manager", "reports:read");
     std::string admin = workspace.addToken("admin", "transfers:admin");
     RunningGateway gateway(workspace.configFile(), port);
-    ASSERT_TRUE(eventually([&] {
-        auto list = nlohmann::json::parse(http(port, "GET", "/v1/transfers", admin).body);
-        return list["transfers"].size() == 2 && list["transfers"][0]["state"] == "succeeded" &&
-               list["transfers"][1]["state"] == "succeeded";
-    }));
+    ASSERT_TRUE(succeeded(port, admin, 2));
 
     auto names = http(port, "GET", "/v1/reports", manager);
     ASSERT_EQ(names.status, 200);

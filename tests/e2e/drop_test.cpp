@@ -18,17 +18,23 @@ void drop(const std::string& folder, const std::string& name, const std::string&
     if (done) std::ofstream(folder + "/" + name + ".done");
 }
 
+/// The configuration of Nokia's drop folder `drop`, read every second, a delivery expected
+/// every `expectEvery`.
+std::map<std::string, std::string> dropConfig(unsigned short port, const std::string& expectEvery) {
+    return {
+        {"http.port", std::to_string(port)},
+        {"logging.level", "information"},
+        {"sources", "nokia-drop"},
+        {"source.nokia-drop.kind", "drop"},
+        {"source.nokia-drop.folder", "drop"},
+        {"source.nokia-drop.schedule", "every 1s"},
+        {"source.nokia-drop.expectEvery", expectEvery},
+        {"source.nokia-drop.mapping", std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"}};
+}
+
 TEST(DropFolder, FinishedFilesArePickedUpOnScheduleAndArchivedAndAPausedSourceWaits) {
     unsigned short port = freeLoopbackPort();
-    GatewayWorkspace workspace({}, {{"http.port", std::to_string(port)},
-                                    {"logging.level", "information"},
-                                    {"sources", "nokia-drop"},
-                                    {"source.nokia-drop.kind", "drop"},
-                                    {"source.nokia-drop.folder", "drop"},
-                                    {"source.nokia-drop.schedule", "every 1s"},
-                                    {"source.nokia-drop.expectEvery", "3s"},
-                                    {"source.nokia-drop.mapping",
-                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"}});
+    GatewayWorkspace workspace({}, dropConfig(port, "3s"));
     const std::string folder = workspace.folder() + "/drop";
     Poco::File(folder).createDirectories();
     const std::string sample = readFile(sampleExport("nokia"));
@@ -89,15 +95,7 @@ TEST(DropFolder, FinishedFilesArePickedUpOnScheduleAndArchivedAndAPausedSourceWa
 
 TEST(DropFolder, AMunicipalityFrozenForItsCutOverIsNeverLateWhateverItsExpectedDeliveries) {
     unsigned short port = freeLoopbackPort();
-    GatewayWorkspace workspace({}, {{"http.port", std::to_string(port)},
-                                    {"logging.level", "information"},
-                                    {"sources", "nokia-drop"},
-                                    {"source.nokia-drop.kind", "drop"},
-                                    {"source.nokia-drop.folder", "drop"},
-                                    {"source.nokia-drop.schedule", "every 1s"},
-                                    {"source.nokia-drop.expectEvery", "2s"},
-                                    {"source.nokia-drop.mapping",
-                                     std::string(GATEWAY_SOURCE_DIR) + "/mappings/nokia.json"}});
+    GatewayWorkspace workspace({}, dropConfig(port, "2s"));
     const std::string folder = workspace.folder() + "/drop";
     Poco::File(folder).createDirectories();
     std::string admin = workspace.addToken("admin", "transfers:admin");
