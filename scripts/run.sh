@@ -60,6 +60,7 @@ gatewayd is running (pid $(cat "$pidfile")).
   store:    $root/var/gateway.db (SQLite)
   logs:     $root/var/log/gatewayd.log
   HTTP API: http://127.0.0.1:$port  (docs/api/openapi.yaml)
+  console:  http://127.0.0.1:$port/console/  (sign in with the token below; docs/console.md)
   token:    $token_file (every scope; the secrets file var/secrets.properties keeps its hash)
   try:      curl -H "Authorization: Bearer \$(cat $token_file)" http://127.0.0.1:$port/v1/transfers
             curl -H "Authorization: Bearer \$(cat $token_file)" "http://127.0.0.1:$port/v1/feeds/service_episode?view=pseudonymised&limit=3"

@@ -108,6 +108,12 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX municipality_freezes_by_municipality ON municipality_freezes"
             " (municipality, id)",
         },
+        {
+            // The transfer list filtered by municipality or source, and the cut-over board's
+            // newest transfer of each municipality, without reading the whole log.
+            "CREATE INDEX transfers_by_municipality ON transfers (municipality, id)",
+            "CREATE INDEX transfers_by_source ON transfers (source, id)",
+        },
     };
     return steps;
 }

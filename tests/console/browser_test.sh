@@ -38,6 +38,19 @@ config=$work/gateway.properties
 
 "$gatewayd" --config "$config" >"$work/gatewayd.log" 2>&1 &
 daemon=$!
+# A long history: 10 000 finished transfers of years past, so that the pages are tried at the
+# size the issue names (keyset paging, never a count of everything).
+for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+    sleep 0.2
+done
+sqlite3 "$work/var/gateway.db" <<'SQL'
+.timeout 30000
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+INSERT INTO transfers (source, municipality, input, state, started_at, finished_at)
+SELECT 'tampere', '837', 'history-' || i || '.csv', 'succeeded', '2024-01-01T00:00:00.000000Z',
+       '2024-01-01T00:00:01.000000Z' FROM n;
+SQL
 
 export GATEWAY_URL=http://127.0.0.1:$port
 export ADMIN_TOKEN=$(cat "$work/admin.token") VIEWER_TOKEN=$(cat "$work/viewer.token")

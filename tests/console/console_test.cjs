@@ -99,12 +99,14 @@ function catalogueKeys() {
 
   // The bundled samples' transfers end before the console is looked at.
   await eventually(async () => {
-    const {body} = await api('/v1/transfers?limit=1000');
-    return body.transfers.length >= 24 &&
-      body.transfers.every((t) => t.state !== 'queued' && t.state !== 'running');
+    const {sources} = (await api('/v1/sources')).body;
+    const running = await api('/v1/transfers?state=running');
+    const queued = await api('/v1/transfers?state=queued');
+    return bundledSources.every((name) => sources.find((s) => s.name === name).lastSuccessAt) &&
+      running.body.transfers.length === 0 && queued.body.transfers.length === 0;
   }, 'every sample transfer ended');
-  const transfers = (await api('/v1/transfers?limit=1000')).body.transfers;
-  const withRejects = transfers.find((t) => t.source === 'nokia' && t.counts.rejected > 0);
+  const withRejects = (await api('/v1/transfers?source=nokia')).body.transfers
+    .find((t) => t.counts.rejected > 0);
   assert.ok(withRejects, 'the nokia sample has deliberately dirty records');
 
   const browser = await puppeteer.launch({
@@ -182,6 +184,27 @@ function catalogueKeys() {
     const municipalities = await page.$$eval('main tbody tr td:nth-child(3)',
                                              (cells) => cells.map((c) => c.textContent));
     assert.ok(municipalities.every((m) => m === '536'), municipalities.join());
+  });
+
+  step('with 10 000 transfers in the store, the transfer list pages back through them', async () => {
+    await go(page, '#/transfers', () => document.querySelectorAll('main tbody tr').length > 0);
+    const ids = async () => page.$$eval('main tbody tr td:first-child',
+                                        (cells) => cells.map((c) => Number(c.textContent.replace(/\D/g, ''))));
+    let previous = await ids();
+    assert.equal(previous.length, 50);
+    for (let i = 0; i < 3; ++i) {
+      const older = await page.$eval('main a[href*="before="]', (a) => a.getAttribute('href'));
+      await go(page, older, () => document.querySelectorAll('main tbody tr').length > 0);
+      const shown = await ids();
+      assert.equal(shown.length, 50);
+      assert.ok(Math.max(...shown) < Math.min(...previous), 'each page older than the one before');
+      previous = shown;
+    }
+    await go(page, '#/transfers/?before=30', () => document.querySelectorAll('main tbody tr').length > 0);
+    const oldest = await ids();
+    assert.equal(oldest[0], 29);
+    assert.equal(oldest.length, 29);
+    assert.equal(await page.$('main a[href*="before="]'), null, 'the oldest page has no older one');
   });
 
   step('a transfer with rejects shows its counts, groups and report, which downloads', async () => {

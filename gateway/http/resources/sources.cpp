@@ -1,6 +1,5 @@
 #include "gateway/http/resources/sources.h"
 
-#include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
 #include "gateway/transfers/reprocess.h"
 
@@ -22,7 +21,6 @@ void setPaused(const HttpApiContext& context, Call& call, bool paused) {
 
 void listSources(const HttpApiContext& context, Call& call) {
     nlohmann::json sources = context.scheduler.describe();
-    auto lastSuccess = lastSuccesses(context.store.sourceStats());
     auto failures = context.transfers.runner().consecutiveFailures();
     std::map<std::string, bool> frozen;  // by municipality
     for (auto& source : sources) {
@@ -30,8 +28,13 @@ void listSources(const HttpApiContext& context, Call& call) {
         std::string municipality = source["municipality"];
         if (!frozen.count(municipality))
             frozen[municipality] = frozenReason(context.store, municipality).has_value();
-        if (auto found = lastSuccess.find(name); found != lastSuccess.end())
-            source["lastSuccessAt"] = isoTime(found->second);
+        // The newest success by the log's index, not a sum over the whole log.
+        TransferFilter lastSuccess;
+        lastSuccess.source = name;
+        lastSuccess.state = "succeeded";
+        lastSuccess.limit = 1;
+        auto found = context.store.listTransfers(lastSuccess);
+        if (!found.empty()) source["lastSuccessAt"] = found.front().finishedAt;
         int failed = failures.count(name) ? failures[name] : 0;
         source["consecutiveFailures"] = failed;
         // The one word a console shows: what needs looking at first comes first.

@@ -699,7 +699,7 @@ TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
     begin();
     open();
     open();
-    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 6);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 7);
     EXPECT_EQ(count("SELECT COUNT(*) FROM transfers"), 1);
 }
 
