@@ -42,6 +42,7 @@ TEST(Tls, WithACertificateTheApiSpeaksHttpsOnly) {
                             tls + "/key.pem", "-out", tls + "/certificate.pem"});
     ASSERT_EQ(made.exitCode, 0) << made.err;
     const std::string certificate = tls + "/certificate.pem";
+    const std::string token = workspace.addToken("admin", "transfers:admin");
     const std::string base = "https://127.0.0.1:" + std::to_string(port);
 
     Poco::ProcessHandle daemon =
@@ -71,6 +72,18 @@ TEST(Tls, WithACertificateTheApiSpeaksHttpsOnly) {
         "ECDHE-RSA-AES128-GCM-SHA256")
         << "the server's preference wins over the client's";
     EXPECT_NE(negotiated(port, "-tls1_3"), "") << "TLS 1.3 is allowed";
+
+    // Under HTTPS the console's session cookie is sent over HTTPS only.
+    auto signedIn = runProcess("/usr/bin/curl",
+                               {"-s", "-o", "/dev/null", "-D", "-", "--max-time", "10", "--cacert",
+                                certificate, "-H", "Content-Type: application/json", "--data",
+                                "{\"token\": \"" + token + "\"}", base + "/v1/session"});
+    EXPECT_NE(signedIn.out.find(" 201"), std::string::npos) << signedIn.out;
+    auto cookie = signedIn.out.find("Set-Cookie: gateway_session=");
+    ASSERT_NE(cookie, std::string::npos) << signedIn.out;
+    std::string header = signedIn.out.substr(cookie, signedIn.out.find('\n', cookie) - cookie);
+    EXPECT_NE(header.find("; secure"), std::string::npos) << header;
+    EXPECT_NE(header.find("HttpOnly"), std::string::npos) << header;
     ::kill(daemon.id(), SIGTERM);
     EXPECT_EQ(daemon.wait(), 0);
 }
