@@ -42,10 +42,9 @@ export function h(tag, attributes = {}, ...children) {
 /// A table with a caption and column headers; `cells` gives a row's cells for an item (a cell is
 /// text, a node, or {value, number: true} for a right-aligned figure).
 export function table(caption, headers, items, cells) {
-  const cell = (value, header) => {
+  const cell = (value) => {
     const numeric = value && typeof value === 'object' && !(value instanceof Node);
-    return h(header ? 'th' : 'td', numeric ? {class: 'number'} : {},
-             numeric ? value.value : value);
+    return h('td', numeric ? {class: 'number'} : {}, numeric ? value.value : value);
   };
   return h('table', {},
     h('caption', {}, caption),
@@ -53,17 +52,20 @@ export function table(caption, headers, items, cells) {
     h('tbody', {}, items.map((item) => h('tr', {}, cells(item).map((value) => cell(value))))));
 }
 
+/// A figure in the page's language, as a right-aligned table cell.
 export function number(value) {
   return {value: new Intl.NumberFormat(document.documentElement.lang).format(value ?? 0),
           number: true};
 }
 
+/// A moment from the API, in the page's language; the text itself when it is no time.
 export function time(iso) {
   if (!iso) return '';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(document.documentElement.lang);
 }
 
+/// A refusal or failure of the API: its status and its detail.
 export class ApiError extends Error {
   constructor(status, detail) {
     super(detail);
@@ -94,6 +96,7 @@ export async function api(path, {method = 'GET', body, upload} = {}) {
   return answer;
 }
 
+/// The scopes of the session's token.
 export function scopes() {
   return new Set(session?.scopes ?? []);
 }
@@ -118,9 +121,11 @@ async function loadMessages(language) {
   document.getElementById('language').value = language;
 }
 
+/// The page the address names, and the rest of the address as it is written (a page that reads
+/// a query from it decodes that itself).
 function route() {
   const [name = '', ...params] = location.hash.replace(/^#\/?/, '').split('/');
-  return {name, params: params.map(decodeURIComponent)};
+  return {name, params};
 }
 
 async function renderMenu() {

@@ -174,6 +174,25 @@ function catalogueKeys() {
     assert.match(await page.$eval('#status', (e) => e.textContent), /nokia/);
   });
 
+  step('the keyboard alone resumes the source and opens another page', async () => {
+    const focusOn = async (selector) => {
+      for (let i = 0; i < 300; ++i) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return;
+      }
+      throw new Error(`Tab never reached ${selector}`);
+    };
+    await focusOn('button[data-action="resume"][data-source="nokia"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('button[data-action="pause"][data-source="nokia"]');
+    const {body} = await api('/v1/sources');
+    assert.equal(body.sources.find((s) => s.name === 'nokia').paused, false);
+    await focusOn('nav a[href="#/transfers"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash === '#/transfers');
+    await drawn(page);
+  });
+
   step('the transfer list filters by municipality', async () => {
     await go(page, '#/transfers', () => document.querySelectorAll('main tbody tr').length > 0);
     await checkAccessibility(page, 'transfers');

@@ -50,7 +50,9 @@ TEST(GatewayctlParse, ReadsXmlAndJsonWithTheirOptions) {
     ProcessResult fromJson = runProcess(
         GATEWAYCTL_PATH, {"parse", "--format", "json", "--records", "/data", json.path()});
     EXPECT_EQ(fromJson.exitCode, 0) << fromJson.err;
-    EXPECT_EQ(lines(fromJson.out)[1]["fields"]["/h"], "b");
+    auto jsonRecords = lines(fromJson.out);
+    ASSERT_EQ(jsonRecords.size(), 2u);
+    EXPECT_EQ(jsonRecords[1]["fields"]["/h"], "b");
 }
 
 TEST(GatewayctlParse, AnInputThatCannotBeReadToItsEndExitsOne) {

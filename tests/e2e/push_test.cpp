@@ -120,7 +120,9 @@ TEST(Push, AMunicipalityPushesOnlyItsOwnDataAndEveryAcceptedPushIsStored) {
         ASSERT_EQ(reply.status, 202) << m << ": " << reply.body;
         pushed[nlohmann::json::parse(reply.body)["id"].get<long>()] = m;
     }
-    for (const auto& [id, m] : pushed) {
+    for (const auto& [transferId, m] : pushed) {
+        // A structured binding cannot be captured before C++20; the lambda takes a copy.
+        const long id = transferId;
         nlohmann::json t;
         ASSERT_TRUE(eventually([&] {
             t = nlohmann::json::parse(

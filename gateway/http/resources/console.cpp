@@ -2,6 +2,7 @@
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
+#include <Poco/Logger.h>
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/StreamCopier.h>
@@ -92,6 +93,9 @@ void startSession(const HttpApiContext& context, Call& call) {
         return;
     }
     auto started = context.sessions.start(grant->sha256);
+    Poco::Logger::get("gateway.http")
+        .information("console: token '" + grant->name + "' signed in from " +
+                     call.request.clientAddress().host().toString());
     call.response.addCookie(cookieFor(context, started.id));
     call.response.set("Cache-Control", "no-store");
     nlohmann::json answer = describe(context, *grant);
@@ -109,6 +113,8 @@ void showSession(const HttpApiContext& context, Call& call) {
 
 void endSession(const HttpApiContext& context, Call& call) {
     context.sessions.end(sessionCookie(call.request));
+    Poco::Logger::get("gateway.http")
+        .information("console: token '" + call.grant->name + "' signed out");
     call.response.addCookie(cookieFor(context, ""));
     call.response.setStatus(HTTPResponse::HTTP_NO_CONTENT);
     call.response.setContentLength(0);
