@@ -1,6 +1,6 @@
 // The console's frame: messages in the chosen language, the session, the API, the menu and the
 // pages. Each page is a module in pages/ that exports `title` (a message key), `allowed(scopes)`
-// and `render(main, params)`; the menu lists the pages the session's scopes allow, and the server
+// and `render(main, params, query)`; the menu lists the pages the session's scopes allow, and the server
 // refuses the rest anyway.
 
 const pages = {
@@ -50,6 +50,17 @@ export function table(caption, headers, items, cells) {
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, headers.map((text) => h('th', {scope: 'col'}, text)))),
     h('tbody', {}, items.map((item) => h('tr', {}, cells(item).map((value) => cell(value))))));
+}
+
+/// Where a reject was found ({input, line, record}), as the page's language says it.
+export function position(at) {
+  return at.line ? t('transfer.atLine', {input: at.input, line: at.line})
+                 : t('transfer.atRecord', {input: at.input, record: at.record});
+}
+
+/// Text for screen readers only, such as the row a button in a table acts on.
+export function visuallyHidden(text) {
+  return h('span', {class: 'visually-hidden'}, text);
 }
 
 /// A figure in the page's language, as a right-aligned table cell.
@@ -121,11 +132,14 @@ async function loadMessages(language) {
   document.getElementById('language').value = language;
 }
 
-/// The page the address names, and the rest of the address as it is written (a page that reads
-/// a query from it decodes that itself).
+/// What the address names: the page, the path segments after it (#/transfer/12), and its query
+/// (#/transfers/?municipality=536), which keeps a page's filter in the address.
 function route() {
-  const [name = '', ...params] = location.hash.replace(/^#\/?/, '').split('/');
-  return {name, params};
+  const address = location.hash.replace(/^#\/?/, '');
+  const mark = address.indexOf('?');
+  const path = mark < 0 ? address : address.slice(0, mark);
+  const [name = '', ...params] = path.split('/').filter(Boolean);
+  return {name, params, query: new URLSearchParams(mark < 0 ? '' : address.slice(mark + 1))};
 }
 
 async function renderMenu() {
@@ -155,7 +169,7 @@ async function renderPage() {
 }
 
 async function drawPage(main) {
-  const {name, params} = route();
+  const {name, params, query} = route();
   if (!pages[name]) {
     for (const candidate of menu) {
       if ((await pages[candidate]()).allowed(scopes())) {
@@ -175,7 +189,7 @@ async function drawPage(main) {
   }
   main.replaceChildren(h('h1', {}, t(page.title)));
   try {
-    await page.render(main, params);
+    await page.render(main, params, query);
   } catch (error) {
     if (error.status !== 401) main.append(h('p', {class: 'error'}, error.message));
   }

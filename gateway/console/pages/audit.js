@@ -7,8 +7,8 @@ export const allowed = (held) => held.has('audit:read');
 
 const pageSize = 100;
 
-export async function render(main, params) {
-  const after = Number(new URLSearchParams(params.join('/').replace(/^\?/, '')).get('after') ?? 0);
+export async function render(main, params, query) {
+  const after = Number(query.get('after') ?? 0);
   const {reads, next} = await api(`/v1/audit/feed-reads?after=${after}&limit=${pageSize}`);
   if (reads.length === 0) {
     main.append(h('p', {}, t('audit.none')));

@@ -1,6 +1,6 @@
 // The cut-over board: per municipality, its last transfer, current records per entity, whether
 // its reconciliation adds up and its digest; freeze and unfreeze, and the signed certificate.
-import {announce, api, h, number, scopes, t, time} from '../app.js';
+import {announce, api, h, number, scopes, t, time, visuallyHidden} from '../app.js';
 
 export const title = 'cutover.title';
 export const allowed = (held) => held.has('transfers:admin');
@@ -54,19 +54,19 @@ export async function render(main) {
         admin && !frozen ? h('button', {type: 'button', 'data-action': 'freeze',
                                         'data-municipality': municipality.code,
                                         onclick: () => act(municipality, 'freeze')},
-                             t('cutover.freeze'), h('span', {class: 'visually-hidden'}, ` ${municipality.name}`)) : null,
+                             t('cutover.freeze'), visuallyHidden(` ${municipality.name}`)) : null,
         frozen ? h('a', {href: `/v1/municipalities/${municipality.code}/certificate`,
                          download: true,
                          'data-certificate': municipality.code},
-                   t('cutover.certificate'), h('span', {class: 'visually-hidden'}, ` ${municipality.name}`)) : null,
+                   t('cutover.certificate'), visuallyHidden(` ${municipality.name}`)) : null,
         frozen ? h('a', {href: `/v1/municipalities/${municipality.code}/certificate.sig`,
                          download: true,
                          'data-signature': municipality.code},
-                   t('cutover.signature'), h('span', {class: 'visually-hidden'}, ` ${municipality.name}`)) : null,
+                   t('cutover.signature'), visuallyHidden(` ${municipality.name}`)) : null,
         admin && frozen ? h('button', {type: 'button', 'data-action': 'unfreeze',
                                        'data-municipality': municipality.code,
                                        onclick: () => act(municipality, 'unfreeze')},
-                            t('cutover.unfreeze'), h('span', {class: 'visually-hidden'}, ` ${municipality.name}`)) : null))));
+                            t('cutover.unfreeze'), visuallyHidden(` ${municipality.name}`)) : null))));
     rows.push({municipality, reconciliation, digest});
   }
   main.append(h('table', {},

@@ -1,6 +1,6 @@
 // Dry run: upload a sample export, pick a mapping, and read what `gatewayctl check` would say.
 // Nothing is stored, and the gateway deletes the upload once it is checked.
-import {api, h, number, t, table} from '../app.js';
+import {api, h, number, position, t, table} from '../app.js';
 
 export const title = 'dryRun.title';
 export const allowed = (held) => held.has('transfers:admin');
@@ -41,8 +41,7 @@ function showReport(result, report) {
     table(t('dryRun.rejects'), [t('transfer.rule'), t('transfer.field'), t('transfer.count'),
                                 t('transfer.examples')],
           report.rejects, (group) => [group.rule, group.field, number(group.count),
-            group.examples.map((p) => p.line ? t('transfer.atLine', {input: p.input, line: p.line})
-                                             : t('transfer.atRecord', {input: p.input, record: p.record})).join('; ')]));
+            group.examples.map(position).join('; ')]));
   const unmapped = Object.entries(report.unmappedCodes ?? {}).flatMap(([table, codes]) =>
     codes.map((code) => ({table, ...code})));
   parts.push(unmapped.length === 0 ? h('p', {}, t('dryRun.noUnmapped')) :

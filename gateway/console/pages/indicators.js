@@ -12,8 +12,7 @@ const placementTypes = ['subcontracting_work', 'open_work_activity', 'paid_work'
 const lengthBands = ['under6Months', '6to12Months', '1to2Years', '2to5Years', 'over5Years'];
 const reviewBands = ['upTo3Months', '4to6Months', '7to12Months', 'over12Months', 'notAgreed'];
 
-export async function render(main, params) {
-  const query = new URLSearchParams(params.join('/').replace(/^\?/, ''));
+export async function render(main, params, query) {
   const asOf = query.get('asOf') || new Date().toISOString().slice(0, 10);
   const chosen = query.get('municipality') ?? '';
   const asked = new URLSearchParams({asOf});

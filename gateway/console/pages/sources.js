@@ -1,6 +1,6 @@
 // Sources: each source's kind, municipality, schedule, next run, last success and status, with
 // pause, resume and run now.
-import {announce, api, h, scopes, t, table, time} from '../app.js';
+import {announce, api, h, scopes, t, table, time, visuallyHidden} from '../app.js';
 
 export const title = 'sources.title';
 export const allowed = (held) => held.has('transfers:admin');
@@ -43,14 +43,14 @@ export async function render(main) {
           source.paused
             ? h('button', {type: 'button', 'data-action': 'resume', 'data-source': source.name,
                            onclick: () => act(source, 'resume')},
-                t('sources.resume'), h('span', {class: 'visually-hidden'}, ` ${source.name}`))
+                t('sources.resume'), visuallyHidden(` ${source.name}`))
             : h('button', {type: 'button', 'data-action': 'pause', 'data-source': source.name,
                            onclick: () => act(source, 'pause')},
-                t('sources.pause'), h('span', {class: 'visually-hidden'}, ` ${source.name}`)),
+                t('sources.pause'), visuallyHidden(` ${source.name}`)),
           runnable.has(source.kind) && !source.paused
             ? h('button', {type: 'button', 'data-action': 'run', 'data-source': source.name,
                            onclick: () => act(source, 'run')},
-                t('sources.run'), h('span', {class: 'visually-hidden'}, ` ${source.name}`))
+                t('sources.run'), visuallyHidden(` ${source.name}`))
             : null) : '',
       ]));
 }

@@ -1,7 +1,7 @@
 // One transfer: its counts (read = stored + unchanged + rejected), live progress while it runs,
 // its digest, and its rejects grouped by rule and field with example positions; the rejection
 // report as CSV.
-import {api, h, number, t, table, time} from '../app.js';
+import {api, h, number, position, t, table, time} from '../app.js';
 
 export const title = 'transfer.title';
 export const allowed = (held) =>
@@ -56,13 +56,10 @@ export async function render(main, [id]) {
                                  download: true, id: 'rejection-report'},
                            t('transfer.report'))));
   const {groups} = await api(`/v1/transfers/${transfer.id}/reject-groups`);
-  const where = (position) => position.line
-    ? t('transfer.atLine', {input: position.input, line: position.line})
-    : t('transfer.atRecord', {input: position.input, record: position.record});
   main.append(table(t('transfer.groups'),
     [t('transfer.stage'), t('transfer.rule'), t('transfer.field'), t('transfer.count'),
      t('transfer.examples')],
     groups,
     (group) => [t(`stage.${group.stage}`), group.rule, group.field, number(group.count),
-                group.examples.map(where).join('; ')]));
+                group.examples.map(position).join('; ')]));
 }

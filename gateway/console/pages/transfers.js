@@ -9,10 +9,9 @@ export const allowed = (held) =>
 const states = ['queued', 'running', 'succeeded', 'failed', 'interrupted'];
 const pageSize = 50;
 
-export async function render(main, params) {
+export async function render(main, params, query) {
   // The filter and the page live in the address (#/transfers/?municipality=...&before=...), so
   // that the back button and a shared link show the same list.
-  const query = new URLSearchParams(params.join('/').replace(/^\?/, ''));
   const field = (name, label, control) =>
     h('div', {}, h('label', {for: `filter-${name}`}, label), control);
   const text = (name) => h('input', {id: `filter-${name}`, name, value: query.get(name) ?? ''});
