@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "gateway/core/keyed_hash.h"
+#include "gateway/core/private_files.h"
 #include "gateway/reports/check_report.h"
 
 namespace gw {
@@ -42,13 +43,16 @@ void dryRun(const HttpApiContext& context, Call& call) {
         return;
     }
     const std::uint64_t limit = context.settings.dryRunMaxBytes;
-    if (call.request.hasContentLength() &&
-        static_cast<std::uint64_t>(call.request.getContentLength64()) > limit) {
+    auto refuseTooLarge = [&] {
         sendError(call.response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
                   "a dry run's export may have at most " + std::to_string(limit) + " bytes");
+    };
+    if (call.request.hasContentLength() &&
+        static_cast<std::uint64_t>(call.request.getContentLength64()) > limit) {
+        refuseTooLarge();
         return;
     }
-    Poco::File(context.settings.pushSpoolDirectory).createDirectories();
+    createPrivateFolders(context.settings.pushSpoolDirectory);
     Upload upload{context.settings.pushSpoolDirectory + "/.dry-run-" +
                   newSecretKey().substr(0, 16) + ".incoming"};
     {
@@ -59,9 +63,7 @@ void dryRun(const HttpApiContext& context, Call& call) {
         while (body.read(buffer, sizeof buffer) || body.gcount() > 0) {
             received += static_cast<std::uint64_t>(body.gcount());
             if (received > limit) {
-                sendError(
-                    call.response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
-                    "a dry run's export may have at most " + std::to_string(limit) + " bytes");
+                refuseTooLarge();
                 return;
             }
             out.write(buffer, body.gcount());
