@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
-#include <set>
+#include <map>
 
 #include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
@@ -156,13 +156,15 @@ void Scheduler::armLatenessCheck() {
 
 void Scheduler::checkLateness() {
     std::map<std::string, std::chrono::system_clock::time_point> lastSuccess;
-    // A municipality frozen for its cut-over is expected to deliver nothing more.
-    std::set<std::string> frozen;
+    // A municipality frozen for its cut-over is expected to deliver nothing more. Each
+    // municipality is asked once, however many of its sources expect deliveries.
+    std::map<std::string, bool> frozen;
     try {
         lastSuccess = lastSuccesses(log_.sourceStats());
         for (const auto& [name, entry] : entries_) {
             const std::string& municipality = entry.source->mapping().municipality();
-            if (entry.expectEvery && frozenReason(log_, municipality)) frozen.insert(municipality);
+            if (entry.expectEvery && !frozen.count(municipality))
+                frozen[municipality] = frozenReason(log_, municipality).has_value();
         }
     } catch (const std::exception& e) {
         Poco::Logger::get("gateway.scheduler")
@@ -176,8 +178,8 @@ void Scheduler::checkLateness() {
         auto found = lastSuccess.find(name);
         // Before the first delivery, the clock starts with the daemon.
         auto since = found == lastSuccess.end() ? started_ : found->second;
-        bool late = now - since > *entry.expectEvery &&
-                    !frozen.count(entry.source->mapping().municipality());
+        bool late =
+            now - since > *entry.expectEvery && !frozen[entry.source->mapping().municipality()];
         if (late && !entry.late) {
             Poco::Logger::get("gateway.scheduler")
                 .error("source '" + name + "': delivery late: none succeeded since " +
