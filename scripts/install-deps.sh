@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config python3
     libpoco-dev libxml2-dev nlohmann-json3-dev rapidjson-dev libboost-dev libvalijson-dev
-    libcsv-dev libsqlite3-dev libpq-dev sqlite3 libssl-dev libjemalloc-dev
+    libcsv-dev libsqlite3-dev libpq-dev sqlite3 libssl-dev libjemalloc-dev libre2-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
     # postgresql: the throwaway test cluster (initdb, pg_ctl) and psql; openssl and curl: the

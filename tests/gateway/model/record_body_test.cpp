@@ -1,0 +1,118 @@
+#include "gateway/model/record_body.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace gw {
+namespace {
+
+// Texts that exercise every escape: quotes, backslashes, control characters, DEL, multi-byte
+// UTF-8 (Finnish letters, an emoji) and the separators JSON writers treat specially.
+const std::vector<std::string> kTexts = {
+    "",        "Työpaja Oy", "\"quoted\"", "back\\slash", "tab\there", "new\nline",  "\x01\x1f",
+    "del\x7f", "Ä€😀",        "u\u2028x",   "\b\f\r",      "/slash/",   "131052-308T"};
+
+nlohmann::json randomValue(std::mt19937& random, int depth) {
+    switch (random() % (depth > 3 ? 5 : 7)) {
+        case 0:
+            return nullptr;
+        case 1:
+            return random() % 2 == 0;
+        case 2:
+            return static_cast<std::int64_t>(random()) - (1LL << 31);
+        case 3:
+            return static_cast<double>(random() % 100000) / 8.0 - 5000;
+        case 4:
+            return kTexts[random() % kTexts.size()];
+        case 5: {
+            nlohmann::json object = nlohmann::json::object();
+            for (unsigned i = random() % 6; i > 0; --i)
+                object[kTexts[random() % kTexts.size()] + std::to_string(random() % 4)] =
+                    randomValue(random, depth + 1);
+            return object;
+        }
+        default: {
+            nlohmann::json array = nlohmann::json::array();
+            for (unsigned i = random() % 5; i > 0; --i)
+                array.push_back(randomValue(random, depth + 1));
+            return array;
+        }
+    }
+}
+
+std::string written(const RecordBody& body) {
+    std::string text;
+    body.write(body.root(), text);
+    return text;
+}
+
+TEST(RecordBody, WritesEveryTreeExactlyAsNlohmannJsonDumpsIt) {
+    std::mt19937 random(20261202);
+    for (int i = 0; i < 5000; ++i) {
+        nlohmann::json tree = randomValue(random, 0);
+        RecordBody body = RecordBody::fromJson(tree);
+        ASSERT_EQ(written(body), tree.dump()) << "tree " << i;
+        ASSERT_EQ(body.toJson(), tree);
+    }
+}
+
+TEST(RecordBody, KeepsMembersInKeyOrderWhateverOrderTheyAreAddedIn) {
+    RecordBody body;
+    nlohmann::json expected = nlohmann::json::object();
+    for (const char* name : {"startDate", "client", "entity", "Zeta", "ä", "a", "client"}) {
+        body.setText(body.member(body.root(), name), name);
+        expected[name] = name;
+    }
+    EXPECT_EQ(written(body), expected.dump());
+    EXPECT_EQ(body.size(body.root()), 6u);
+    EXPECT_EQ(body.textAt(body.root(), "entity"), "entity");
+    EXPECT_FALSE(body.textAt(body.root(), "missing"));
+}
+
+TEST(RecordBody, BuildsPathsAsNlohmannJsonsIndexOperatorDoes) {
+    RecordBody body;
+    auto goals = body.member(body.root(), "goals");
+    body.setText(body.member(body.element(goals, 1), "text"), "second");
+    body.set(body.member(body.root(), "hours"), Scalar(12.5));
+    body.set(body.member(body.root(), "months"), Scalar(std::int64_t{12}));
+    body.set(body.member(body.root(), "set"), Scalar(std::in_place_type<bool>, true));
+    nlohmann::json expected;
+    expected["goals"][1]["text"] = "second";
+    expected["hours"] = 12.5;
+    expected["months"] = 12;
+    expected["set"] = true;
+    EXPECT_EQ(written(body), expected.dump());
+}
+
+TEST(RecordBody, RemovesAMemberAndCanLeaveOneOutOfTheRootsText) {
+    RecordBody body = RecordBody::fromJson({{"a", 1}, {"provenance", {{"x", 1}}}, {"z", "last"}});
+    std::string text;
+    body.writeRoot(text, "provenance");
+    EXPECT_EQ(text, R"({"a":1,"z":"last"})");
+    body.remove(body.root(), "z");
+    body.remove(body.root(), "a");
+    EXPECT_EQ(written(body), R"({"provenance":{"x":1}})");
+    body.setText(body.member(body.root(), "zz"), "added after the last was removed");
+    EXPECT_EQ(body.toJson().size(), 2u);
+}
+
+TEST(RecordBody, CopiesAnotherBodysTree) {
+    RecordBody constant = RecordBody::fromJson({{"code", "536"}, {"list", {1, "two", nullptr}}});
+    RecordBody body;
+    body.copy(body.member(body.root(), "organiser"), constant, constant.root());
+    EXPECT_EQ(body.toJson(), nlohmann::json({{"organiser", constant.toJson()}}));
+}
+
+TEST(RecordBody, WritesInvalidUtf8AsTheReplacementCharacterInsteadOfFailing) {
+    RecordBody body;
+    body.setText(body.member(body.root(), "name"),
+                 "ok\xff\xc3(\xed\xa0\x80"
+                 "end");
+    EXPECT_EQ(written(body),
+              "{\"name\":\"ok\xEF\xBF\xBD\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+              "end\"}");
+}
+
+}  // namespace
+}  // namespace gw
