@@ -28,12 +28,11 @@ gw::RegionalRecord recordOf(std::string line) {
         throw gw::InputError("not a regional record as gatewayctl map writes them");
     const auto& provenance = document["provenance"];
     gw::RegionalRecord record{document["entity"].GetString(),
-                              provenance["sourceRecordId"].GetString(), nlohmann::json::object()};
-    record.body["provenance"] = {
-        {"sourceMunicipality", provenance["sourceMunicipality"].GetString()},
-        {"sourceSystem", provenance["sourceSystem"].GetString()},
-        {"contentHash", provenance["contentHash"].GetString()},
-        {"record", provenance["record"].GetInt64()}};
+                              provenance["sourceRecordId"].GetString()};
+    record.provenance.sourceMunicipality = provenance["sourceMunicipality"].GetString();
+    record.provenance.sourceSystem = provenance["sourceSystem"].GetString();
+    record.provenance.contentHash = provenance["contentHash"].GetString();
+    record.provenance.record = provenance["record"].GetUint64();
     record.text = std::move(line);
     return record;
 }
@@ -62,10 +61,8 @@ int main(int argc, char** argv) {
         };
         for (std::string line; std::getline(input, line);) {
             gw::RegionalRecord record = recordOf(std::move(line));
-            if (!group.empty() &&
-                record.body["provenance"]["record"] != group.front().body["provenance"]["record"]) {
+            if (!group.empty() && record.provenance.record != group.front().provenance.record)
                 writeGroup();
-            }
             group.push_back(std::move(record));
             ++handedOver;
         }

@@ -21,26 +21,6 @@ std::string siblingPath(const std::string& file, const std::string& relative) {
     return Poco::Path(file).makeParent().resolve(path).toString();
 }
 
-// Sets the value at a dotted target, creating objects on the way and arrays for numeric steps:
-// "client.identityCode", "goals.0.text".
-void setPath(nlohmann::json& body, const std::string& target, nlohmann::json value) {
-    nlohmann::json* node = &body;
-    std::size_t start = 0;
-    for (;;) {
-        std::size_t dot = target.find('.', start);
-        std::string step =
-            target.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        bool index = !step.empty() && step.find_first_not_of("0123456789") == std::string::npos;
-        nlohmann::json& next = index ? (*node)[std::stoul(step)] : (*node)[step];
-        if (dot == std::string::npos) {
-            next = std::move(value);
-            return;
-        }
-        node = &next;
-        start = dot + 1;
-    }
-}
-
 // Reads a mapping file and the files it extends, the extending file's keys winning (RFC 7386
 // merge). Code-table paths are made absolute first, each against the file that names it.
 nlohmann::json readMerged(const std::string& path, std::vector<std::string>& chain, int depth = 0) {
@@ -198,6 +178,20 @@ Mapping::FieldRule Mapping::fieldRule(const std::string& target, const nlohmann:
                                       const std::string& file) {
     FieldRule field;
     field.target = target;
+    // Objects on the way, and arrays for numeric steps: "client.identityCode", "goals.0.text".
+    for (std::size_t start = 0;;) {
+        std::size_t dot = target.find('.', start);
+        std::string step =
+            target.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        bool index = !step.empty() && step.find_first_not_of("0123456789") == std::string::npos;
+        if (index) {
+            field.steps.push_back({"", std::stoul(step)});
+        } else {
+            field.steps.push_back({step, std::nullopt});
+        }
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
     if (spec.contains("each")) {
         const auto& each = spec["each"];
         if (each.contains("each"))
@@ -216,7 +210,8 @@ Mapping::FieldRule Mapping::fieldRule(const std::string& target, const nlohmann:
     }
     field.relative = std::any_of(field.columns.begin(), field.columns.end(), isRelative);
     if (spec.contains("default")) field.fallback = spec["default"].get<std::string>();
-    if (spec.contains("constant")) field.constant = expandConstant(spec["constant"], municipality);
+    if (spec.contains("constant"))
+        field.constant = RecordBody::fromJson(expandConstant(spec["constant"], municipality));
     field.personal = spec.value("personal", false);
     try {
         const nlohmann::json steps = spec.value("transform", nlohmann::json::array());
@@ -495,9 +490,12 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
                               "the record has no source record id for '" + entity.entity + "'"});
         }
         if (!entity.each) {
-            RegionalRecord regional{entity.entity, *id, nlohmann::json{{"entity", entity.entity}}};
+            RegionalRecord regional{entity.entity, *id};
+            regional.body.setText(regional.body.member(regional.body.root(), "entity"),
+                                  entity.entity);
             for (const auto& field : entity.fields) {
-                if (auto fault = fill(field, record, nullptr, regional.body, result.notes))
+                if (auto fault = fill(field, record, nullptr, regional.body, regional.body.root(),
+                                      result.notes))
                     return fail(std::move(*fault));
             }
             result.records.push_back(std::move(regional));
@@ -524,10 +522,12 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
                 }
                 elementId = *own.text;
             }
-            RegionalRecord regional{entity.entity, elementId,
-                                    nlohmann::json{{"entity", entity.entity}}};
+            RegionalRecord regional{entity.entity, elementId};
+            regional.body.setText(regional.body.member(regional.body.root(), "entity"),
+                                  entity.entity);
             for (const auto& field : entity.fields) {
-                if (auto fault = fill(field, record, &element, regional.body, result.notes))
+                if (auto fault = fill(field, record, &element, regional.body, regional.body.root(),
+                                      result.notes))
                     return fault;
             }
             result.records.push_back(std::move(regional));
@@ -544,23 +544,31 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
 }
 
 std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& record,
-                                   const Element* element, nlohmann::json& body,
-                                   MappingNotes& notes) const {
+                                   const Element* element, RecordBody& body,
+                                   RecordBody::Node object, MappingNotes& notes) const {
+    // The node at the rule's target, made with the objects and arrays on the way.
+    auto target = [&rule](RecordBody& in, RecordBody::Node node) {
+        for (const auto& step : rule.steps)
+            node = step.index ? in.element(node, *step.index) : in.member(node, step.name);
+        return node;
+    };
     if (rule.constant) {
-        setPath(body, rule.target, *rule.constant);
+        body.copy(target(body, object), *rule.constant, rule.constant->root());
         return std::nullopt;
     }
     if (rule.each) {
-        nlohmann::json items = nlohmann::json::array();
+        // Built apart, and only then placed: an element that gets no field is left out, and an
+        // array with no element makes nothing at all (which is not an error).
+        RecordBody items;
+        RecordBody::Node list = items.member(items.root(), "items");
         for (const auto& item : elementsOf(*rule.each, record, element)) {
-            nlohmann::json object = nlohmann::json::object();
+            RecordBody::Node itemObject = items.append(list);
             for (const auto& field : rule.items) {
-                if (auto fault = fill(field, record, &item, object, notes)) return fault;
+                if (auto fault = fill(field, record, &item, items, itemObject, notes)) return fault;
             }
-            if (!object.empty()) items.push_back(std::move(object));
+            if (items.size(itemObject) == 0) items.removeLast(list);
         }
-        // An empty array makes nothing, which is not an error.
-        if (!items.empty()) setPath(body, rule.target, std::move(items));
+        if (items.size(list) != 0) body.copy(target(body, object), items, list);
         return std::nullopt;
     }
     std::string source;
@@ -587,10 +595,13 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
         source += *text;
     }
     if (source.empty() && rule.fallback) source = *rule.fallback;
-    nlohmann::json value = source;
+    // An empty field stays out of the record; the schema decides whether it was required.
+    if (source.empty()) return std::nullopt;
+    // The source text is kept for a failure's message only when a transform could fail.
+    Scalar value = rule.transforms.empty() ? Scalar(std::move(source)) : Scalar(source);
     for (const auto& transform : rule.transforms) {
-        // An empty field stays out of the record; the schema decides whether it was required.
-        if (value.is_string() && value.get_ref<const std::string&>().empty()) return std::nullopt;
+        if (const auto* text = std::get_if<std::string>(&value); text && text->empty())
+            return std::nullopt;
         if (auto failure = transform->apply(value, notes)) {
             std::string shown = rule.personal ? "(personal data, withheld)"
                                               : "'" + maskIdentityCodesIn(source) + "'";
@@ -599,8 +610,9 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
                              "': " + failure->message};
         }
     }
-    if (value.is_string() && value.get_ref<const std::string&>().empty()) return std::nullopt;
-    setPath(body, rule.target, std::move(value));
+    if (const auto* text = std::get_if<std::string>(&value); text && text->empty())
+        return std::nullopt;
+    body.set(target(body, object), value);
     return std::nullopt;
 }
 

@@ -69,11 +69,17 @@ class Mapping {
         std::size_t index = 0;  ///< the element's position in its array or column, from 0
         const Element* enclosing = nullptr;
     };
+    /// One step of a field's target: a member's name, or an array index ("goals.0.text").
+    struct TargetStep {
+        std::string name;
+        std::optional<std::size_t> index;
+    };
     struct FieldRule {
         std::string target;                // dotted path in the regional record
+        std::vector<TargetStep> steps;     // the same, split once
         std::vector<std::string> columns;  // source fields, joined by `separator` when several, or
         std::string separator;
-        std::optional<nlohmann::json> constant;
+        std::optional<RecordBody> constant;
         std::optional<std::string> fallback;  // the value when the source is empty ("default")
         std::vector<std::unique_ptr<Transform>> transforms;
         bool personal = false;  // its value never appears in a message
@@ -113,8 +119,10 @@ class Mapping {
     static std::optional<Fault> forEachElement(
         const Iteration& each, const SourceRecord& record, const Element* enclosing,
         const std::function<std::optional<Fault>(const Element& element)>& make);
+    /// Fills `rule`'s target under `object` of `body` (the record's root, or an array field's
+    /// element) from `record`.
     std::optional<Fault> fill(const FieldRule& rule, const SourceRecord& record,
-                              const Element* element, nlohmann::json& body,
+                              const Element* element, RecordBody& body, RecordBody::Node object,
                               MappingNotes& notes) const;
 
     std::string file_;

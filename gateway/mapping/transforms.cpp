@@ -13,8 +13,8 @@ namespace {
 
 class Trim : public Transform {
   public:
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
-        value = Poco::trim(value.get<std::string>());
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
+        Poco::trimInPlace(std::get<std::string>(value));
         return std::nullopt;
     }
 };
@@ -22,9 +22,13 @@ class Trim : public Transform {
 class ChangeCase : public Transform {
   public:
     explicit ChangeCase(bool upper) : upper_(upper) {}
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
-        const auto& text = value.get_ref<const std::string&>();
-        value = upper_ ? Poco::toUpper(text) : Poco::toLower(text);
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
+        auto& text = std::get<std::string>(value);
+        if (upper_) {
+            Poco::toUpperInPlace(text);
+        } else {
+            Poco::toLowerInPlace(text);
+        }
         return std::nullopt;
     }
 
@@ -43,8 +47,8 @@ class ParseDate : public Transform {
         }
     }
 
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
-        const auto& text = value.get_ref<const std::string&>();
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
+        const auto& text = std::get<std::string>(value);
         int day = 0, month = 0, year = 0;
         bool parsed = format_ == "d.m.yyyy"     ? parseFinnish(text, day, month, year)
                       : format_ == "yyyy-mm-dd" ? parseIso(text, day, month, year)
@@ -100,8 +104,8 @@ class ParseDate : public Transform {
 /// A number written with a decimal comma (12,5) or point (12.5).
 class ToDecimal : public Transform {
   public:
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
-        std::string text = value.get<std::string>();
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
+        std::string text = std::get<std::string>(value);
         std::replace(text.begin(), text.end(), ',', '.');
         std::size_t used = 0;
         double number = 0;
@@ -123,9 +127,9 @@ class ToDecimal : public Transform {
 /// is the rule set's to say, after mapping.
 class NormaliseIdentityCode : public Transform {
   public:
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
         std::string text;
-        for (char c : value.get_ref<const std::string&>()) {
+        for (char c : std::get<std::string>(value)) {
             if (c != ' ' && c != '\t')
                 text += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         }
@@ -147,13 +151,13 @@ class SplitPart : public Transform {
         index_ = spec["index"].get<std::size_t>();
     }
 
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
-        const std::string text = value.get<std::string>();
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
+        const std::string text = std::get<std::string>(value);
         std::size_t start = 0;
         for (std::size_t part = 0; part < index_; ++part) {
             std::size_t at = text.find(separator_, start);
             if (at == std::string::npos) {
-                value = "";  // no such part: an empty field
+                value = std::string();  // no such part: an empty field
                 return std::nullopt;
             }
             start = at + separator_.size();
@@ -170,8 +174,8 @@ class SplitPart : public Transform {
 
 class ToInteger : public Transform {
   public:
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
-        const auto& text = value.get_ref<const std::string&>();
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
+        const auto& text = std::get<std::string>(value);
         long long number = 0;
         std::size_t used = 0;
         try {
@@ -180,7 +184,7 @@ class ToInteger : public Transform {
             used = 0;
         }
         if (used == 0 || used != text.size()) return Fault{"map.integer", {}, "not a whole number"};
-        value = number;
+        value = static_cast<std::int64_t>(number);
         return std::nullopt;
     }
     bool producesText() const override { return false; }
@@ -190,8 +194,8 @@ class Lookup : public Transform {
   public:
     explicit Lookup(const CodeTable& table) : table_(table) {}
 
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes& notes) const override {
-        const auto& local = value.get_ref<const std::string&>();
+    std::optional<Fault> apply(Scalar& value, MappingNotes& notes) const override {
+        const auto& local = std::get<std::string>(value);
         if (auto regional = table_.find(local)) {
             value = *regional;
             return std::nullopt;
@@ -224,15 +228,15 @@ class ToBoolean : public Transform {
         falseValues_ = spec["false"].get<std::vector<std::string>>();
     }
 
-    std::optional<Fault> apply(nlohmann::json& value, MappingNotes&) const override {
-        const auto& text = value.get_ref<const std::string&>();
+    std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
+        const auto& text = std::get<std::string>(value);
         auto contains = [&text](const std::vector<std::string>& list) {
             return std::find(list.begin(), list.end(), text) != list.end();
         };
         if (contains(trueValues_)) {
-            value = true;
+            value.emplace<bool>(true);
         } else if (contains(falseValues_)) {
-            value = false;
+            value.emplace<bool>(false);
         } else {
             return Fault{"map.boolean", {}, "not one of the values listed as true or false"};
         }

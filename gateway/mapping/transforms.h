@@ -10,6 +10,7 @@
 
 #include "gateway/mapping/code_table.h"
 #include "gateway/model/fault.h"
+#include "gateway/model/record_body.h"
 
 namespace gw {
 
@@ -27,8 +28,9 @@ class Transform {
     /// Rewrites `value` in place, noting in `notes` what keeps the record but is worth telling.
     /// A failure is a map.* rule with what was expected, never the value itself; the mapping
     /// names the field.
-    virtual std::optional<Fault> apply(nlohmann::json& value, MappingNotes& notes) const = 0;
-    /// Whether the result is still text that a further transform can work on.
+    virtual std::optional<Fault> apply(Scalar& value, MappingNotes& notes) const = 0;
+    /// Whether the result is still text that a further transform can work on. Every transform
+    /// is given text: one whose result is not text ends the list.
     virtual bool producesText() const { return true; }
 };
 

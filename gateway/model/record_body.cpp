@@ -274,6 +274,19 @@ void RecordBody::remove(Node object, std::string_view name) {
     }
 }
 
+void RecordBody::removeLast(Node array) {
+    if (kind(array) != Kind::Array || size(array) == 0) return;
+    Node previous = kNone;
+    for (Node at = first(array); next(at) != kNone; at = next(at)) previous = at;
+    if (previous == kNone) {
+        nodes_[array].first = kNone;
+    } else {
+        nodes_[previous].next = kNone;
+    }
+    nodes_[array].last = previous;
+    --nodes_[array].size;
+}
+
 void RecordBody::write(Node node, std::string& out) const {
     switch (kind(node)) {
         case Kind::Null:

@@ -77,6 +77,8 @@ class RecordBody {
     void copy(Node node, const RecordBody& source, Node from);
     /// Removes `object`.`key` when there is one.
     void remove(Node object, std::string_view key);
+    /// Removes the last element of `array` when there is one.
+    void removeLast(Node array);
 
     /// Appends `node` as JSON text to `out`, exactly as nlohmann/json's dump() writes it: no
     /// spaces, keys in order, the same escapes and numbers. Invalid UTF-8 is written as U+FFFD.

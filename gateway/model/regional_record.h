@@ -1,16 +1,41 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "gateway/model/record_body.h"
 
 namespace gw {
 
-/// A record in the regional schema, as a mapping made it, before provenance is added.
+/// Where a regional record came from: what the gateway adds to every record it makes
+/// (the schemas' "provenance").
+struct Provenance {
+    std::string sourceMunicipality;
+    std::string sourceSystem;
+    std::string sourceRecordId;
+    std::string input;
+    std::uint64_t line = 0;  ///< 0 when the format has no lines: then left out
+    std::uint64_t record = 0;
+    std::int64_t transferId = 0;
+    std::string mapping;
+    std::string mappingVersion;
+    std::string contentHash;  ///< set when the record is sealed
+    std::vector<std::string> warnings;
+
+    /// Adds itself as the member "provenance" of `body`'s root, replacing any there.
+    void addTo(RecordBody& body) const;
+    /// Reads a stored record's "provenance"; what it lacks stays empty or 0.
+    static Provenance fromJson(const nlohmann::json& provenance);
+};
+
+/// A record in the regional schema: what a mapping made, then completed by the pipeline.
 struct RegionalRecord {
     std::string entity;          ///< e.g. "service_episode"
     std::string sourceRecordId;  ///< the source system's own id, part of the store key
-    nlohmann::json body;
-    std::string text = {};  ///< the body as stored: set by the pipeline once the record is complete
+    RecordBody body = {};        ///< with its provenance once sealed
+    Provenance provenance = {};  ///< set when the record is sealed
+    std::string text = {};       ///< the body as stored: set when the record is sealed
 };
 
 }  // namespace gw

@@ -193,16 +193,17 @@ std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& rec
 void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
                       std::int64_t transferId, const std::vector<std::string>& warnings) const {
     clients_.assign(record, mapping_.municipality(), mapping_.sourceSystem());
-    nlohmann::json provenance{{"sourceMunicipality", mapping_.municipality()},
-                              {"sourceSystem", mapping_.sourceSystem()},
-                              {"sourceRecordId", record.sourceRecordId},
-                              {"input", position.input},
-                              {"record", position.record},
-                              {"transferId", transferId},
-                              {"mapping", mapping_.name()},
-                              {"mappingVersion", mapping_.version()}};
-    if (position.line != 0) provenance["line"] = position.line;
-    if (!warnings.empty()) provenance["warnings"] = warnings;
+    Provenance provenance;
+    provenance.sourceMunicipality = mapping_.municipality();
+    provenance.sourceSystem = mapping_.sourceSystem();
+    provenance.sourceRecordId = record.sourceRecordId;
+    provenance.input = position.input;
+    provenance.line = position.line;
+    provenance.record = position.record;
+    provenance.transferId = transferId;
+    provenance.mapping = mapping_.name();
+    provenance.mappingVersion = mapping_.version();
+    provenance.warnings = warnings;
     sealRecord(record, std::move(provenance), clients_.keys());
 }
 

@@ -23,20 +23,20 @@ std::string RegionalKeys::fingerprint() const {
     return root_.derive("key fingerprint").substr(0, 16);
 }
 
-void sealRecord(RegionalRecord& record, nlohmann::json provenance, const RegionalKeys& keys) {
-    record.body.erase("provenance");  // the gateway's to write, whatever a mapping made
-    // The hash covers the content alone, so an unchanged record delivered again hashes the same.
-    std::string content = record.body.dump();
-    provenance["contentHash"] = keys.contentHash(content);
-    // The stored text is the hashed text with the provenance as its last member: each record is
-    // serialised once.
-    record.text = std::move(content);
+void sealRecord(RegionalRecord& record, Provenance provenance, const RegionalKeys& keys) {
+    // The hash covers the content alone, so an unchanged record delivered again hashes the same;
+    // a "provenance" a mapping made is no content: the gateway writes its own.
+    record.text.clear();
+    record.body.writeRoot(record.text, "provenance");
+    provenance.contentHash = keys.contentHash(record.text);
+    provenance.addTo(record.body);
+    // The stored text is the hashed text with the provenance as its last member.
     record.text.pop_back();
     if (record.text.size() > 1) record.text += ',';
     record.text += "\"provenance\":";
-    record.text += provenance.dump();
+    record.body.write(record.body.find(record.body.root(), "provenance"), record.text);
     record.text += '}';
-    record.body["provenance"] = std::move(provenance);
+    record.provenance = std::move(provenance);
 }
 
 }  // namespace gw

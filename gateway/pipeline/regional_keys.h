@@ -31,9 +31,9 @@ class RegionalKeys {
     KeyedHash root_, clientIds_, contents_;
 };
 
-/// Completes a record for the store: its content (the body without provenance) hashed under
-/// `keys`, `provenance` with that hash added as the body's last member, and the stored text
-/// written once, as the content's text followed by the provenance.
-void sealRecord(RegionalRecord& record, nlohmann::json provenance, const RegionalKeys& keys);
+/// Completes a record for the store: its content (the body without provenance) written once as
+/// the stored text and hashed there under `keys`; then `provenance`, with that hash, added to the
+/// body (where the schema checks it) and to the text as its last member.
+void sealRecord(RegionalRecord& record, Provenance provenance, const RegionalKeys& keys);
 
 }  // namespace gw

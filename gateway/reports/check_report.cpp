@@ -32,15 +32,17 @@ void collectSchemaPaths(const nlohmann::json& node, const nlohmann::json& common
     }
 }
 
-void collectRecordPaths(const nlohmann::json& node, const std::string& prefix,
+void collectRecordPaths(const RecordBody& body, RecordBody::Node node, const std::string& prefix,
                         std::set<std::string>& paths) {
-    if (node.is_object()) {
-        for (const auto& [name, child] : node.items()) {
+    if (body.isObject(node)) {
+        for (auto child = body.first(node); child != RecordBody::kNone; child = body.next(child)) {
+            std::string name(body.key(child));
             if (prefix.empty() && (name == "entity" || name == "provenance")) continue;
-            collectRecordPaths(child, prefix.empty() ? name : prefix + "." + name, paths);
+            collectRecordPaths(body, child, prefix.empty() ? name : prefix + "." + name, paths);
         }
-    } else if (node.is_array()) {
-        for (const auto& child : node) collectRecordPaths(child, prefix + "[]", paths);
+    } else if (body.kind(node) == RecordBody::Kind::Array) {
+        for (auto child = body.first(node); child != RecordBody::kNone; child = body.next(child))
+            collectRecordPaths(body, child, prefix + "[]", paths);
     } else {
         paths.insert(prefix);
     }
@@ -86,7 +88,7 @@ class CheckSink : public RecordSink {
 
     void write(const std::vector<RegionalRecord>& records) override {
         for (const auto& record : records)
-            collectRecordPaths(record.body, "", filled[record.entity]);
+            collectRecordPaths(record.body, record.body.root(), "", filled[record.entity]);
         ++counts_.stored;
     }
     void quarantine(const Rejection& rejection, const SourceRecord&) override {

@@ -52,16 +52,16 @@ TransferInfo RegionalKeyMigration::migrate(const std::string& municipality,
             store_.scanCurrent(
                 entity,
                 [&](const nlohmann::json& stored) {
-                    nlohmann::json provenance = stored.at("provenance");
-                    std::string system = provenance.at("sourceSystem").get<std::string>();
-                    std::string oldId = provenance.at("sourceRecordId").get<std::string>();
-                    RegionalRecord record{entity, oldId, stored};
+                    Provenance provenance = Provenance::fromJson(stored.at("provenance"));
+                    const std::string system = provenance.sourceSystem;
+                    const std::string oldId = provenance.sourceRecordId;
+                    RegionalRecord record{entity, oldId, RecordBody::fromJson(stored)};
                     clients_.assign(record, municipality, system);
                     // Its ordinal in this transfer, so that each record counts as one source
                     // record of it; input and line still say where its content came from.
-                    provenance["record"] = ++read;
-                    provenance["transferId"] = id;
-                    provenance["sourceRecordId"] = record.sourceRecordId;
+                    provenance.record = ++read;
+                    provenance.transferId = id;
+                    provenance.sourceRecordId = record.sourceRecordId;
                     sealRecord(record, std::move(provenance), clients_.keys());
                     sink->write({record});
                     if (record.sourceRecordId != oldId) retired.push_back({system, oldId});

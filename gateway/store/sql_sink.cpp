@@ -26,14 +26,14 @@ void SqlSink::write(const std::vector<RegionalRecord>& records) {
     Item item;
     item.rows.reserve(records.size());
     for (const auto& record : records) {
-        const auto& provenance = record.body.at("provenance");
+        const Provenance& provenance = record.provenance;
         Row row;
-        row.municipality = provenance.at("sourceMunicipality").get<std::string>();
-        row.sourceSystem = provenance.at("sourceSystem").get<std::string>();
+        row.municipality = provenance.sourceMunicipality;
+        row.sourceSystem = provenance.sourceSystem;
         row.entity = record.entity;
         row.sourceRecordId = record.sourceRecordId;
-        row.contentHash = provenance.at("contentHash").get<std::string>();
-        row.recordNumber = provenance.at("record").get<Poco::Int64>();
+        row.contentHash = provenance.contentHash;
+        row.recordNumber = static_cast<Poco::Int64>(provenance.record);
         row.body = record.text;
         item.rows.push_back(std::move(row));
     }

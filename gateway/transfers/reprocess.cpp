@@ -56,11 +56,9 @@ class PreviewSink final : public RecordSink {
         ++counts_.read;
         bool anyNew = false, anyReplaced = false;
         for (const auto& record : records) {
-            const auto& provenance = record.body.at("provenance");
-            const std::string& municipality =
-                provenance.at("sourceMunicipality").get_ref<const std::string&>();
-            const std::string& system = provenance.at("sourceSystem").get_ref<const std::string&>();
-            const std::string& hash = provenance.at("contentHash").get_ref<const std::string&>();
+            const std::string& municipality = record.provenance.sourceMunicipality;
+            const std::string& system = record.provenance.sourceSystem;
+            const std::string& hash = record.provenance.contentHash;
             // A key this input wrote already (a resent record) is judged against that version,
             // as the store would; only its hash is kept, so its fields are not compared.
             std::string key =
@@ -82,7 +80,7 @@ class PreviewSink final : public RecordSink {
             if (before.at("provenance").at("contentHash") == hash) continue;
             anyReplaced = true;
             written_.emplace(std::move(key), hash);
-            report_.compare(record.entity, before, record.body);
+            report_.compare(record.entity, before, nlohmann::json::parse(record.text));
         }
         if (anyReplaced || anyNew)
             ++counts_.stored;

@@ -28,7 +28,7 @@ RecordValidator::RecordValidator(const std::string& schemaDirectory) {
             }
             std::string entity = file.substr(0, file.size() - kSchemaSuffix.size());
             std::replace(entity.begin(), entity.end(), '-', '_');
-            schemas_.emplace(entity, SchemaValidator(it.path().toString()));
+            schemas_.emplace(entity, CompiledSchema(it.path().toString()));
         }
     } catch (const Poco::Exception& e) {
         throw ConfigError("cannot read the schema folder " + schemaDirectory + ": " +
@@ -48,10 +48,8 @@ std::optional<Fault> RecordValidator::validate(const RegionalRecord& record,
         if (rule.entity != "*" && rule.entity != record.entity) continue;
         if (auto fault = rule.check(record.body, group)) return fault;
     }
-    auto violations = schema->second.validate(record.body);
-    if (!violations.empty()) {
-        return Fault{"schema", violations.front().path, violations.front().message};
-    }
+    if (auto violation = schema->second.validate(record.body))
+        return Fault{"schema", std::move(violation->path), std::move(violation->message)};
     return std::nullopt;
 }
 

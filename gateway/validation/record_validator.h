@@ -4,15 +4,15 @@
 #include <optional>
 #include <string>
 
-#include "gateway/core/schema_validator.h"
 #include "gateway/model/fault.h"
 #include "gateway/model/regional_record.h"
+#include "gateway/validation/compiled_schema.h"
 
 namespace gw {
 
 /// Decides whether a regional record may be stored: the regional rule set first (its ids are the
 /// more precise: a malformed identity code is identity-code.format, not a pattern failure), then
-/// the entity's JSON Schema.
+/// the entity's JSON Schema, compiled at start.
 class RecordValidator {
   public:
     /// Loads the entity schemas from `schemaDirectory` (schemas/v1): entity "service_episode" is
@@ -33,7 +33,7 @@ class RecordValidator {
                                   const std::vector<RegionalRecord>& group) const;
 
   private:
-    std::map<std::string, SchemaValidator> schemas_;
+    std::map<std::string, CompiledSchema> schemas_;
 };
 
 }  // namespace gw

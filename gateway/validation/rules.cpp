@@ -7,33 +7,27 @@ namespace {
 
 using Group = std::vector<RegionalRecord>;
 
-// The text at record[key] or record[object][key]; nullptr when absent or not text.
-const std::string* text(const nlohmann::json& record, const char* key,
-                        const char* object = nullptr) {
-    const nlohmann::json* node = &record;
-    if (object) {
-        auto outer = record.find(object);
-        if (outer == record.end() || !outer->is_object()) return nullptr;
-        node = &*outer;
-    }
-    auto value = node->find(key);
-    if (value == node->end() || !value->is_string()) return nullptr;
-    return &value->get_ref<const std::string&>();
+// The text at record[key] or record[object][key]; nothing when absent or not text.
+std::optional<std::string_view> text(const RecordBody& record, const char* key,
+                                     const char* object = nullptr) {
+    RecordBody::Node node = object ? record.find(record.root(), object) : record.root();
+    if (node == RecordBody::kNone) return std::nullopt;
+    return record.textAt(node, key);
 }
 
 // Dates are ISO 8601 (the schema checks the form), so text order is date order.
-std::optional<Fault> notBefore(const nlohmann::json& record, const char* rule, const char* earlier,
+std::optional<Fault> notBefore(const RecordBody& record, const char* rule, const char* earlier,
                                const char* later, const char* what) {
-    const std::string* first = text(record, earlier);
-    const std::string* second = text(record, later);
+    std::optional<std::string_view> first = text(record, earlier);
+    std::optional<std::string_view> second = text(record, later);
     if (!first || !second || *second >= *first) return std::nullopt;
-    return Fault{
-        rule, later,
-        std::string(what) + ": " + later + " " + *second + " is before " + earlier + " " + *first};
+    return Fault{rule, later,
+                 std::string(what) + ": " + later + " " + std::string(*second) + " is before " +
+                     earlier + " " + std::string(*first)};
 }
 
-std::optional<Fault> checkClientIdentityCode(const nlohmann::json& record, const Group&) {
-    const std::string* code = text(record, "identityCode", "client");
+std::optional<Fault> checkClientIdentityCode(const RecordBody& record, const Group&) {
+    std::optional<std::string_view> code = text(record, "identityCode", "client");
     if (!code) return std::nullopt;  // the schema says whether it is required
     IdentityCodeCheck check = checkIdentityCode(*code);
     if (check.valid()) return std::nullopt;
@@ -41,41 +35,41 @@ std::optional<Fault> checkClientIdentityCode(const nlohmann::json& record, const
                  maskIdentityCode(*code) + ": " + check.describe()};
 }
 
-std::optional<Fault> checkEpisodeDates(const nlohmann::json& record, const Group&) {
+std::optional<Fault> checkEpisodeDates(const RecordBody& record, const Group&) {
     return notBefore(record, "episode.end-before-start", "startDate", "endDate",
                      "the episode ends before it starts");
 }
 
-std::optional<Fault> checkPlacementDates(const nlohmann::json& record, const Group&) {
+std::optional<Fault> checkPlacementDates(const RecordBody& record, const Group&) {
     return notBefore(record, "placement.end-before-start", "startDate", "endDate",
                      "the placement ends before it starts");
 }
 
-std::optional<Fault> checkPlacementInsideEpisode(const nlohmann::json& placement,
-                                                 const Group& group) {
-    const std::string* episodeId = text(placement, "episodeId");
-    const std::string* start = text(placement, "startDate");
+std::optional<Fault> checkPlacementInsideEpisode(const RecordBody& placement, const Group& group) {
+    std::optional<std::string_view> episodeId = text(placement, "episodeId");
+    std::optional<std::string_view> start = text(placement, "startDate");
     if (!episodeId || !start) return std::nullopt;
     for (const auto& other : group) {
-        const std::string* otherId = text(other.body, "episodeId");
+        std::optional<std::string_view> otherId = text(other.body, "episodeId");
         if (other.entity != "service_episode" || !otherId || *otherId != *episodeId) continue;
-        const std::string* episodeStart = text(other.body, "startDate");
-        const std::string* episodeEnd = text(other.body, "endDate");
-        const std::string* end = text(placement, "endDate");
+        std::optional<std::string_view> episodeStart = text(other.body, "startDate");
+        std::optional<std::string_view> episodeEnd = text(other.body, "endDate");
+        std::optional<std::string_view> end = text(placement, "endDate");
         if (episodeStart && *start < *episodeStart) {
-            return Fault{
-                "placement.outside-episode", "startDate",
-                "the placement starts " + *start + ", before its episode starts " + *episodeStart};
+            return Fault{"placement.outside-episode", "startDate",
+                         "the placement starts " + std::string(*start) +
+                             ", before its episode starts " + std::string(*episodeStart)};
         }
         if (episodeEnd && (!end || *end > *episodeEnd)) {
-            return Fault{"placement.outside-episode", "endDate",
-                         "the placement goes on after its episode ends " + *episodeEnd};
+            return Fault{
+                "placement.outside-episode", "endDate",
+                "the placement goes on after its episode ends " + std::string(*episodeEnd)};
         }
     }
     return std::nullopt;
 }
 
-std::optional<Fault> checkPlanReviewDates(const nlohmann::json& record, const Group&) {
+std::optional<Fault> checkPlanReviewDates(const RecordBody& record, const Group&) {
     if (auto fault = notBefore(record, "plan.review-dates", "drawnUpDate", "lastReviewDate",
                                "the plan was reviewed before it was drawn up")) {
         return fault;

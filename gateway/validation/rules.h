@@ -1,6 +1,5 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +17,7 @@ struct Rule {
     std::string description;
     /// Returns a fault when `record` breaks the rule. `group` holds every regional record made
     /// from the same source record (a row with an episode and its placement), `record` included.
-    std::optional<Fault> (*check)(const nlohmann::json& record,
+    std::optional<Fault> (*check)(const RecordBody& record,
                                   const std::vector<RegionalRecord>& group);
 };
 

@@ -81,7 +81,7 @@ TEST_F(MappingTest, BuildsANestedRegionalRecord) {
         record({{"ID", "7"}, {"HETU", " 131052-308t "}, {"ALKU", "1.2.2021"}, {"T", "E"}}));
     ASSERT_FALSE(result.fault) << result.fault->message;
     ASSERT_EQ(result.records.size(), 1u);
-    const auto& body = result.records[0].body;
+    const nlohmann::json body = result.records[0].body.toJson();
     EXPECT_EQ(result.records[0].sourceRecordId, "7");
     EXPECT_EQ(body["entity"], "service_episode");
     EXPECT_EQ(body["client"]["identityCode"], "131052-308T");
@@ -95,7 +95,7 @@ TEST_F(MappingTest, AnEmptyFieldStaysOutOfTheRecord) {
         load({{"endDate", {{"column", "LOPPU"}, {"transform", {"trim", {{"date", "d.m.yyyy"}}}}}}});
     auto result = mapping.apply(record({{"ID", "1"}, {"LOPPU", "  "}}));
     ASSERT_FALSE(result.fault);
-    EXPECT_FALSE(result.records[0].body.contains("endDate"));
+    EXPECT_FALSE(result.records[0].body.toJson().contains("endDate"));
 }
 
 TEST_F(MappingTest, AnImpossibleDateIsAFaultOfItsColumn) {
@@ -120,7 +120,7 @@ TEST_F(MappingTest, UnmappedCodesFollowTheTablePolicy) {
 
     auto kept = load(fields, "unknown").apply(record({{"ID", "1"}, {"P", "XX"}}));
     ASSERT_FALSE(kept.fault);
-    EXPECT_EQ(kept.records[0].body["serviceType"], "other");
+    EXPECT_EQ(kept.records[0].body.toJson()["serviceType"], "other");
     ASSERT_EQ(kept.notes.warnings.size(), 1u);
     ASSERT_EQ(kept.notes.unmappedCodes.size(), 1u);
     EXPECT_EQ(kept.notes.unmappedCodes[0],
@@ -207,7 +207,7 @@ TEST_F(MappingTest, ARecordTypeColumnDecidesWhichEntitiesARowBecomes) {
     ASSERT_EQ(both.records.size(), 2u);
     EXPECT_EQ(both.records[0].entity, "service_episode");
     EXPECT_EQ(both.records[0].sourceRecordId, "E1") << "the episode is keyed by its own id";
-    EXPECT_EQ(both.records[0].body["organiserMunicipality"], "837");
+    EXPECT_EQ(both.records[0].body.toJson()["organiserMunicipality"], "837");
     EXPECT_EQ(both.records[1].sourceRecordId, "R7");
 
     auto episodeOnly =
@@ -226,9 +226,9 @@ TEST_F(MappingTest, NumberedStepsBuildArraysAndIntegersAreNumbers) {
               {"reviewIntervalMonths", {{"column", "KK"}, {"transform", {"integer"}}}}});
     auto result = mapping.apply(record({{"ID", "1"}, {"G1", "a"}, {"G2", "b"}, {"KK", "12"}}));
     ASSERT_FALSE(result.fault);
-    EXPECT_EQ(result.records[0].body["goals"],
+    EXPECT_EQ(result.records[0].body.toJson()["goals"],
               nlohmann::json::parse(R"([{"text":"a"},{"text":"b"}])"));
-    EXPECT_EQ(result.records[0].body["reviewIntervalMonths"], 12);
+    EXPECT_EQ(result.records[0].body.toJson()["reviewIntervalMonths"], 12);
 
     auto bad = mapping.apply(record({{"ID", "1"}, {"G1", "a"}, {"G2", ""}, {"KK", "12 kk"}}));
     ASSERT_TRUE(bad.fault);
@@ -262,8 +262,8 @@ TEST_F(MappingTest, AMunicipalityExtendsASharedBaseAndOverridesOnlyWhatDiffers) 
     EXPECT_EQ(mapping.version(), "3");
     auto result = mapping.apply(record({{"ID", "1"}, {"P", "KUTO"}}));
     ASSERT_FALSE(result.fault) << result.fault->message;
-    EXPECT_EQ(result.records[0].body["organiserMunicipality"], "837");
-    EXPECT_EQ(result.records[0].body["serviceType"], "rehabilitative_work_activity")
+    EXPECT_EQ(result.records[0].body.toJson()["organiserMunicipality"], "837");
+    EXPECT_EQ(result.records[0].body.toJson()["serviceType"], "rehabilitative_work_activity")
         << "the municipality's own code table, found beside its own file";
 }
 
@@ -285,7 +285,7 @@ TEST_F(MappingTest, TransformsForTheRegionsDialects) {
                                         {"P2", "Keskus"},
                                         {"R", ""}}));
     ASSERT_FALSE(result.fault) << result.fault->message;
-    const auto& body = result.records[0].body;
+    const nlohmann::json body = result.records[0].body.toJson();
     EXPECT_EQ(body["hoursPerWeek"], 12.5);
     EXPECT_EQ(body["client"]["identityCode"], "131052-308T");
     EXPECT_EQ(body["startDate"], "2021-02-01");
@@ -359,13 +359,13 @@ TEST_F(MappingTest, AnEntityIsMadeForEachElementAndNestedArraysBecomeArrays) {
     ASSERT_EQ(result.records.size(), 4u);
     EXPECT_EQ(result.records[1].sourceRecordId, "J1") << "an element's own id";
     EXPECT_EQ(result.records[2].sourceRecordId, "J2");
-    EXPECT_EQ(result.records[2].body["startDate"], "2022-01-01");
-    EXPECT_EQ(result.records[2].body["client"]["identityCode"], "131052-308T")
+    EXPECT_EQ(result.records[2].body.toJson()["startDate"], "2022-01-01");
+    EXPECT_EQ(result.records[2].body.toJson()["client"]["identityCode"], "131052-308T")
         << "the enclosing record's field";
     const auto& plan = result.records[3];
     EXPECT_EQ(plan.sourceRecordId, "C1/suunnitelmat/0") << "no id of its own: its place";
-    EXPECT_EQ(plan.body["planId"], "C1/20210301");
-    EXPECT_EQ(plan.body["goals"],
+    EXPECT_EQ(plan.body.toJson()["planId"], "C1/20210301");
+    EXPECT_EQ(plan.body.toJson()["goals"],
               nlohmann::json::parse(R"([{"text":"Työkokeilu","status":"achieved"},
                                         {"text":"Rytmi","status":"in_progress"}])"));
 
@@ -427,10 +427,10 @@ TEST_F(MappingTest, RepeatedXmlElementsAreElementsToo) {
     const auto& records = results[0].records;
     ASSERT_EQ(records.size(), 4u);
     EXPECT_EQ(records[2].sourceRecordId, "J2");
-    EXPECT_EQ(records[2].body["startDate"], "2022-01-01");
+    EXPECT_EQ(records[2].body.toJson()["startDate"], "2022-01-01");
     EXPECT_EQ(records[3].sourceRecordId, "C1/suunnitelma/0");
-    EXPECT_EQ(records[3].body["goals"].size(), 2u);
-    EXPECT_EQ(records[3].body["goals"][1]["status"], "in_progress");
+    EXPECT_EQ(records[3].body.toJson()["goals"].size(), 2u);
+    EXPECT_EQ(records[3].body.toJson()["goals"][1]["status"], "in_progress");
 }
 
 TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelParts) {
@@ -450,9 +450,9 @@ TEST_F(MappingTest, ACsvMultiValueColumnMakesOneRecordPerPartWithItsParallelPart
                                         {"ALKU", "1.2.2021|1.9.2021"}}));
     ASSERT_FALSE(result.fault) << result.fault->message;
     ASSERT_EQ(result.records.size(), 2u);
-    EXPECT_EQ(result.records[1].body["placementType"], "palkkatyo");
-    EXPECT_EQ(result.records[1].body["startDate"], "2021-09-01");
-    EXPECT_EQ(result.records[1].body["episodeId"], "J1");
+    EXPECT_EQ(result.records[1].body.toJson()["placementType"], "palkkatyo");
+    EXPECT_EQ(result.records[1].body.toJson()["startDate"], "2021-09-01");
+    EXPECT_EQ(result.records[1].body.toJson()["episodeId"], "J1");
     EXPECT_EQ(result.records[0].sourceRecordId, "R1/TYOMUODOT/0");
     EXPECT_TRUE(mapping
                     .apply(record({{"ID", "R1"},
@@ -516,10 +516,11 @@ TEST_F(MappingTest, AnEntityIsMadeForEachElementOfAnArrayInEachElementAndReadsTh
                                         {"/jaksot/2/tyojaksot/0/alku", "20220101"}}));
     ASSERT_FALSE(result.fault) << result.fault->message;
     ASSERT_EQ(result.records.size(), 3u) << "J2 has no placements: none, and no error";
-    EXPECT_EQ(result.records[0].body["episodeId"], "J1") << "the episode around the placement";
+    EXPECT_EQ(result.records[0].body.toJson()["episodeId"], "J1")
+        << "the episode around the placement";
     EXPECT_EQ(result.records[0].sourceRecordId, "C1/jaksot/0/tyojaksot/0");
-    EXPECT_EQ(result.records[1].body["startDate"], "2021-06-01");
-    EXPECT_EQ(result.records[2].body["episodeId"], "J3");
+    EXPECT_EQ(result.records[1].body.toJson()["startDate"], "2021-06-01");
+    EXPECT_EQ(result.records[2].body.toJson()["episodeId"], "J3");
     EXPECT_EQ(result.records[2].sourceRecordId, "C1/jaksot/2/tyojaksot/0");
 
     auto bad = mapping.apply(record({{"/id", "C2"},

@@ -10,14 +10,15 @@ namespace {
 const RegionalKeys kKeys(std::string(64, '7'));
 
 RegionalRecord withCode(const std::string& entity, const std::string& code) {
-    return {entity, "row-1", {{"entity", entity}, {"client", {{"identityCode", code}}}}};
+    return {entity, "row-1",
+            RecordBody::fromJson({{"entity", entity}, {"client", {{"identityCode", code}}}})};
 }
 
 std::string idOf(const ClientIdentity& identity, const std::string& code,
                  const std::string& municipality, const std::string& system = "effica") {
     RegionalRecord record = withCode("service_episode", code);
     identity.assign(record, municipality, system);
-    return record.body["client"].value("clientId", "");
+    return record.body.toJson()["client"].value("clientId", "");
 }
 
 TEST(ClientIdentity, OnePersonHasOneIdInEveryMunicipality) {
@@ -55,7 +56,7 @@ TEST(ClientIdentity, TemporaryCodesAreFlaggedAndNeverMergedAcrossSources) {
     ClientIdentity production(false, kKeys);
     RegionalRecord record = withCode("work_placement", "010594Y9021");
     production.assign(record, "536", "effica");
-    EXPECT_EQ(record.body["client"]["temporaryIdentityCode"], true);
+    EXPECT_EQ(record.body.toJson()["client"]["temporaryIdentityCode"], true);
     EXPECT_NE(idOf(production, "010594Y9021", "536"), idOf(production, "010594Y9021", "837"));
     EXPECT_NE(idOf(production, "010594Y9021", "536", "effica"),
               idOf(production, "010594Y9021", "536", "pro-consona"));
@@ -71,15 +72,15 @@ TEST(ClientIdentity, AnInvalidCodeGetsNoIdAndIsLeftForTheRules) {
     ClientIdentity production(false, kKeys);
     RegionalRecord record = withCode("service_episode", "131052-308U");
     production.assign(record, "536", "effica");
-    EXPECT_FALSE(record.body["client"].contains("clientId"));
-    EXPECT_FALSE(record.body["client"].contains("temporaryIdentityCode"));
+    EXPECT_FALSE(record.body.toJson()["client"].contains("clientId"));
+    EXPECT_FALSE(record.body.toJson()["client"].contains("temporaryIdentityCode"));
 }
 
 TEST(ClientIdentity, AClientRecordIsKeyedByItsRegionalId) {
     ClientIdentity production(false, kKeys);
     RegionalRecord client = withCode("client", "131052-308T");
     production.assign(client, "536", "effica");
-    EXPECT_EQ(client.sourceRecordId, client.body["client"]["clientId"]);
+    EXPECT_EQ(client.sourceRecordId, client.body.toJson()["client"]["clientId"]);
     RegionalRecord episode = withCode("service_episode", "131052-308T");
     production.assign(episode, "536", "effica");
     EXPECT_EQ(episode.sourceRecordId, "row-1");

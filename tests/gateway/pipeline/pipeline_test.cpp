@@ -29,7 +29,7 @@ class RecordingSink : public RecordSink {
             texts += '\n' + record.text;
             written.push_back(record);
         }
-        events.push_back({records.front().body["provenance"]["record"], texts});
+        events.push_back({records.front().provenance.record, texts});
         if (onWrite) onWrite();
     }
     void quarantine(const Rejection& rejection, const SourceRecord& source) override {
@@ -97,11 +97,11 @@ TEST_F(PipelineTest, EachRecordIsStoredAsItsBodyWithTheKeyedHashOfItsContent) {
     run(2, sink);
     ASSERT_FALSE(sink.written.empty());
     for (const auto& record : sink.written) {
-        ASSERT_EQ(nlohmann::json::parse(record.text), record.body);
-        nlohmann::json content = record.body;
+        ASSERT_EQ(nlohmann::json::parse(record.text), record.body.toJson());
+        nlohmann::json content = record.body.toJson();
         content.erase("provenance");
-        EXPECT_EQ(record.body["provenance"]["contentHash"], keys_.contentHash(content.dump()));
-        EXPECT_NE(record.body["provenance"]["contentHash"], sha256Hex(content.dump()))
+        EXPECT_EQ(record.provenance.contentHash, keys_.contentHash(content.dump()));
+        EXPECT_NE(record.provenance.contentHash, sha256Hex(content.dump()))
             << "an unkeyed hash of a record with an identity code can be brute-forced";
     }
 }

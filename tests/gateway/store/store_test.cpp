@@ -18,6 +18,13 @@ using namespace Poco::Data::Keywords;
 namespace gw {
 namespace {
 
+/// A record as the pipeline hands it to a sink, from its stored form.
+RegionalRecord sealed(const std::string& entity, const std::string& id,
+                      const nlohmann::json& body) {
+    return {entity, id, RecordBody::fromJson(body), Provenance::fromJson(body.at("provenance")),
+            body.dump()};
+}
+
 RegionalRecord episode(const std::string& id, const std::string& serviceType, long record = 1,
                        const std::string& municipality = "536") {
     nlohmann::json body = {
@@ -27,7 +34,7 @@ RegionalRecord episode(const std::string& id, const std::string& serviceType, lo
                           {"sourceSystem", "effica"},
                           {"record", record},
                           {"contentHash", hash}};
-    return {"service_episode", id, body, body.dump()};
+    return sealed("service_episode", id, body);
 }
 
 SourceRecord badSource(long line) {
@@ -264,8 +271,7 @@ TEST_P(StoreTest, ReconciliationChecksTheRowsAndDigestsTheCurrentRecords) {
     }
     RecordDigest expected;
     for (const auto& record : {episode("E1", "a"), episode("E2", "a")}) {
-        expected.add(record.entity, record.sourceRecordId,
-                     record.body["provenance"]["contentHash"].get<std::string>());
+        expected.add(record.entity, record.sourceRecordId, record.provenance.contentHash);
     }
     auto transfer = store_->reconcileTransfer(id);
     EXPECT_TRUE(transfer.addsUp) << transfer.toJson().dump();
@@ -302,8 +308,7 @@ TEST_P(StoreTest, AMunicipalitysDigestCoversEveryPageOfItsCurrentRecords) {
     }
     for (long i = 1; i <= 10'050; ++i) {
         auto record = episode("E" + std::to_string(i), i == 7 ? "c" : "a");
-        expected.add(record.entity, record.sourceRecordId,
-                     record.body["provenance"]["contentHash"].get<std::string>());
+        expected.add(record.entity, record.sourceRecordId, record.provenance.contentHash);
     }
     auto municipality = store_->reconcileMunicipality("536");
     EXPECT_EQ(municipality.currentRecords, 10'050);
@@ -387,7 +392,7 @@ RegionalRecord unkeyed(const std::string& entity, const std::string& id, const s
                           {"record", record},
                           {"input", "a.csv"},
                           {"contentHash", hash}};
-    return {entity, key, body, body.dump()};
+    return sealed(entity, key, body);
 }
 
 TEST_P(StoreTest, AStoreWrittenBeforeTheRegionalKeyIsReKeyedAndTwoPeopleMergedByTheSignAreSplit) {
@@ -448,7 +453,7 @@ RegionalRecord clientRecord(const std::string& id, const std::string& clientId,
                           {"sourceSystem", "effica"},
                           {"record", 1},
                           {"contentHash", std::to_string(std::hash<std::string>()(body.dump()))}};
-    return {"client", id, body, body.dump()};
+    return sealed("client", id, body);
 }
 
 TEST_P(StoreTest, CurrentVersionsAndClientsAreScannedSinceATimeWithRunningTransfersAlwaysIn) {

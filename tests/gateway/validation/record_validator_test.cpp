@@ -38,7 +38,7 @@ nlohmann::json provenance() {
 RegionalRecord make(const std::string& entity, nlohmann::json body) {
     body["entity"] = entity;
     body["provenance"] = provenance();
-    return {entity, "E1", body};
+    return {entity, "E1", RecordBody::fromJson(body)};
 }
 
 RegionalRecord episode() {
@@ -93,7 +93,9 @@ class RecordValidatorTest : public ::testing::Test {
     std::optional<Fault> check(RegionalRecord record,
                                const std::function<void(nlohmann::json&)>& change,
                                std::vector<RegionalRecord> others = {}) {
-        change(record.body);
+        nlohmann::json body = record.body.toJson();
+        change(body);
+        record.body = RecordBody::fromJson(body);
         others.push_back(record);
         return validator_.validate(record, others);
     }

@@ -236,7 +236,7 @@ class SchemaDifferential : public ::testing::Test {
             adapter->read([&](SourceRecord& source) {
                 for (auto& record : mapping.apply(source).records) {
                     clients.assign(record, mapping.municipality(), mapping.sourceSystem());
-                    nlohmann::json body = record.body;
+                    nlohmann::json body = record.body.toJson();
                     body["provenance"] = {{"sourceMunicipality", mapping.municipality()},
                                           {"sourceSystem", mapping.sourceSystem()},
                                           {"sourceRecordId", record.sourceRecordId},
