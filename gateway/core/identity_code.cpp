@@ -43,8 +43,12 @@ char upper(char c) {
     return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
 }
 
+// The digits must be digits (the callers check).
 char controlCharacterOf(std::string_view date, std::string_view individual) {
-    std::uint32_t number = std::stoul(std::string(date) + std::string(individual));
+    std::uint32_t number = 0;
+    for (std::string_view digits : {date, individual}) {
+        for (char digit : digits) number = number * 10 + static_cast<std::uint32_t>(digit - '0');
+    }
     return kControlCharacters[number % 31];
 }
 

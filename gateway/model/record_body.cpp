@@ -1,6 +1,8 @@
 #include "gateway/model/record_body.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -9,8 +11,8 @@ namespace {
 
 // A record of the regional schema has some twenty values and some hundreds of bytes of text:
 // room for them from the start spares regrowing each record's buffers.
-constexpr std::size_t kNodesReserved = 32;
-constexpr std::size_t kCharsReserved = 512;
+constexpr std::size_t kNodesReserved = 64;
+constexpr std::size_t kCharsReserved = 1024;
 
 // The length of the valid UTF-8 sequence starting at text[at], or 0 when it is invalid: no
 // overlong forms, no surrogates, nothing above U+10FFFF (what nlohmann/json accepts).
@@ -34,6 +36,15 @@ std::size_t validSequence(std::string_view text, std::size_t at) {
         return 4;
     }
     return 0;
+}
+
+// Whether any of the eight bytes of `word` needs a second look when written: one below 0x20 or
+// above 0x7F, a quote or a backslash. It may say so of a word that does not; never the reverse.
+bool anyNotPlain(std::uint64_t word) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+    auto hasZero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    return ((word - kOnes * 0x20) & ~word & kHighs) | (word & kHighs) |
+           hasZero(word ^ (kOnes * '"')) | hasZero(word ^ (kOnes * '\\'));
 }
 
 template <typename Integer>
@@ -126,7 +137,7 @@ nlohmann::json RecordBody::toJson() const {
 RecordBody::Node RecordBody::find(Node object, std::string_view name) const {
     if (!isObject(object)) return kNone;
     for (Node child = first(object); child != kNone; child = next(child)) {
-        int order = key(child).compare(name);
+        int order = compareKeys(key(child), name);
         if (order == 0) return child;
         if (order > 0) break;  // members are in key order
     }
@@ -176,8 +187,13 @@ RecordBody::Node RecordBody::member(Node node, std::string_view name) {
     if (!isObject(node)) reset(node, Kind::Object);
     Node previous = kNone;
     Node at = first(node);
+    // Mappings and provenance add members mostly in key order: then the new one goes last.
+    if (Node last = nodes_[node].last; last != kNone && compareKeys(key(last), name) < 0) {
+        previous = last;
+        at = kNone;
+    }
     for (; at != kNone; previous = at, at = next(at)) {
-        int order = key(at).compare(name);
+        int order = compareKeys(key(at), name);
         if (order == 0) return at;
         if (order > 0) break;
     }
@@ -344,11 +360,24 @@ void RecordBody::writeObject(Node object, std::string& out, std::string_view ski
 
 void RecordBody::writeString(std::string_view text, std::string& out) const {
     static constexpr char kHex[] = "0123456789abcdef";
+    // The bytes written as they are without a second look: printable ASCII but quote and
+    // backslash.
+    static const auto kPlain = [] {
+        std::array<bool, 256> plain{};
+        for (int byte = 0x20; byte < 0x80; ++byte) plain[byte] = byte != '"' && byte != '\\';
+        return plain;
+    }();
     out += '"';
     std::size_t plain = 0;  // start of the run of bytes copied as they are
     for (std::size_t at = 0; at < text.size();) {
+        // Eight bytes at a time while they are plain, as most are.
+        for (std::uint64_t word; at + 8 <= text.size(); at += 8) {
+            std::memcpy(&word, text.data() + at, 8);
+            if (anyNotPlain(word)) break;
+        }
+        if (at == text.size()) break;
         auto byte = static_cast<unsigned char>(text[at]);
-        if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
+        if (kPlain[byte]) {
             ++at;
             continue;
         }

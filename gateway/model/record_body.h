@@ -55,6 +55,16 @@ class RecordBody {
     Node next(Node node) const { return nodes_[node].next; }
     std::size_t size(Node node) const { return nodes_[node].size; }
     std::string_view key(Node member) const { return view(nodes_[member].key); }
+    /// The order of members: byte by byte, as std::string compares. Written out because keys
+    /// are short and mostly differ in their first bytes, where a call to memcmp costs more.
+    static int compareKeys(std::string_view a, std::string_view b) {
+        std::size_t common = a.size() < b.size() ? a.size() : b.size();
+        for (std::size_t i = 0; i < common; ++i) {
+            if (a[i] != b[i])
+                return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
+        }
+        return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+    }
 
     std::string_view text(Node node) const { return view(nodes_[node].text); }
     bool boolean(Node node) const { return nodes_[node].value.boolean; }
@@ -79,6 +89,9 @@ class RecordBody {
     void remove(Node object, std::string_view key);
     /// Removes the last element of `array` when there is one.
     void removeLast(Node array);
+
+    /// The bytes of the body's texts and names, which its JSON text is a little longer than.
+    std::size_t textBytes() const { return chars_.size(); }
 
     /// Appends `node` as JSON text to `out`, exactly as nlohmann/json's dump() writes it: no
     /// spaces, keys in order, the same escapes and numbers. Invalid UTF-8 is written as U+FFFD.

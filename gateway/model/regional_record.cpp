@@ -11,16 +11,17 @@ void Provenance::addTo(RecordBody& body) const {
     auto number = [&](const char* name, std::int64_t value) {
         body.set(body.member(node, name), value);
     };
-    text("sourceMunicipality", sourceMunicipality);
-    text("sourceSystem", sourceSystem);
-    text("sourceRecordId", sourceRecordId);
+    // In key order, so that each member is appended.
+    text("contentHash", contentHash);
     text("input", input);
     if (line != 0) number("line", static_cast<std::int64_t>(line));
-    number("record", static_cast<std::int64_t>(record));
-    number("transferId", transferId);
     text("mapping", mapping);
     text("mappingVersion", mappingVersion);
-    text("contentHash", contentHash);
+    number("record", static_cast<std::int64_t>(record));
+    text("sourceMunicipality", sourceMunicipality);
+    text("sourceRecordId", sourceRecordId);
+    text("sourceSystem", sourceSystem);
+    number("transferId", transferId);
     if (!warnings.empty()) {
         RecordBody::Node list = body.member(node, "warnings");
         for (const auto& warning : warnings) body.setText(body.append(list), warning);

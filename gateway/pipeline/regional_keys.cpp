@@ -27,6 +27,7 @@ void sealRecord(RegionalRecord& record, Provenance provenance, const RegionalKey
     // The hash covers the content alone, so an unchanged record delivered again hashes the same;
     // a "provenance" a mapping made is no content: the gateway writes its own.
     record.text.clear();
+    record.text.reserve(record.body.textBytes() + 1024);  // and quotes, commas, provenance
     record.body.writeRoot(record.text, "provenance");
     provenance.contentHash = keys.contentHash(record.text);
     provenance.addTo(record.body);

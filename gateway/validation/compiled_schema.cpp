@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -69,6 +70,10 @@ std::uint64_t characters(std::string_view text) {
         return at < text.size() && text[at] != 0 &&
                (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80;
     };
+    // Plain ASCII, as most texts are, is one character a byte.
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return c != 0 && static_cast<unsigned char>(c) < 0x80; }))
+        return text.size();
     std::uint64_t count = 0;
     for (std::size_t at = 0; at < text.size() && text[at] != 0;) {
         std::uint64_t value = 0;
@@ -127,6 +132,38 @@ std::string bytePattern(const std::string& pattern) {
     return out;
 }
 
+/// A pattern that each thread matches with an RE2 of its own. One RE2 shared by the pipeline's
+/// threads takes a reader lock on every match, and the lock's cache line would pass between the
+/// cores each time.
+class Pattern {
+  public:
+    /// Compiles `pattern`; throws ConfigError when RE2 cannot run it.
+    explicit Pattern(const std::string& pattern) {
+        RE2::Options options;
+        options.set_encoding(RE2::Options::EncodingLatin1);
+        options.set_log_errors(false);
+        compiled_ = std::make_unique<RE2>(bytePattern(pattern), options);
+        if (!compiled_->ok())
+            throw ConfigError("pattern \"" + pattern +
+                              "\" is not one RE2 can run: " + compiled_->error());
+    }
+
+    /// Whether `text` holds a match (a search, as ECMAScript's).
+    bool found(std::string_view text) const {
+        thread_local std::vector<std::unique_ptr<RE2>> copies;  // by id
+        if (copies.size() <= id_) copies.resize(id_ + 1);
+        auto& own = copies[id_];
+        if (!own) own = std::make_unique<RE2>(compiled_->pattern(), compiled_->options());
+        return own->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                          RE2::UNANCHORED, nullptr, 0);
+    }
+
+  private:
+    static inline std::atomic<std::size_t> nextId_{0};
+    std::unique_ptr<RE2> compiled_;
+    std::size_t id_ = nextId_++;
+};
+
 }  // namespace
 
 /// The checks of one schema object, each as valijson applies it.
@@ -146,12 +183,15 @@ struct CompiledSchema::Check {
     std::optional<double> minimum;
     std::optional<std::uint64_t> maxLength;
     std::optional<std::uint64_t> minLength;
-    std::unique_ptr<RE2> pattern;
+    std::optional<Pattern> pattern;
     bool checksProperties = false;
     std::vector<std::pair<std::string, std::size_t>> properties;  ///< by name, in name order
     bool additionalProperties = true;
     std::optional<std::size_t> items;
     std::vector<std::string> required;
+    /// For each required name, its place in `properties` when there (below 64), or -1: then the
+    /// pass over the members tells whether it is present.
+    std::vector<int> requiredProperty;
 
     static bool matches(const Literal& literal, const RecordBody& body, RecordBody::Node value) {
         if (body.kind(value) != literal.kind) return false;
@@ -225,7 +265,8 @@ class CompiledSchema::Compiler {
                 check.checksProperties = true;
                 // nlohmann/json keeps an object's keys in order: the order valijson checks in.
                 for (const auto& [name, schema] : value.items())
-                    check.properties.emplace_back(name, compile(file, at + "/" + escaped(name)));
+                    check.properties.emplace_back(
+                        name, compile(file, (nlohmann::json::json_pointer(at) / name).to_string()));
                 continue;
             }
             if (keyword == "items" && value.is_object()) {
@@ -256,7 +297,8 @@ class CompiledSchema::Compiler {
                     (keyword == "maxLength" ? check.maxLength : check.minLength) =
                         value.get<std::uint64_t>();
                 } else if (keyword == "pattern") {
-                    check.pattern = pattern(value);
+                    if (!value.is_string()) throw ConfigError("'pattern' must be a string");
+                    check.pattern.emplace(value.get<std::string>());
                 } else if (keyword == "properties") {
                     throw ConfigError("'properties' must be an object");
                 } else if (keyword == "additionalProperties") {
@@ -284,6 +326,13 @@ class CompiledSchema::Compiler {
                 refuse(file, at, e.what());
             }
         }
+        for (const auto& name : check.required) {
+            auto property = std::find_if(check.properties.begin(), check.properties.end(),
+                                         [&](const auto& p) { return p.first == name; });
+            auto place = property - check.properties.begin();
+            check.requiredProperty.push_back(
+                property == check.properties.end() || place >= 64 ? -1 : static_cast<int>(place));
+        }
         *checks_[index] = std::move(check);
         return index;
     }
@@ -302,20 +351,6 @@ class CompiledSchema::Compiler {
             "$schema", "$id", "$comment", "title", "description", "default", "examples"};
         return keyword.rfind("x-", 0) == 0 ||
                std::find(annotations.begin(), annotations.end(), keyword) != annotations.end();
-    }
-
-    static std::string escaped(const std::string& name) {
-        std::string out;
-        for (char c : name) {
-            if (c == '~') {
-                out += "~0";
-            } else if (c == '/') {
-                out += "~1";
-            } else {
-                out += c;
-            }
-        }
-        return out;
     }
 
     static unsigned types(const nlohmann::json& value) {
@@ -340,18 +375,6 @@ class CompiledSchema::Compiler {
             "'enum' values");
     }
 
-    static std::unique_ptr<RE2> pattern(const nlohmann::json& value) {
-        if (!value.is_string()) throw ConfigError("'pattern' must be a string");
-        RE2::Options options;
-        options.set_encoding(RE2::Options::EncodingLatin1);
-        options.set_log_errors(false);
-        auto compiled = std::make_unique<RE2>(bytePattern(value.get<std::string>()), options);
-        if (!compiled->ok())
-            throw ConfigError("pattern " + value.dump() +
-                              " is not one RE2 can run: " + compiled->error());
-        return compiled;
-    }
-
     std::vector<std::unique_ptr<Check>>& checks_;
     std::string directory_;
     std::map<std::string, nlohmann::json> documents_;
@@ -361,7 +384,7 @@ class CompiledSchema::Compiler {
 /// One record's way through the checks: where it is, and the deepest violation found so far.
 class CompiledSchema::Walk {
   public:
-    explicit Walk(const RecordBody& body) : body(body) {}
+    explicit Walk(const RecordBody& body) : body(body) { steps_.reserve(8); }
 
     /// A walk from the same place that finds violations of its own (an anyOf branch's).
     Walk branch() const {
@@ -470,23 +493,29 @@ void CompiledSchema::check(std::size_t index, RecordBody::Node value, Walk& walk
     }
     if (kind == Kind::String) {
         std::string_view text = body.text(value);
-        if (check.maxLength && characters(text) > *check.maxLength)
+        // A text has no more characters than bytes: only a long one is counted against maxLength.
+        if (check.maxLength && text.size() > *check.maxLength &&
+            characters(text) > *check.maxLength)
             walk.fail("longer than the schema's maxLength");
         if (check.minLength && characters(text) < *check.minLength)
             walk.fail("shorter than the schema's minLength");
-        if (check.pattern &&
-            !RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *check.pattern))
+        if (check.pattern && !check.pattern->found(text))
             walk.fail("does not match the schema's pattern");
     }
+    std::uint64_t present = 0;  // the properties found, by place
     if (kind == Kind::Object && check.checksProperties) {
         // Both lists are in name order: one pass pairs each property with its member.
         std::optional<std::string_view> unmatched;
         auto member = body.first(value);
-        for (const auto& [name, schema] : check.properties) {
-            for (; member != RecordBody::kNone && body.key(member) < name;
+        for (std::size_t place = 0; place < check.properties.size(); ++place) {
+            const auto& [name, schema] = check.properties[place];
+            int order = 1;  // of the member against the property
+            for (; member != RecordBody::kNone &&
+                   (order = RecordBody::compareKeys(body.key(member), name)) < 0;
                  member = body.next(member))
                 if (!unmatched) unmatched = body.key(member);
-            if (member == RecordBody::kNone || body.key(member) != name) continue;
+            if (member == RecordBody::kNone || order != 0) continue;
+            if (place < 64) present |= std::uint64_t{1} << place;
             walk.enter(name);
             this->check(schema, member, walk);
             walk.leave();
@@ -497,9 +526,12 @@ void CompiledSchema::check(std::size_t index, RecordBody::Node value, Walk& walk
             walk.fail("member '" + std::string(*unmatched) + "' is not one the schema defines");
     }
     if (kind == Kind::Object) {
-        for (const auto& name : check.required) {
-            if (body.find(value, name) == RecordBody::kNone)
-                walk.fail("the required member '" + name + "' is missing");
+        for (std::size_t i = 0; i < check.required.size(); ++i) {
+            int place = check.requiredProperty[i];
+            bool found = place >= 0 && check.checksProperties
+                             ? (present >> place) & 1
+                             : body.find(value, check.required[i]) != RecordBody::kNone;
+            if (!found) walk.fail("the required member '" + check.required[i] + "' is missing");
         }
     }
     if (check.types != 0 && !hasType(kind, check.types))
