@@ -228,11 +228,14 @@ class SchemaDifferential : public ::testing::Test {
         }
         RegionalKeys keys = RegionalKeys::throwaway();
         ClientIdentity clients(true, keys);
-        for (const auto& [name, files] : sources) {
-            Mapping mapping = Mapping::load(files.first, kRoot + "/schemas/mapping.schema.json");
-            std::ifstream input(files.second, std::ios::binary);
-            auto adapter = builtinAdapters().create(mapping.format(), input, files.second,
-                                                    mapping.inputOptions());
+        for (const auto& entry : sources) {
+            // Named, not bound: clang's C++17 lets no lambda capture a structured binding.
+            const std::string& mappingFile = entry.second.first;
+            const std::string& sample = entry.second.second;
+            Mapping mapping = Mapping::load(mappingFile, kRoot + "/schemas/mapping.schema.json");
+            std::ifstream input(sample, std::ios::binary);
+            auto adapter =
+                builtinAdapters().create(mapping.format(), input, sample, mapping.inputOptions());
             adapter->read([&](SourceRecord& source) {
                 for (auto& record : mapping.apply(source).records) {
                     clients.assign(record, mapping.municipality(), mapping.sourceSystem());
@@ -240,7 +243,7 @@ class SchemaDifferential : public ::testing::Test {
                     body["provenance"] = {{"sourceMunicipality", mapping.municipality()},
                                           {"sourceSystem", mapping.sourceSystem()},
                                           {"sourceRecordId", record.sourceRecordId},
-                                          {"input", files.second},
+                                          {"input", sample},
                                           {"record", source.position.record},
                                           {"transferId", 1},
                                           {"mapping", mapping.name()},
