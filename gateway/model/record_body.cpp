@@ -59,9 +59,7 @@ void writeInteger(Integer value, std::string& out) {
 RecordBody::RecordBody() {
     nodes_.reserve(kNodesReserved);
     chars_.reserve(kCharsReserved);
-    NodeData object;
-    object.kind = Kind::Object;
-    add(object);
+    nodes_[add()].kind = Kind::Object;
 }
 
 RecordBody RecordBody::fromJson(const nlohmann::json& json) {
@@ -169,8 +167,9 @@ RecordBody::Span RecordBody::store(std::string_view text) {
     return span;
 }
 
-RecordBody::Node RecordBody::add(NodeData data) {
-    nodes_.push_back(data);
+RecordBody::Node RecordBody::add() {
+    // Made in place: a node built aside and copied in stalls the copy on its own stores.
+    nodes_.emplace_back();
     return static_cast<Node>(nodes_.size() - 1);
 }
 
@@ -197,10 +196,10 @@ RecordBody::Node RecordBody::member(Node node, std::string_view name) {
         if (order == 0) return at;
         if (order > 0) break;
     }
-    NodeData data;
-    data.key = store(name);
-    data.next = at;
-    Node added = add(data);
+    Span stored = store(name);
+    Node added = add();
+    nodes_[added].key = stored;
+    nodes_[added].next = at;
     if (previous == kNone) {
         nodes_[node].first = added;
     } else {
@@ -213,7 +212,7 @@ RecordBody::Node RecordBody::member(Node node, std::string_view name) {
 
 RecordBody::Node RecordBody::append(Node node) {
     if (kind(node) != Kind::Array) reset(node, Kind::Array);
-    Node added = add(NodeData{});
+    Node added = add();
     if (nodes_[node].last == kNone) {
         nodes_[node].first = added;
     } else {

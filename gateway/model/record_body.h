@@ -122,7 +122,7 @@ class RecordBody {
 
     std::string_view view(Span span) const { return {chars_.data() + span.offset, span.length}; }
     Span store(std::string_view text);
-    Node add(NodeData data);
+    Node add();
     void reset(Node node, Kind kind);
     void writeObject(Node object, std::string& out, std::string_view skipped) const;
     void writeString(std::string_view text, std::string& out) const;
