@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "gateway/core/errors.h"
 
@@ -246,7 +247,10 @@ class CompiledSchema::Compiler {
             if (targetFile.find('/') != std::string::npos ||
                 targetFile.find(':') != std::string::npos)
                 refuse(file, pointer, "'$ref' may name only a file beside this one");
-            // A $ref is the schema it names: the same check, compiled once.
+            // A $ref is the schema it names: the same check, compiled once. A chain of $refs
+            // that comes back to itself names no schema at all.
+            if (!following_.insert(place).second)
+                refuse(file, pointer, "'$ref' leads back to itself");
             std::size_t index = compile(targetFile, targetPointer);
             compiled_[place] = index;
             return index;
@@ -379,6 +383,7 @@ class CompiledSchema::Compiler {
     std::string directory_;
     std::map<std::string, nlohmann::json> documents_;
     std::map<std::string, std::size_t> compiled_;  ///< by "file#pointer"
+    std::set<std::string> following_;              ///< the $refs being followed
 };
 
 /// One record's way through the checks: where it is, and the deepest violation found so far.

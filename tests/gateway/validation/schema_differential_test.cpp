@@ -350,6 +350,10 @@ TEST(CompiledSchema, RefusesAKeywordItDoesNotImplementNamingItAndWhere) {
               std::string::npos);
     EXPECT_NE(refusal(write("number.json", {{"enum", {1.5}}})).find("'enum' values"),
               std::string::npos);
+    EXPECT_NE(refusal(write("loop.json", {{"properties", {{"a", {{"$ref", "#/definitions/b"}}}}},
+                                          {"definitions", {{"b", {{"$ref", "#/definitions/b"}}}}}}))
+                  .find("'$ref' leads back to itself"),
+              std::string::npos);
 }
 
 }  // namespace
