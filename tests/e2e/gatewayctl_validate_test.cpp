@@ -95,6 +95,32 @@ TEST(GatewayctlValidate, AMissingMappingAndABrokenMappingAreNamed) {
     EXPECT_TRUE(unset.errors.count("source.unset.mapping")) << unset.errors.size();
 }
 
+TEST(GatewayctlValidate, ASchemaKeywordTheCompilerDoesNotImplementIsNamedWhereItIs) {
+    // The regional schema with one edit: dates also checked by `format`, which the schema
+    // compiler does not implement. Checking less than the schema says would be silent.
+    GatewayWorkspace scratch({});
+    std::string schemas = scratch.folder() + "/schemas";
+    Poco::File(std::string(GATEWAY_SOURCE_DIR) + "/schemas/v1").copyTo(schemas);
+    std::string common = schemas + "/common.schema.json";
+    nlohmann::json edited = nlohmann::json::parse(std::ifstream(common));
+    edited["definitions"]["date"]["format"] = "date";
+    std::ofstream(common) << edited.dump(2);
+
+    GatewayWorkspace workspace({"nokia"}, {{"schemas.directory", schemas}});
+    auto found = validate(workspace.configFile());
+    EXPECT_EQ(found.exitCode, 1);
+    ASSERT_TRUE(found.errors.count("schemas.directory")) << found.errors.size();
+    EXPECT_NE(found.errors["schemas.directory"].find(
+                  "common.schema.json: at '/definitions/date/format': keyword 'format' is not one "
+                  "the regional schema compiler implements"),
+              std::string::npos)
+        << found.errors["schemas.directory"];
+    // gatewayd runs the same check and does not start (78: a configuration error).
+    ProcessResult daemon =
+        runProcess(GATEWAYD_PATH, {"--config", workspace.configFile(), "--run-once"});
+    EXPECT_EQ(daemon.exitCode, 78) << daemon.out << daemon.err;
+}
+
 TEST(GatewayctlValidate, TwoDropSourcesOnOneFolderAreAProblem) {
     auto workspace = workspaceWith(
         {{"first", {{"kind", "drop"}, {"folder", "inbox"}, {"mapping", kMappings + "nokia.json"}}},
