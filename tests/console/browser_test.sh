@@ -18,7 +18,18 @@ trap cleanup EXIT
 (cd "$work" && npm install --silent --no-audit --no-fund --no-package-lock \
     puppeteer-core@24.43.1 axe-core@4.14.1 >/dev/null)
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A free port below the kernel's range for outgoing connections, as the C++ tests draw theirs
+# (tests/e2e/process.cpp, freeLoopbackPort).
+port=$(python3 -c '
+import random, socket
+while True:
+    port = random.randint(10000, 32000)
+    try:
+        socket.socket().bind(("127.0.0.1", port))
+        print(port)
+        break
+    except OSError:
+        pass')
 mkdir -m 700 "$work/var"
 # The bundled configuration, its paths into the source tree and its state into the work folder.
 sed -e "s#\.\./var/#$work/var/#g" -e "s#\.\./#$source_dir/#g" \

@@ -18,6 +18,7 @@
 #include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -290,8 +291,20 @@ HttpReply push(unsigned short port, const std::string& path, const std::string& 
 }
 
 unsigned short freeLoopbackPort() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return socket.address().port();
+    // Below the kernel's range for outgoing connections (ip_local_port_range, 32768-60999 by
+    // default): a port from that range, found free and let go, can be given to another test's
+    // client connection before gatewayd binds it. Tests in parallel each draw at random.
+    static std::mt19937 random(std::random_device{}());
+    std::uniform_int_distribution<unsigned> ports(10000, 32000);
+    for (;;) {
+        auto port = static_cast<unsigned short>(ports(random));
+        try {
+            Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+            return port;
+        } catch (const Poco::Exception&) {
+            // taken: draw again
+        }
+    }
 }
 
 std::vector<std::string> filesIn(const std::string& folder) {
