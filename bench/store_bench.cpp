@@ -5,7 +5,6 @@
 // again from every row of its client is stored once), seconds, rates, peak resident memory.
 //
 //   store_bench BACKEND CONNECTION RECORDS.ndjson
-#include <rapidjson/document.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -17,27 +16,7 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/store/store_registry.h"
-
-namespace {
-
-// The record's store key and provenance as the sink reads them; the text is stored as it is.
-gw::RegionalRecord recordOf(std::string line) {
-    rapidjson::Document document;
-    document.Parse(line.c_str(), line.size());
-    if (document.HasParseError() || !document.IsObject() || !document.HasMember("provenance"))
-        throw gw::InputError("not a regional record as gatewayctl map writes them");
-    const auto& provenance = document["provenance"];
-    gw::RegionalRecord record{document["entity"].GetString(),
-                              provenance["sourceRecordId"].GetString()};
-    record.provenance.sourceMunicipality = provenance["sourceMunicipality"].GetString();
-    record.provenance.sourceSystem = provenance["sourceSystem"].GetString();
-    record.provenance.contentHash = provenance["contentHash"].GetString();
-    record.provenance.record = provenance["record"].GetUint64();
-    record.text = std::move(line);
-    return record;
-}
-
-}  // namespace
+#include "regional_ndjson.h"
 
 int main(int argc, char** argv) {
     if (argc != 4) {
@@ -60,7 +39,7 @@ int main(int argc, char** argv) {
             group.clear();
         };
         for (std::string line; std::getline(input, line);) {
-            gw::RegionalRecord record = recordOf(std::move(line));
+            gw::RegionalRecord record = gw::bench::regionalRecordOf(std::move(line));
             if (!group.empty() && record.provenance.record != group.front().provenance.record)
                 writeGroup();
             group.push_back(std::move(record));

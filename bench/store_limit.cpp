@@ -11,7 +11,6 @@
 //
 //   store_limit BACKEND CONNECTION RECORDS.ndjson
 #include <libpq-fe.h>
-#include <rapidjson/document.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -23,37 +22,19 @@
 #include <vector>
 
 #include "gateway/core/errors.h"
+#include "gateway/store/postgres/copy_text.h"
+#include "gateway/store/sqlite/prepared_statement.h"
 #include "gateway/store/store_registry.h"
+#include "regional_ndjson.h"
 
 namespace {
 
-/// A regional record as the stores key it, with its stored text.
-struct Row {
-    std::string municipality, sourceSystem, entity, sourceRecordId, contentHash, body;
-    long long recordNumber = 0;
-};
-
-Row rowOf(std::string line) {
-    rapidjson::Document document;
-    document.Parse(line.c_str(), line.size());
-    if (document.HasParseError() || !document.IsObject() || !document.HasMember("provenance"))
-        throw gw::InputError("not a regional record as gatewayctl map writes them");
-    const auto& provenance = document["provenance"];
-    Row row{provenance["sourceMunicipality"].GetString(),
-            provenance["sourceSystem"].GetString(),
-            document["entity"].GetString(),
-            provenance["sourceRecordId"].GetString(),
-            provenance["contentHash"].GetString(),
-            std::move(line),
-            provenance["record"].GetInt64()};
-    return row;
+std::string keyOf(const gw::RegionalRecord& record) {
+    return record.provenance.sourceMunicipality + '\n' + record.provenance.sourceSystem + '\n' +
+           record.entity + '\n' + record.sourceRecordId;
 }
 
-std::string keyOf(const Row& row) {
-    return row.municipality + '\n' + row.sourceSystem + '\n' + row.entity + '\n' +
-           row.sourceRecordId;
-}
-
+/// A connection with the durability the gateway's SQLite store runs with.
 class Sqlite {
   public:
     explicit Sqlite(const std::string& path) {
@@ -63,35 +44,10 @@ class Sqlite {
         run("PRAGMA cache_size = -32768");
         run("PRAGMA wal_autocheckpoint = 10000");
     }
-    ~Sqlite() {
-        for (auto* statement : statements_) sqlite3_finalize(statement);
-        sqlite3_close(db_);
-    }
+    ~Sqlite() { sqlite3_close(db_); }
 
+    sqlite3* handle() const { return db_; }
     void run(const char* sql) { check(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr)); }
-    sqlite3_stmt* prepare(const char* sql) {
-        sqlite3_stmt* statement = nullptr;
-        check(sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr));
-        statements_.push_back(statement);
-        return statement;
-    }
-    void text(sqlite3_stmt* statement, int at, const std::string& value) {
-        check(sqlite3_bind_text(statement, at, value.data(), static_cast<int>(value.size()),
-                                SQLITE_STATIC));
-    }
-    void integer(sqlite3_stmt* statement, int at, long long value) {
-        check(sqlite3_bind_int64(statement, at, value));
-    }
-    /// Steps once; true when a row came back.
-    bool step(sqlite3_stmt* statement) {
-        int rc = sqlite3_step(statement);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) check(rc);
-        return rc == SQLITE_ROW;
-    }
-    void reset(sqlite3_stmt* statement) {
-        sqlite3_reset(statement);
-        sqlite3_clear_bindings(statement);
-    }
     long long lastRowid() const { return sqlite3_last_insert_rowid(db_); }
 
   private:
@@ -100,94 +56,70 @@ class Sqlite {
     }
 
     sqlite3* db_ = nullptr;
-    std::vector<sqlite3_stmt*> statements_;
 };
 
 std::uint64_t storeInSqlite(const std::string& path, std::int64_t transfer, std::ifstream& input,
                             std::size_t batchSize, std::uint64_t& read) {
     Sqlite db(path);
-    auto* findHead = db.prepare(
+    gw::PreparedStatement findHead(
+        db.handle(),
         "SELECT version, content_hash FROM record_heads WHERE municipality = ? AND"
         " source_system = ? AND entity = ? AND source_record_id = ?");
-    auto* insertRecord = db.prepare(
+    gw::PreparedStatement insertRecord(
+        db.handle(),
         "INSERT INTO records (municipality, source_system, entity, source_record_id, version,"
         " content_hash, transfer_id, record_number, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    auto* upsertHead = db.prepare(
+    gw::PreparedStatement upsertHead(
+        db.handle(),
         "INSERT INTO record_heads (municipality, source_system, entity, source_record_id,"
         " version, content_hash, seq) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (municipality, source_system, entity, source_record_id)"
         " DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash,"
         " seq = excluded.seq");
-    auto bindKey = [&](sqlite3_stmt* statement, const Row& row) {
-        db.text(statement, 1, row.municipality);
-        db.text(statement, 2, row.sourceSystem);
-        db.text(statement, 3, row.entity);
-        db.text(statement, 4, row.sourceRecordId);
+    auto bindKey = [](gw::PreparedStatement& statement, const gw::RegionalRecord& record) {
+        statement.bind(1, record.provenance.sourceMunicipality)
+            .bind(2, record.provenance.sourceSystem)
+            .bind(3, record.entity)
+            .bind(4, record.sourceRecordId);
     };
     std::uint64_t stored = 0, inBatch = 0;
-    long long lastSource = -1;
+    Poco::Int64 lastSource = -1;
     db.run("BEGIN IMMEDIATE");
     for (std::string line; std::getline(input, line);) {
-        Row row = rowOf(std::move(line));
+        gw::RegionalRecord record = gw::bench::regionalRecordOf(std::move(line));
+        const auto source = static_cast<Poco::Int64>(record.provenance.record);
         ++read;
         // Committed every batchSize source records, as the gateway's sink commits.
-        if (row.recordNumber != lastSource && ++inBatch > batchSize) {
+        if (source != lastSource && ++inBatch > batchSize) {
             db.run("COMMIT");
             db.run("BEGIN IMMEDIATE");
             inBatch = 1;
         }
-        lastSource = row.recordNumber;
-        bindKey(findHead, row);
-        long long version = 1;
-        if (db.step(findHead)) {
-            std::string hash(reinterpret_cast<const char*>(sqlite3_column_text(findHead, 1)));
-            version = sqlite3_column_int64(findHead, 0) + 1;
-            if (hash == row.contentHash) {
-                db.reset(findHead);
+        lastSource = source;
+        bindKey(findHead, record);
+        Poco::Int64 version = 1;
+        if (findHead.step()) {
+            version = findHead.integer(0) + 1;
+            if (findHead.text(1) == record.provenance.contentHash) {
+                findHead.reset();
                 continue;
             }
         }
-        db.reset(findHead);
-        bindKey(insertRecord, row);
-        db.integer(insertRecord, 5, version);
-        db.text(insertRecord, 6, row.contentHash);
-        db.integer(insertRecord, 7, transfer);
-        db.integer(insertRecord, 8, row.recordNumber);
-        db.text(insertRecord, 9, row.body);
-        db.step(insertRecord);
-        db.reset(insertRecord);
-        bindKey(upsertHead, row);
-        db.integer(upsertHead, 5, version);
-        db.text(upsertHead, 6, row.contentHash);
-        db.integer(upsertHead, 7, db.lastRowid());
-        db.step(upsertHead);
-        db.reset(upsertHead);
+        findHead.reset();
+        bindKey(insertRecord, record);
+        insertRecord.bind(5, version).bind(6, record.provenance.contentHash);
+        insertRecord.bind(7, transfer).bind(8, source).bind(9, record.text);
+        insertRecord.step();
+        insertRecord.reset();
+        bindKey(upsertHead, record);
+        upsertHead.bind(5, version).bind(6, record.provenance.contentHash);
+        upsertHead.bind(7, db.lastRowid());
+        upsertHead.step();
+        upsertHead.reset();
         ++stored;
     }
     db.run("COMMIT");
     return stored;
-}
-
-// COPY's text format: backslash, tab, newline and carriage return escaped.
-void appendCopyField(std::string& out, const std::string& value) {
-    for (char c : value) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                out += c;
-        }
-    }
 }
 
 std::uint64_t copyIntoPostgres(const std::string& connection, std::int64_t transfer,
@@ -214,19 +146,21 @@ std::uint64_t copyIntoPostgres(const std::string& connection, std::int64_t trans
     std::uint64_t stored = 0;
     std::string buffer;
     for (std::string line; std::getline(input, line);) {
-        Row row = rowOf(std::move(line));
+        gw::RegionalRecord record = gw::bench::regionalRecordOf(std::move(line));
         ++read;
-        auto [head, added] = hashes.emplace(keyOf(row), row.contentHash);
+        auto [head, added] = hashes.emplace(keyOf(record), record.provenance.contentHash);
         if (!added) continue;  // a key seen before: the bench's exports repeat only unchanged ones
         for (const auto* field :
-             {&row.municipality, &row.sourceSystem, &row.entity, &row.sourceRecordId}) {
-            appendCopyField(buffer, *field);
+             {&record.provenance.sourceMunicipality, &record.provenance.sourceSystem,
+              &record.entity, &record.sourceRecordId}) {
+            gw::appendCopyField(buffer, *field);
             buffer += '\t';
         }
         buffer += "1\t";
-        appendCopyField(buffer, row.contentHash);
-        buffer += '\t' + std::to_string(transfer) + '\t' + std::to_string(row.recordNumber) + '\t';
-        appendCopyField(buffer, row.body);
+        gw::appendCopyField(buffer, record.provenance.contentHash);
+        buffer += '\t' + std::to_string(transfer) + '\t' +
+                  std::to_string(record.provenance.record) + '\t';
+        gw::appendCopyField(buffer, record.text);
         buffer += '\n';
         ++stored;
         if (buffer.size() > (1 << 20)) {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "gateway/store/postgres/copy_text.h"
 #include "gateway/store/sql_sink.h"
 
 using namespace Poco::Data::Keywords;
@@ -42,24 +43,7 @@ class CopyBuffer {
     CopyBuffer& field(const std::string& value) {
         if (!lineStart_) text_ += '\t';
         lineStart_ = false;
-        for (char c : value) {
-            switch (c) {
-                case '\\':
-                    text_ += "\\\\";
-                    break;
-                case '\t':
-                    text_ += "\\t";
-                    break;
-                case '\n':
-                    text_ += "\\n";
-                    break;
-                case '\r':
-                    text_ += "\\r";
-                    break;
-                default:
-                    text_ += c;
-            }
-        }
+        appendCopyField(text_, value);
         return *this;
     }
     CopyBuffer& field(Poco::Int64 value) { return field(std::to_string(value)); }
