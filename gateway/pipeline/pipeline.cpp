@@ -102,7 +102,7 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
             }
             if (spare.size() < kBatchSize) spare.push_back(std::move(outcome.source));
         }
-        // Freeing a batch's JSON trees costs about as much as storing them: a worker does it.
+        // A worker frees the delivered batch: this thread reads and writes for all of them.
         boost::asio::post(workers, [finished = std::move(outcomes)] {});
     };
     auto dispatch = [&] {
