@@ -1,7 +1,8 @@
 // Measures a store backend's own limit for the rows a transfer stores, with no gateway code on
 // the write path: the regional records that `gatewayctl map` wrote (NDJSON) go into a fresh store
-// of the gateway's current layout (made by its migrations, with a transfer row for them), the
-// way a plain program would write them.
+// of the layout issue 17 measures against, schema version 7 (records and record_heads, made by the
+// gateway's own migrations, with a transfer row for them), the way a plain program would write
+// them.
 //   - sqlite: prepared statements through the sqlite3 C API, in transactions of the gateway's
 //     batch size, WAL and synchronous=FULL as the gateway runs it, each record's head looked up
 //     first: a record whose key has a version with the same content hash is not stored again.
@@ -23,8 +24,9 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/store/postgres/copy_text.h"
+#include "gateway/store/postgres/postgres_store.h"
 #include "gateway/store/sqlite/prepared_statement.h"
-#include "gateway/store/store_registry.h"
+#include "gateway/store/sqlite/sqlite_store.h"
 #include "regional_ndjson.h"
 
 namespace {
@@ -192,8 +194,14 @@ int main(int argc, char** argv) {
         const std::string backend = argv[1], connection = argv[2];
         std::ifstream input(argv[3], std::ios::binary);
         if (!input) throw gw::InputError(std::string("cannot open ") + argv[3]);
-        // The gateway's own layout and a transfer for the rows, as the gateway would make them.
-        auto store = gw::builtinStores().open(backend, connection);
+        // That layout and a transfer for the rows, as the gateway would make them.
+        constexpr std::size_t kLayoutMeasuredAgainst = 7;
+        std::unique_ptr<gw::Store> store;
+        if (backend == "sqlite") {
+            store = std::make_unique<gw::SqliteStore>(connection, kLayoutMeasuredAgainst);
+        } else {
+            store = std::make_unique<gw::PostgresStore>(connection, kLayoutMeasuredAgainst);
+        }
         std::int64_t transfer = store->beginTransfer("bench", "", argv[3], "store_limit");
         std::size_t batchSize = store->batchSize();
         store.reset();

@@ -39,15 +39,15 @@ void SqlStore::scanCurrent(const std::string& entity,
     // What is current when the scan begins: a caller writing new versions as it goes (a
     // migration) does not see its own.
     Poco::Int64 after = 0, last = 0;
-    s << "SELECT COALESCE(MAX(seq), 0) FROM records", into(last), now;
+    s << "SELECT COALESCE(MAX(seq), 0) FROM record_versions", into(last), now;
     // Page by page on the commit order: PostgreSQL's client would otherwise hold the whole
-    // result in memory. Records' seq is bounded as well as the heads': PostgreSQL would
-    // otherwise merge-join the records from their start, once per page.
+    // result in memory. Versions' seq is bounded as well as the heads': PostgreSQL would
+    // otherwise merge-join the versions from their start, once per page.
     for (;;) {
         std::vector<Poco::Int64> seqs;
         std::vector<std::string> bodies;
         s << sql(
-            "SELECT h.seq, r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
+            "SELECT h.seq, r.body FROM record_keys h JOIN record_versions r ON r.seq = h.seq"
             " WHERE h.entity = ? AND h.seq > ? AND r.seq > ? AND h.seq <= ?"
             " AND (? = '' OR h.municipality = ?) ORDER BY h.seq LIMIT 1000"),
             use(boundEntity), use(after), use(after), use(last), use(boundMunicipality),
@@ -64,9 +64,10 @@ void SqlStore::retireRecord(const std::string& municipality, const std::string& 
     whileLocked([&] {
         auto s = session();
         std::string m = municipality, system = sourceSystem, e = entity, id = sourceRecordId;
+        // The key and its versions stay: a record that comes back goes on from its last version.
         s << sql(
-            "DELETE FROM record_heads WHERE municipality = ? AND source_system = ? AND entity = ?"
-            " AND source_record_id = ?"),
+            "UPDATE record_keys SET seq = NULL WHERE municipality = ? AND source_system = ?"
+            " AND entity = ? AND source_record_id = ?"),
             use(m), use(system), use(e), use(id), now;
     });
 }
@@ -94,7 +95,7 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
     std::vector<Poco::Int64> seqs;
     std::vector<std::string> bodies, times;
     s << sql(
-        "SELECT r.seq, r.body, COALESCE(t.finished_at, t.started_at) FROM records r"
+        "SELECT r.seq, r.body, COALESCE(t.finished_at, t.started_at) FROM record_versions r"
         " JOIN transfers t ON t.id = r.transfer_id WHERE r.entity = ? AND r.seq > ?"
         " ORDER BY r.seq LIMIT " +
         std::to_string(limit)),
@@ -105,7 +106,7 @@ std::vector<FeedEntry> SqlStore::readFeed(const std::string& entity, std::int64_
 namespace {
 
 // Rows fetched at once by the scans below: PostgreSQL's client would otherwise hold a whole
-// result in memory. Each page's query bounds records' seq as well (see scanCurrent).
+// result in memory. Each page's query bounds versions' seq as well (see scanCurrent).
 constexpr std::size_t kScanPage = 1000;
 
 /// Calls `visit` with each entry of one page of a scan; returns the cursor for the next page, or
@@ -130,8 +131,8 @@ void SqlStore::scanCurrentVersions(const std::string& entity, const std::string&
         std::vector<Poco::Int64> seqs;
         std::vector<std::string> bodies, times;
         s << sql(
-            "SELECT h.seq, r.body, COALESCE(t.finished_at, t.started_at) FROM record_heads h"
-            " JOIN records r ON r.seq = h.seq JOIN transfers t ON t.id = r.transfer_id"
+            "SELECT h.seq, r.body, COALESCE(t.finished_at, t.started_at) FROM record_keys h"
+            " JOIN record_versions r ON r.seq = h.seq JOIN transfers t ON t.id = r.transfer_id"
             " WHERE h.entity = ? AND h.seq > ? AND r.seq > ?"
             " AND (t.finished_at IS NULL OR t.finished_at > ?) ORDER BY h.seq LIMIT " +
             std::to_string(kScanPage)),
@@ -150,7 +151,7 @@ void SqlStore::scanCurrentClients(const std::string& since,
     s << "CREATE TEMPORARY TABLE fhir_current_clients AS SELECT MAX(h.seq) AS seq,"
          " MAX(COALESCE(t.finished_at, t.started_at)) AS stored_at,"
          " MAX(CASE WHEN t.finished_at IS NULL THEN 1 ELSE 0 END) AS running"
-         " FROM record_heads h JOIN records r ON r.seq = h.seq"
+         " FROM record_keys h JOIN record_versions r ON r.seq = h.seq"
          " JOIN transfers t ON t.id = r.transfer_id WHERE h.entity = 'client' GROUP BY " +
              clientIdOf("r.body"),
         now;
@@ -163,7 +164,7 @@ void SqlStore::scanCurrentClients(const std::string& since,
             std::vector<std::string> bodies, times;
             s << sql(
                 "SELECT c.seq, r.body, c.stored_at FROM fhir_current_clients c"
-                " JOIN records r ON r.seq = c.seq WHERE c.seq > ? AND r.seq > ? AND"
+                " JOIN record_versions r ON r.seq = c.seq WHERE c.seq > ? AND r.seq > ? AND"
                 " (c.running = 1 OR c.stored_at > ?) ORDER BY c.seq LIMIT " +
                 std::to_string(kScanPage)),
                 use(*after), use(*after), use(boundSince), into(seqs), into(bodies), into(times),
@@ -185,10 +186,8 @@ void SqlStore::scanTransferChanges(std::int64_t transferId,
         std::vector<Poco::Int64> seqs, recordNumbers;
         std::vector<std::string> entities, bodies, replaced;
         s << sql(
-            "SELECT r.seq, r.record_number, r.entity, r.body, COALESCE(p.body, '') FROM records r"
-            " LEFT JOIN records p ON p.municipality = r.municipality"
-            " AND p.source_system = r.source_system AND p.entity = r.entity"
-            " AND p.source_record_id = r.source_record_id AND p.version = r.version - 1"
+            "SELECT r.seq, r.record_number, r.entity, r.body, COALESCE(p.body, '')"
+            " FROM record_versions r LEFT JOIN record_versions p ON p.seq = r.previous_seq"
             " WHERE r.transfer_id = ? AND r.seq > ? ORDER BY r.seq LIMIT " +
             std::to_string(kScanPage)),
             use(boundTransfer), use(after), into(seqs), into(recordNumbers), into(entities),
@@ -209,7 +208,7 @@ std::optional<std::string> SqlStore::currentRecord(const std::string& municipali
                 boundId = sourceRecordId;
     std::vector<std::string> bodies;
     s << sql(
-        "SELECT r.body FROM record_heads h JOIN records r ON r.seq = h.seq"
+        "SELECT r.body FROM record_keys h JOIN record_versions r ON r.seq = h.seq"
         " WHERE h.municipality = ? AND h.source_system = ? AND h.entity = ?"
         " AND h.source_record_id = ?"),
         use(boundMunicipality), use(boundSystem), use(boundEntity), use(boundId), into(bodies), now;
@@ -224,7 +223,8 @@ FeedPage SqlStore::planFeedPage(const std::string& entity, std::int64_t after, s
     Poco::Int64 boundAfter = after;
     std::vector<Poco::Int64> seqs, lengths;
     s << sql(
-        "SELECT seq, LENGTH(body) FROM records WHERE entity = ? AND seq > ? ORDER BY seq"
+        "SELECT seq, LENGTH(body) FROM record_versions WHERE entity = ? AND seq > ?"
+        " ORDER BY seq"
         " LIMIT " +
         std::to_string(limit)),
         use(boundEntity), use(boundAfter), into(seqs), into(lengths), now;
@@ -256,14 +256,12 @@ Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
     s << sql("SELECT COUNT(*) FROM quarantine WHERE transfer_id = ?"), use(boundId),
         into(r.quarantined), now;
     s << sql(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT record_number FROM records"
+        "SELECT COUNT(*) FROM (SELECT DISTINCT record_number FROM record_versions"
         " WHERE transfer_id = ?) AS stored_source_records"),
         use(boundId), into(storedSourceRecords), now;
     s << sql(
-        "SELECT COUNT(*) FROM records r JOIN record_heads h ON h.municipality = r.municipality"
-        " AND h.source_system = r.source_system AND h.entity = r.entity"
-        " AND h.source_record_id = r.source_record_id AND h.version = r.version"
-        " WHERE r.transfer_id = ?"),
+        "SELECT COUNT(*) FROM record_versions r JOIN record_keys h"
+        " ON h.id = r.key_id AND h.seq = r.seq WHERE r.transfer_id = ?"),
         use(boundId), into(r.currentRecords), now;
     checkReconciliation(r, storedSourceRecords);
     // What it stored adds up, but a transfer cut off or failed before the end of its input
@@ -297,11 +295,11 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
         use(boundMunicipality), into(r.quarantined), now;
     s << sql(
         "SELECT COUNT(*) FROM (SELECT DISTINCT r.transfer_id, r.record_number"
-        " FROM records r JOIN transfers t ON t.id = r.transfer_id"
+        " FROM record_versions r JOIN transfers t ON t.id = r.transfer_id"
         " WHERE t.municipality = ?) AS stored_source_records"),
         use(boundMunicipality), into(storedSourceRecords), now;
-    s << sql("SELECT COUNT(*) FROM record_heads WHERE municipality = ?"), use(boundMunicipality),
-        into(r.currentRecords), now;
+    s << sql("SELECT COUNT(*) FROM record_keys WHERE municipality = ? AND seq IS NOT NULL"),
+        use(boundMunicipality), into(r.currentRecords), now;
 
     // Over the current records, as the county can compute it from the feeds. Page by page:
     // PostgreSQL's client would otherwise hold the whole result in memory. The digest is the
@@ -312,8 +310,9 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
     for (;;) {
         std::vector<std::string> systems, entities, ids, hashes;
         s << sql(
-            "SELECT source_system, entity, source_record_id, content_hash FROM record_heads"
+            "SELECT source_system, entity, source_record_id, content_hash FROM record_keys"
             " WHERE municipality = ? AND (source_system, entity, source_record_id) > (?, ?, ?)"
+            " AND seq IS NOT NULL"
             " ORDER BY source_system, entity, source_record_id LIMIT 10000"),
             use(boundMunicipality), use(afterSystem), use(afterEntity), use(afterId), into(systems),
             into(entities), into(ids), into(hashes), now;
@@ -359,7 +358,8 @@ std::map<std::string, std::map<std::string, std::int64_t>> SqlStore::currentReco
     std::vector<std::string> municipalities, entities;
     std::vector<Poco::Int64> counts;
     s << sql(
-        "SELECT municipality, entity, COUNT(*) FROM record_heads GROUP BY municipality, entity"),
+        "SELECT municipality, entity, COUNT(*) FROM record_keys WHERE seq IS NOT NULL"
+        " GROUP BY municipality, entity"),
         into(municipalities), into(entities), into(counts), now;
     std::map<std::string, std::map<std::string, std::int64_t>> result;
     for (std::size_t i = 0; i < counts.size(); ++i)

@@ -85,8 +85,8 @@ std::string SqlSink::keyOf(const Row& row) {
 }
 
 void SqlSink::persist(std::vector<Item>& batch) {
-    // What the batch knows of each of its keys: the newest version so far, whether the store had
-    // the key before the batch, and the batch's newest version of it.
+    // What the batch knows of each of its keys: its head so far, whether the store had the key
+    // before the batch, and the batch's newest version of it.
     struct KeyState {
         Head head;
         bool inStore = false;
@@ -102,33 +102,57 @@ void SqlSink::persist(std::vector<Item>& batch) {
             stateOfRow.push_back(&state->second);
         }
     }
+    std::size_t newKeys = distinct.size();
     for (auto& [key, head] : writer_->findHeads(distinct)) {
         KeyState& state = keys.at(key);
         state.head = std::move(head);
         state.inStore = true;
+        --newKeys;
     }
 
     // The version decision, the same for every backend: a record becomes its key's next version
     // when the key is new or its newest version has other content. Decided in read order, so
     // that a key twice in one batch sees its earlier version.
     std::vector<NewVersion> versions;
+    std::vector<KeyState*> stateOfVersion;
     std::size_t next = 0;
     for (auto& item : batch) {
         for (auto& row : item.rows) {
             KeyState& state = *stateOfRow[next++];
             row.stored = state.head.version == 0 || state.head.contentHash != row.contentHash;
             if (!row.stored) continue;
-            state.head = {state.head.version + 1, row.contentHash};
-            if (state.lastVersion) versions[*state.lastVersion].lastOfKey = false;
-            state.lastVersion = versions.size();
-            versions.push_back({&row, state.head.version, !state.inStore, true});
+            state.head.version += 1;
+            state.head.contentHash = row.contentHash;
+            versions.push_back({&row, 0, 0, state.head.version, 0});
+            stateOfVersion.push_back(&state);
         }
+    }
+
+    // Numbered in read order: seq is commit order, and a version's predecessor is the key's
+    // head or its earlier version in this batch.
+    if (!versions.empty()) {
+        Poco::Int64 seq = writer_->reserve(Numbering::VersionSeq, versions.size());
+        Poco::Int64 keyId = newKeys > 0 ? writer_->reserve(Numbering::KeyId, newKeys) : 0;
+        for (std::size_t i = 0; i < versions.size(); ++i) {
+            KeyState& state = *stateOfVersion[i];
+            if (state.head.keyId == 0) state.head.keyId = keyId++;
+            versions[i].seq = seq++;
+            versions[i].keyId = state.head.keyId;
+            versions[i].previousSeq = state.head.seq;
+            state.head.seq = versions[i].seq;
+            state.lastVersion = i;
+        }
+    }
+    std::vector<MovedHead> heads;  // in seq order
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        const KeyState& state = *stateOfVersion[i];
+        if (state.lastVersion == i) heads.push_back({&versions[i], !state.inStore});
     }
     std::vector<const Quarantined*> rejections;
     for (const auto& item : batch) {
         if (item.rejection) rejections.push_back(&*item.rejection);
     }
-    if (!versions.empty()) writer_->writeVersions(versions);
+    if (!versions.empty()) writer_->writeVersions(versions, heads);
     if (!rejections.empty()) writer_->writeRejections(rejections);
 }
 

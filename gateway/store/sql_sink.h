@@ -38,34 +38,46 @@ class SqlSink final : public RecordSink {
         std::optional<Quarantined> rejection;
     };
 
-    /// The newest stored version of one record key.
+    /// A record key as the store holds it: its number, and its head (the newest version).
     struct Head {
+        Poco::Int64 keyId = 0;
         Poco::Int64 version = 0;
-        std::string contentHash;
+        std::string contentHash;  ///< empty when the key is retired
+        Poco::Int64 seq = 0;      ///< the head's seq; 0 when the key is retired
     };
-    /// A version the sink decided to store: its row and its version number.
+    /// A version the sink decided to store, numbered by it.
     struct NewVersion {
         const Row* row;
-        Poco::Int64 version;
-        bool newKey;     ///< the store had no version of the key before this batch
-        bool lastOfKey;  ///< the batch's newest version of the key: its head after the batch
+        Poco::Int64 seq, keyId, version;
+        Poco::Int64 previousSeq;  ///< the version it replaces; 0 for none
     };
+    /// A key whose head the batch moved, to its version `head`.
+    struct MovedHead {
+        const NewVersion* head;
+        bool newKey;  ///< the store had no version of the key before this batch
+    };
+    /// The numbers a writer hands out.
+    enum class Numbering { VersionSeq, KeyId };
 
-    /// What a backend supplies, I/O only: how a batch's transaction begins, how the heads of its
-    /// keys are found, and how new versions and rejections are written. The sink decides what is
-    /// a new version. Used by one thread at a time.
+    /// What a backend supplies, I/O only: how a batch's transaction begins, how the keys of its
+    /// records are found, how numbers are reserved, and how new versions, heads and rejections
+    /// are written. The sink decides what is a new version and numbers it. Used by one thread at
+    /// a time.
     class Writer {
       public:
         virtual ~Writer() = default;
         /// Begins the batch's transaction.
         virtual void begin() = 0;
-        /// The store's heads of the keys of `rows` (each key once), by keyOf(); a key the store
+        /// The store's keys among those of `rows` (each key once), by keyOf(); a key the store
         /// does not have is left out.
         virtual std::unordered_map<std::string, Head> findHeads(
             const std::vector<const Row*>& rows) = 0;
-        /// Writes `versions` in order (their seq in that order) and moves each key's head to its
-        /// last one, in the open transaction.
-        virtual void writeVersions(const std::vector<NewVersion>& versions) = 0;
+        /// The first of `count` consecutive numbers that no other transaction gets.
+        virtual Poco::Int64 reserve(Numbering numbering, std::size_t count) = 0;
+        /// Writes `versions` (in seq order), adds the new keys among `heads` and moves the
+        /// others, in the open transaction.
+        virtual void writeVersions(const std::vector<NewVersion>& versions,
+                                   const std::vector<MovedHead>& heads) = 0;
         virtual void writeRejections(const std::vector<const Quarantined*>& rejections) = 0;
     };
     /// A record key as one text: municipality, source system, entity and source record id.

@@ -8,6 +8,8 @@
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
+#include <string_view>
+
 #include "gateway/core/identity_code.h"
 #include "gateway/store/sql_values.h"
 
@@ -114,9 +116,67 @@ const std::vector<std::vector<std::string>>& migrations() {
             "CREATE INDEX transfers_by_municipality ON transfers (municipality, id)",
             "CREATE INDEX transfers_by_source ON transfers (source, id)",
         },
+        {
+            // A layout for bulk loading. A record key's four texts are written and indexed once,
+            // in record_keys, which numbers the key and holds its head: the newest version, with
+            // seq NULL once the key is retired. A version names its key by that number and the
+            // version it replaces by seq, so records no longer carry an index on five texts.
+            "CREATE TABLE record_keys (id {serial},"
+            " municipality TEXT NOT NULL, source_system TEXT NOT NULL, entity TEXT NOT NULL,"
+            " source_record_id TEXT NOT NULL, version BIGINT NOT NULL,"
+            " content_hash TEXT NOT NULL, seq BIGINT)",
+            // Every key ever stored, retired ones (versions but no head) included.
+            "INSERT INTO record_keys (municipality, source_system, entity, source_record_id,"
+            " version, content_hash, seq)"
+            " SELECT r.municipality, r.source_system, r.entity, r.source_record_id, r.version,"
+            " r.content_hash, h.seq FROM records r LEFT JOIN record_heads h"
+            " ON h.municipality = r.municipality AND h.source_system = r.source_system"
+            " AND h.entity = r.entity AND h.source_record_id = r.source_record_id"
+            " WHERE r.version = (SELECT MAX(n.version) FROM records n"
+            " WHERE n.municipality = r.municipality AND n.source_system = r.source_system"
+            " AND n.entity = r.entity AND n.source_record_id = r.source_record_id)"
+            " ORDER BY r.seq",
+            "CREATE UNIQUE INDEX record_keys_by_key ON record_keys"
+            " (municipality, source_system, entity, source_record_id)",
+            "CREATE TABLE record_versions (seq {serial}, key_id BIGINT NOT NULL,"
+            " entity TEXT NOT NULL, version BIGINT NOT NULL, previous_seq BIGINT,"
+            " content_hash TEXT NOT NULL, transfer_id BIGINT NOT NULL REFERENCES transfers(id),"
+            " record_number BIGINT NOT NULL, body TEXT NOT NULL)",
+            "INSERT INTO record_versions (seq, key_id, entity, version, previous_seq,"
+            " content_hash, transfer_id, record_number, body)"
+            " SELECT r.seq, k.id, r.entity, r.version, p.seq, r.content_hash, r.transfer_id,"
+            " r.record_number, r.body FROM records r JOIN record_keys k"
+            " ON k.municipality = r.municipality AND k.source_system = r.source_system"
+            " AND k.entity = r.entity AND k.source_record_id = r.source_record_id"
+            " LEFT JOIN records p ON p.municipality = r.municipality"
+            " AND p.source_system = r.source_system AND p.entity = r.entity"
+            " AND p.source_record_id = r.source_record_id AND p.version = r.version - 1"
+            " ORDER BY r.seq",
+            "{continue numbering record_keys.id}",
+            "{continue numbering record_versions.seq}",
+            "DROP TABLE record_heads",
+            "DROP TABLE records",
+            // The current records of an entity (feeds' current scans, FHIR), its versions in
+            // commit order (feeds), and a transfer's versions (reconciliation, change reports).
+            "CREATE INDEX record_keys_by_entity ON record_keys (entity, seq)",
+            "CREATE INDEX record_versions_by_entity ON record_versions (entity, seq)",
+            "CREATE INDEX record_versions_by_transfer ON record_versions"
+            " (transfer_id, record_number)",
+            // The former tables' rows, for queries written against them.
+            "CREATE VIEW records AS SELECT v.seq, k.municipality, k.source_system, k.entity,"
+            " k.source_record_id, v.version, v.content_hash, v.transfer_id, v.body,"
+            " v.record_number FROM record_versions v JOIN record_keys k ON k.id = v.key_id",
+            "CREATE VIEW record_heads AS SELECT municipality, source_system, entity,"
+            " source_record_id, version, content_hash, seq FROM record_keys"
+            " WHERE seq IS NOT NULL",
+        },
     };
     return steps;
 }
+
+// Marks a migration statement that makes a table's auto-numbered column continue after the
+// rows copied into it with their numbers.
+constexpr std::string_view kContinueNumbering = "{continue numbering ";
 
 }  // namespace
 
@@ -135,7 +195,11 @@ Poco::Data::Session SqlStore::session() {
     return session;
 }
 
-void SqlStore::migrate() {
+std::size_t SqlStore::schemaVersion() {
+    return migrations().size();
+}
+
+void SqlStore::migrate(std::size_t target) {
     auto s = session();
     beginExclusive(s);  // two instances starting at once must not both apply a migration
     try {
@@ -145,9 +209,17 @@ void SqlStore::migrate() {
         Poco::Int64 current = 0;
         s << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
         const auto& steps = migrations();
-        for (auto version = current + 1; version <= static_cast<Poco::Int64>(steps.size());
-             ++version) {
+        for (auto version = current + 1; version <= static_cast<Poco::Int64>(target); ++version) {
             for (auto statement : steps[static_cast<std::size_t>(version - 1)]) {
+                if (statement.rfind(kContinueNumbering, 0) == 0) {
+                    // "{continue numbering table.column}"
+                    auto column =
+                        statement.substr(kContinueNumbering.size(),
+                                         statement.size() - kContinueNumbering.size() - 1);
+                    auto dot = column.find('.');
+                    statement = continueNumbering(column.substr(0, dot), column.substr(dot + 1));
+                    if (statement.empty()) continue;
+                }
                 Poco::replaceInPlace(statement, std::string("{serial}"), serialType());
                 s << statement, now;
             }

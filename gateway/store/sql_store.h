@@ -78,6 +78,9 @@ class SqlStore : public Store {
 
     void retryLockedWritesFor(std::chrono::milliseconds limit) override { lockedRetry_ = limit; }
 
+    /// The schema version this build writes; a store is migrated to it when opened.
+    static std::size_t schemaVersion();
+
     /// Runs `write` and returns what it returns; when it fails because another writer holds the
     /// database, runs it again with backoff for as long as retryLockedWritesFor() allows. `write`
     /// must leave nothing behind when it throws (roll back its transaction).
@@ -105,8 +108,9 @@ class SqlStore : public Store {
   protected:
     SqlStore(const std::string& connector, const std::string& connection);
 
-    /// Applies pending migrations; the backend's constructor calls it once it can connect.
-    void migrate();
+    /// Applies pending migrations up to schema version `target`; the backend's constructor calls
+    /// it once it can connect.
+    void migrate(std::size_t target);
     /// Whether `e` says another writer holds the database (worth trying again).
     virtual bool isLocked(const std::exception& /*e*/) const { return false; }
     /// Per-connection settings, run on every session handed out.
@@ -114,6 +118,10 @@ class SqlStore : public Store {
     /// Starts a transaction that no other writer of this database can interleave with.
     virtual void beginExclusive(Poco::Data::Session& session) = 0;
     virtual std::string serialType() const = 0;
+    /// The statement that makes `table`'s auto-numbered `column` go on after the highest number
+    /// in it, once rows were copied in with their numbers; empty when the database does so itself.
+    virtual std::string continueNumbering(const std::string& table,
+                                          const std::string& column) const = 0;
     /// What ends the claim's inner SELECT so that two instances never take one row.
     virtual std::string skipLocked() const = 0;
     /// The SQL expression for the client id held in the record text `body`.

@@ -47,6 +47,12 @@ class CopyBuffer {
         return *this;
     }
     CopyBuffer& field(Poco::Int64 value) { return field(std::to_string(value)); }
+    CopyBuffer& null() {
+        if (!lineStart_) text_ += '\t';
+        lineStart_ = false;
+        text_ += "\\N";
+        return *this;
+    }
     void endRow() {
         text_ += '\n';
         lineStart_ = true;
@@ -72,12 +78,9 @@ class CopyBuffer {
     bool lineStart_ = true;
 };
 
-/// Writes each batch set-based: the heads of the batch's keys in one query, then the new
-/// versions, the new heads and the rejections each in one COPY, and the changed heads in one
-/// upsert.
+/// Writes each batch set-based: the batch's keys found in one query, then the new versions,
+/// the new keys and the rejections each in one COPY, and the moved heads in one upsert.
 class PostgresWriter : public SqlSink::Writer {
-    using Row = SqlSink::Row;
-
   public:
     PostgresWriter(Poco::Data::Session& session, std::int64_t transferId)
         : transferId_(transferId),
@@ -87,7 +90,7 @@ class PostgresWriter : public SqlSink::Writer {
                 " entity TEXT, source_record_id TEXT) ON COMMIT DELETE ROWS",
                 PGRES_COMMAND_OK);
         execute(connection_,
-                "CREATE TEMPORARY TABLE batch_heads (LIKE record_heads) ON COMMIT DELETE ROWS",
+                "CREATE TEMPORARY TABLE batch_heads (LIKE record_keys) ON COMMIT DELETE ROWS",
                 PGRES_COMMAND_OK);
     }
 
@@ -108,13 +111,16 @@ class PostgresWriter : public SqlSink::Writer {
         }
         keys.copyInto(connection_,
                       "batch_keys (municipality, source_system, entity, source_record_id)");
-        // One primary-key look-up per key, whatever the planner makes of a temporary table: the
-        // LIMIT keeps the sub-select from being flattened into a join, which with or without
-        // statistics could become a hash join over every head in the store.
+        // One look-up in the key index per key, whatever the planner makes of a temporary
+        // table: the LIMIT keeps the sub-select from being flattened into a join, which with or
+        // without statistics could become a hash join over every key in the store. A retired
+        // key (no head seq) keeps its version numbers but no content.
         Result found = execute(connection_,
                                "SELECT h.municipality, h.source_system, h.entity,"
-                               " h.source_record_id, h.version, h.content_hash FROM batch_keys k"
-                               " CROSS JOIN LATERAL (SELECT * FROM record_heads h"
+                               " h.source_record_id, h.id, h.version,"
+                               " CASE WHEN h.seq IS NULL THEN '' ELSE h.content_hash END,"
+                               " COALESCE(h.seq, 0) FROM batch_keys k"
+                               " CROSS JOIN LATERAL (SELECT * FROM record_keys h"
                                " WHERE h.municipality = k.municipality"
                                " AND h.source_system = k.source_system AND h.entity = k.entity"
                                " AND h.source_record_id = k.source_record_id LIMIT 1) h",
@@ -126,48 +132,60 @@ class PostgresWriter : public SqlSink::Writer {
             key.entity = PQgetvalue(found.get(), i, 2);
             key.sourceRecordId = PQgetvalue(found.get(), i, 3);
             heads[SqlSink::keyOf(key)] = {std::stoll(PQgetvalue(found.get(), i, 4)),
-                                          PQgetvalue(found.get(), i, 5)};
+                                          std::stoll(PQgetvalue(found.get(), i, 5)),
+                                          PQgetvalue(found.get(), i, 6),
+                                          std::stoll(PQgetvalue(found.get(), i, 7))};
         }
         return heads;
     }
 
-    void writeVersions(const std::vector<SqlSink::NewVersion>& versions) override {
-        // One range of numbers, taken under the writer lock: commit order is seq order, and no
-        // other writer takes a number while the lock is held.
-        const std::string count = std::to_string(versions.size());
+    // One range of numbers, taken under the writer lock: commit order is seq order, and no
+    // other writer takes a number while the lock is held.
+    Poco::Int64 reserve(SqlSink::Numbering numbering, std::size_t count) override {
+        const std::string sequence = numbering == SqlSink::Numbering::VersionSeq
+                                         ? "pg_get_serial_sequence('record_versions', 'seq')"
+                                         : "pg_get_serial_sequence('record_keys', 'id')";
         Result last = execute(connection_,
-                              "SELECT setval(pg_get_serial_sequence('records', 'seq'),"
-                              " nextval(pg_get_serial_sequence('records', 'seq')) + " +
-                                  count + " - 1)",
+                              "SELECT setval(" + sequence + ", nextval(" + sequence + ") + " +
+                                  std::to_string(count) + " - 1)",
                               PGRES_TUPLES_OK);
-        const Poco::Int64 first = std::stoll(PQgetvalue(last.get(), 0, 0)) -
-                                  static_cast<Poco::Int64>(versions.size()) + 1;
-        CopyBuffer records, newHeads, changedHeads;
-        for (std::size_t i = 0; i < versions.size(); ++i) {
-            const SqlSink::Row& row = *versions[i].row;
-            Poco::Int64 seq = first + static_cast<Poco::Int64>(i);
-            records.field(seq).field(row.municipality).field(row.sourceSystem);
-            records.field(row.entity).field(row.sourceRecordId).field(versions[i].version);
+        return std::stoll(PQgetvalue(last.get(), 0, 0)) - static_cast<Poco::Int64>(count) + 1;
+    }
+
+    void writeVersions(const std::vector<SqlSink::NewVersion>& versions,
+                       const std::vector<SqlSink::MovedHead>& heads) override {
+        CopyBuffer records, newKeys, movedHeads;
+        for (const auto& version : versions) {
+            const SqlSink::Row& row = *version.row;
+            records.field(version.seq).field(version.keyId).field(row.entity);
+            records.field(version.version);
+            if (version.previousSeq != 0) {
+                records.field(version.previousSeq);
+            } else {
+                records.null();
+            }
             records.field(row.contentHash).field(transferId_).field(row.recordNumber);
             records.field(row.body).endRow();
-            if (!versions[i].lastOfKey) continue;
-            // A key new to the store is copied in; a changed one is updated in place. No other
+        }
+        for (const auto& moved : heads) {
+            // A key new to the store is copied in; a known one is updated in place. No other
             // writer can add a key meanwhile: the writer lock is held.
-            CopyBuffer& heads = versions[i].newKey ? newHeads : changedHeads;
-            heads.field(row.municipality).field(row.sourceSystem).field(row.entity);
-            heads.field(row.sourceRecordId).field(versions[i].version).field(row.contentHash);
-            heads.field(seq).endRow();
+            const SqlSink::NewVersion& head = *moved.head;
+            const SqlSink::Row& row = *head.row;
+            CopyBuffer& target = moved.newKey ? newKeys : movedHeads;
+            target.field(head.keyId).field(row.municipality).field(row.sourceSystem);
+            target.field(row.entity).field(row.sourceRecordId).field(head.version);
+            target.field(row.contentHash).field(head.seq).endRow();
         }
         records.copyInto(connection_,
-                         "records (seq, municipality, source_system, entity, source_record_id,"
-                         " version, content_hash, transfer_id, record_number, body)");
-        if (!newHeads.empty()) newHeads.copyInto(connection_, "record_heads");
-        if (!changedHeads.empty()) {
-            changedHeads.copyInto(connection_, "batch_heads");
+                         "record_versions (seq, key_id, entity, version, previous_seq,"
+                         " content_hash, transfer_id, record_number, body)");
+        if (!newKeys.empty()) newKeys.copyInto(connection_, "record_keys");
+        if (!movedHeads.empty()) {
+            movedHeads.copyInto(connection_, "batch_heads");
             execute(connection_,
-                    "INSERT INTO record_heads SELECT * FROM batch_heads"
-                    " ON CONFLICT (municipality, source_system, entity, source_record_id)"
-                    " DO UPDATE SET version = excluded.version,"
+                    "INSERT INTO record_keys SELECT * FROM batch_heads"
+                    " ON CONFLICT (id) DO UPDATE SET version = excluded.version,"
                     " content_hash = excluded.content_hash, seq = excluded.seq",
                     PGRES_COMMAND_OK);
         }
@@ -195,9 +213,9 @@ class PostgresWriter : public SqlSink::Writer {
 
 }  // namespace
 
-PostgresStore::PostgresStore(const std::string& connection)
+PostgresStore::PostgresStore(const std::string& connection, std::size_t schemaVersion)
     : SqlStore(registeredConnector(), connection), connection_(connection) {
-    migrate();
+    migrate(schemaVersion);
 }
 
 std::string PostgresStore::sql(const std::string& text) const {

@@ -43,20 +43,20 @@ class SqliteWriter : public SqlSink::Writer {
           transferId_(transferId),
           db_(Poco::Data::SQLite::Utility::dbHandle(session)),
           findHead_(db_,
-                    "SELECT version, content_hash FROM record_heads"
+                    "SELECT id, version, content_hash, seq FROM record_keys"
                     " WHERE municipality = ? AND source_system = ? AND entity = ?"
                     " AND source_record_id = ?"),
-          insertRecord_(db_,
-                        "INSERT INTO records (municipality, source_system, entity,"
-                        " source_record_id, version, content_hash, transfer_id, record_number,"
-                        " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-          upsertHead_(db_,
-                      "INSERT INTO record_heads (municipality, source_system, entity,"
-                      " source_record_id, version, content_hash, seq)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                      " ON CONFLICT (municipality, source_system, entity, source_record_id)"
-                      " DO UPDATE SET version = excluded.version,"
-                      " content_hash = excluded.content_hash, seq = excluded.seq"),
+          lastNumber_(db_, "SELECT seq FROM sqlite_sequence WHERE name = ?"),
+          insertKey_(db_,
+                     "INSERT INTO record_keys (id, municipality, source_system, entity,"
+                     " source_record_id, version, content_hash, seq)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+          insertVersion_(db_,
+                         "INSERT INTO record_versions (seq, key_id, entity, version, previous_seq,"
+                         " content_hash, transfer_id, record_number, body)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          moveHead_(db_,
+                    "UPDATE record_keys SET version = ?, content_hash = ?, seq = ? WHERE id = ?"),
           insertRejection_(db_,
                            "INSERT INTO quarantine (transfer_id, input, line, record_number,"
                            " stage, rule, field, message, source_fields)"
@@ -66,7 +66,8 @@ class SqliteWriter : public SqlSink::Writer {
     // The statements are made ready first: a batch tried again after a lock may have left one
     // mid-step.
     void begin() override {
-        for (auto* statement : {&findHead_, &insertRecord_, &upsertHead_, &insertRejection_})
+        for (auto* statement : {&findHead_, &lastNumber_, &insertKey_, &insertVersion_, &moveHead_,
+                                &insertRejection_})
             statement->reset();
         session_ << "BEGIN IMMEDIATE", now;
     }
@@ -77,29 +78,55 @@ class SqliteWriter : public SqlSink::Writer {
         for (const SqlSink::Row* row : rows) {
             findHead_.bind(1, row->municipality).bind(2, row->sourceSystem);
             findHead_.bind(3, row->entity).bind(4, row->sourceRecordId);
-            if (findHead_.step())
-                heads[SqlSink::keyOf(*row)] = {findHead_.integer(0), findHead_.text(1)};
+            if (findHead_.step()) {
+                // A retired key (no head seq) keeps its version numbers but no content.
+                Poco::Int64 seq = findHead_.integer(3);
+                heads[SqlSink::keyOf(*row)] = {findHead_.integer(0), findHead_.integer(1),
+                                               seq == 0 ? std::string() : findHead_.text(2), seq};
+            }
             findHead_.reset();
         }
         return heads;
     }
 
-    void writeVersions(const std::vector<SqlSink::NewVersion>& versions) override {
+    // One writer at a time (the IMMEDIATE transaction): the numbers after the highest one
+    // AUTOINCREMENT has seen are free, and inserting them moves it on.
+    Poco::Int64 reserve(SqlSink::Numbering numbering, std::size_t /*count*/) override {
+        lastNumber_.bind(
+            1, numbering == SqlSink::Numbering::VersionSeq ? "record_versions" : "record_keys");
+        Poco::Int64 last = lastNumber_.step() ? lastNumber_.integer(0) : 0;
+        lastNumber_.reset();
+        return last + 1;
+    }
+
+    void writeVersions(const std::vector<SqlSink::NewVersion>& versions,
+                       const std::vector<SqlSink::MovedHead>& heads) override {
         for (const auto& version : versions) {
             const SqlSink::Row& row = *version.row;
-            insertRecord_.bind(1, row.municipality).bind(2, row.sourceSystem);
-            insertRecord_.bind(3, row.entity).bind(4, row.sourceRecordId);
-            insertRecord_.bind(5, version.version).bind(6, row.contentHash);
-            insertRecord_.bind(7, transferId_).bind(8, row.recordNumber).bind(9, row.body);
-            insertRecord_.step();
-            insertRecord_.reset();
-            if (!version.lastOfKey) continue;
-            Poco::Int64 seq = sqlite3_last_insert_rowid(db_);
-            upsertHead_.bind(1, row.municipality).bind(2, row.sourceSystem).bind(3, row.entity);
-            upsertHead_.bind(4, row.sourceRecordId).bind(5, version.version);
-            upsertHead_.bind(6, row.contentHash).bind(7, seq);
-            upsertHead_.step();
-            upsertHead_.reset();
+            insertVersion_.bind(1, version.seq).bind(2, version.keyId).bind(3, row.entity);
+            insertVersion_.bind(4, version.version);
+            if (version.previousSeq != 0) insertVersion_.bind(5, version.previousSeq);
+            insertVersion_.bind(6, row.contentHash).bind(7, transferId_);
+            insertVersion_.bind(8, row.recordNumber).bind(9, row.body);
+            insertVersion_.step();
+            insertVersion_.reset();
+        }
+        for (const auto& moved : heads) {
+            const SqlSink::NewVersion& head = *moved.head;
+            const SqlSink::Row& row = *head.row;
+            if (moved.newKey) {
+                insertKey_.bind(1, head.keyId).bind(2, row.municipality);
+                insertKey_.bind(3, row.sourceSystem).bind(4, row.entity);
+                insertKey_.bind(5, row.sourceRecordId).bind(6, head.version);
+                insertKey_.bind(7, row.contentHash).bind(8, head.seq);
+                insertKey_.step();
+                insertKey_.reset();
+            } else {
+                moveHead_.bind(1, head.version).bind(2, row.contentHash);
+                moveHead_.bind(3, head.seq).bind(4, head.keyId);
+                moveHead_.step();
+                moveHead_.reset();
+            }
         }
     }
 
@@ -121,16 +148,18 @@ class SqliteWriter : public SqlSink::Writer {
     Poco::Int64 transferId_;
     sqlite3* db_;
     PreparedStatement findHead_;
-    PreparedStatement insertRecord_;
-    PreparedStatement upsertHead_;
+    PreparedStatement lastNumber_;
+    PreparedStatement insertKey_;
+    PreparedStatement insertVersion_;
+    PreparedStatement moveHead_;
     PreparedStatement insertRejection_;
 };
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path)
+SqliteStore::SqliteStore(const std::string& path, std::size_t schemaVersion)
     : SqlStore(registeredConnector(), privateDatabase(path)), path_(path) {
-    migrate();
+    migrate(schemaVersion);
 }
 
 bool SqliteStore::isLocked(const std::exception& e) const {

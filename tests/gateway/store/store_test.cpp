@@ -7,9 +7,11 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/core/sha256.h"
+#include "gateway/store/postgres/postgres_store.h"
 #include "gateway/store/record_digest.h"
 #include "gateway/store/regional_key_migration.h"
 #include "gateway/store/sql_store.h"
+#include "gateway/store/sqlite/sqlite_store.h"
 #include "gateway/store/store_registry.h"
 #include "tests/support/test_database.h"
 
@@ -704,8 +706,103 @@ TEST_P(StoreTest, MigrationsAreAppliedOnceAndAreSafeToRunAgain) {
     begin();
     open();
     open();
-    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 7);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM schema_migrations"), 8);
     EXPECT_EQ(count("SELECT COUNT(*) FROM transfers"), 1);
+}
+
+TEST_P(StoreTest, AStoreWrittenBeforeSurrogateKeysIsCarriedForwardWithNothingLost) {
+    // A store as schema version 7 left it, written as its writers wrote: key E1 in two versions,
+    // E2 in one, the same id in another municipality, and a client whose key was retired (its
+    // version kept, its head gone).
+    test::TestDatabase database(GetParam());
+    std::int64_t first = 0, second = 0;
+    {
+        std::unique_ptr<SqlStore> old;
+        if (GetParam() == "sqlite") {
+            old = std::make_unique<SqliteStore>(database.connection(), 7);
+        } else {
+            old = std::make_unique<PostgresStore>(database.connection(), 7);
+        }
+        first = old->beginTransfer("nokia", "536", "a.csv", "test");
+        second = old->beginTransfer("nokia", "536", "b.csv", "test");
+        auto s = old->session();
+        auto insert = [&](std::int64_t transfer, const std::string& municipality,
+                          const std::string& entity, const std::string& id, int version,
+                          const std::string& body, int recordNumber) {
+            s << "INSERT INTO records (municipality, source_system, entity, source_record_id,"
+                 " version, content_hash, transfer_id, record_number, body) VALUES ('" +
+                     municipality + "', 'effica', '" + entity + "', '" + id + "', " +
+                     std::to_string(version) + ", 'hash-of-" + body + "', " +
+                     std::to_string(transfer) + ", " + std::to_string(recordNumber) + ", '" + body +
+                     "')",
+                now;
+        };
+        insert(first, "536", "service_episode", "E1", 1, "{\"v\":\"E1 one\"}", 1);
+        insert(first, "536", "service_episode", "E2", 1, "{\"v\":\"E2 one\"}", 2);
+        insert(first, "536", "client", "C9", 1, "{\"v\":\"C9 one\"}", 3);
+        insert(second, "536", "service_episode", "E1", 2, "{\"v\":\"E1 two\"}", 1);
+        insert(second, "837", "service_episode", "E1", 1, "{\"v\":\"E1 of 837\"}", 2);
+        s << "INSERT INTO record_heads SELECT municipality, source_system, entity,"
+             " source_record_id, version, content_hash, seq FROM records r WHERE entity ="
+             " 'service_episode' AND version = (SELECT MAX(version) FROM records n WHERE"
+             " n.municipality = r.municipality AND n.source_record_id = r.source_record_id)",
+            now;
+    }
+    auto store = builtinStores().open(GetParam(), database.connection());
+    auto& migrated = dynamic_cast<SqlStore&>(*store);
+
+    // Every version, in its commit order, with its text.
+    std::vector<std::string> feed;
+    for (const auto& entry : store->readFeed("service_episode", 0, 100)) feed.push_back(entry.body);
+    EXPECT_EQ(feed, (std::vector<std::string>{"{\"v\":\"E1 one\"}", "{\"v\":\"E2 one\"}",
+                                              "{\"v\":\"E1 two\"}", "{\"v\":\"E1 of 837\"}"}));
+    EXPECT_EQ(store->readFeed("client", 0, 100).size(), 1u);
+    // The heads, the retired key and the versions replaced.
+    EXPECT_EQ(store->currentRecord("536", "effica", "service_episode", "E1"), "{\"v\":\"E1 two\"}");
+    EXPECT_EQ(store->currentRecord("837", "effica", "service_episode", "E1"),
+              "{\"v\":\"E1 of 837\"}");
+    EXPECT_FALSE(store->currentRecord("536", "effica", "client", "C9"));
+    std::vector<StoredChange> changes;
+    store->scanTransferChanges(second, [&](const StoredChange& c) { changes.push_back(c); });
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0].before, "{\"v\":\"E1 one\"}");
+    EXPECT_EQ(changes[1].before, "");
+    RecordDigest heads;
+    heads.add("service_episode", "E1", "hash-of-{\"v\":\"E1 two\"}");
+    heads.add("service_episode", "E2", "hash-of-{\"v\":\"E2 one\"}");
+    auto reconciliation = store->reconcileMunicipality("536");
+    EXPECT_EQ(reconciliation.currentRecords, 2);
+    EXPECT_EQ(reconciliation.digest, heads.hex());
+    EXPECT_EQ(store->reconcileTransfer(first).currentRecords, 1) << "E2; E1 was replaced";
+
+    // Writing goes on from there: E1's third version after every seq before it, replacing its
+    // second, and the retired client back as its second version.
+    auto third = store->beginTransfer("nokia", "536", "c.csv", "test");
+    {
+        auto sink = store->openSink(third);
+        sink->write({episode("E1", "c", 1)});
+        RegionalRecord client = episode("C9", "c", 2);
+        client.entity = "client";
+        sink->write({client});
+        sink->commit();
+    }
+    auto fresh = store->readFeed("service_episode", 5, 100);
+    ASSERT_EQ(fresh.size(), 1u);
+    EXPECT_GT(fresh[0].seq, 5);
+    EXPECT_EQ(nlohmann::json::parse(*store->currentRecord("536", "effica", "service_episode", "E1"))
+                  .at("serviceType"),
+              "c");
+    EXPECT_TRUE(store->currentRecord("536", "effica", "client", "C9"));
+    changes.clear();
+    store->scanTransferChanges(third, [&](const StoredChange& c) { changes.push_back(c); });
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0].before, "{\"v\":\"E1 two\"}");
+    Poco::Int64 versions = 0, clientVersion = 0;
+    auto s = migrated.session();
+    s << "SELECT COUNT(*) FROM records", into(versions), now;
+    s << "SELECT version FROM record_heads WHERE source_record_id = 'C9'", into(clientVersion), now;
+    EXPECT_EQ(versions, 7);
+    EXPECT_EQ(clientVersion, 2);
 }
 
 TEST_P(StoreTest, KeepsAWatermarkPerSource) {
