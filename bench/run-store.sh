@@ -4,8 +4,8 @@
 # `gatewayd --run-once`, parse, mapping, validation and durable storage included, on a fresh
 # SQLite file and on a fresh database of a throwaway PostgreSQL cluster on loopback. In the same
 # run it measures each store's own limit for the same rows (bench/store_limit: the sqlite3 C API
-# into the current layout with the same durability, and PostgreSQL's COPY into the records
-# table), and for reference the pipeline alone (`gatewayctl map`, writing the regional records as
+# into the layout the performance issue measures against, schema version 7, with the same
+# durability, and PostgreSQL's COPY into its records table), and for reference the pipeline alone (`gatewayctl map`, writing the regional records as
 # NDJSON) and each store alone (bench/store_bench, storing that NDJSON through the gateway's sink).
 # Each is run RUNS times (default 3); one JSON line per run, with peak RSS, and last the medians
 # and the ratios the performance issue asks for: each whole transfer's stored regional records

@@ -303,28 +303,25 @@ Reconciliation SqlStore::reconcileMunicipality(const std::string& municipality) 
 
     // Over the current records, as the county can compute it from the feeds. Page by page:
     // PostgreSQL's client would otherwise hold the whole result in memory. The digest is the
-    // same in any order, so the pages follow the heads' key.
+    // same in any order, so the pages follow the keys' numbers.
     RecordDigest digest;
     std::map<std::string, RecordDigest> digests;
-    std::string afterSystem, afterEntity, afterId;
+    Poco::Int64 afterKey = 0;
     for (;;) {
-        std::vector<std::string> systems, entities, ids, hashes;
+        std::vector<Poco::Int64> keyIds;
+        std::vector<std::string> entities, ids, hashes;
         s << sql(
-            "SELECT source_system, entity, source_record_id, content_hash FROM record_keys"
-            " WHERE municipality = ? AND (source_system, entity, source_record_id) > (?, ?, ?)"
-            " AND seq IS NOT NULL"
-            " ORDER BY source_system, entity, source_record_id LIMIT 10000"),
-            use(boundMunicipality), use(afterSystem), use(afterEntity), use(afterId), into(systems),
-            into(entities), into(ids), into(hashes), now;
+            "SELECT id, entity, source_record_id, content_hash FROM record_keys"
+            " WHERE municipality = ? AND id > ? AND seq IS NOT NULL ORDER BY id LIMIT 10000"),
+            use(boundMunicipality), use(afterKey), into(keyIds), into(entities), into(ids),
+            into(hashes), now;
         for (std::size_t i = 0; i < ids.size(); ++i) {
             digest.add(entities[i], ids[i], hashes[i]);
             digests[entities[i]].add(entities[i], ids[i], hashes[i]);
             ++r.entities[entities[i]].currentRecords;
         }
         if (ids.size() < 10000) break;
-        afterSystem = systems.back();
-        afterEntity = entities.back();
-        afterId = ids.back();
+        afterKey = keyIds.back();
     }
     r.digest = digest.hex();
     for (auto& [entity, records] : r.entities) records.digest = digests[entity].hex();

@@ -15,7 +15,7 @@ class PostgresStore : public SqlStore {
                            std::size_t schemaVersion = SqlStore::schemaVersion());
 
     std::unique_ptr<RecordSink> openSink(std::int64_t transferId) override;
-    std::size_t batchSize() const override { return 1000; }
+    std::size_t batchSize() const override { return 4000; }
     /// Numbers the placeholders: `?` becomes `$1`, `$2`, ... (outside quoted text).
     std::string sql(const std::string& text) const override;
 
