@@ -213,8 +213,8 @@ int main(int argc, char** argv) {
                                    : copyIntoPostgres(connection, transfer, input, read);
         double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::string how = backend == "sqlite" ? "sqlite3 C API, today's layout (store_limit)"
-                                              : "COPY into records (store_limit)";
+        std::string how = backend == "sqlite" ? "sqlite3 C API" : "COPY into records";
+        how += ", layout of schema version 7 (store_limit)";
         std::cout << nlohmann::json{{"run", backend + ": the store's own limit, " + how},
                                     {"regionalRecordsRead", read},
                                     {"regionalRecordsStored", stored},
