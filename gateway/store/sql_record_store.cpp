@@ -255,14 +255,13 @@ Reconciliation SqlStore::reconcileTransfer(std::int64_t id) {
                 static_cast<std::uint64_t>(unchanged), static_cast<std::uint64_t>(rejected)};
     s << sql("SELECT COUNT(*) FROM quarantine WHERE transfer_id = ?"), use(boundId),
         into(r.quarantined), now;
+    // One pass over the transfer's versions, which are read from the table itself: the source
+    // records they came from, and how many are still their key's head.
     s << sql(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT record_number FROM record_versions"
-        " WHERE transfer_id = ?) AS stored_source_records"),
-        use(boundId), into(storedSourceRecords), now;
-    s << sql(
-        "SELECT COUNT(*) FROM record_versions r JOIN record_keys h"
-        " ON h.id = r.key_id AND h.seq = r.seq WHERE r.transfer_id = ?"),
-        use(boundId), into(r.currentRecords), now;
+        "SELECT COUNT(DISTINCT r.record_number),"
+        " CAST(COALESCE(SUM(CASE WHEN h.seq = r.seq THEN 1 ELSE 0 END), 0) AS BIGINT)"
+        " FROM record_versions r JOIN record_keys h ON h.id = r.key_id WHERE r.transfer_id = ?"),
+        use(boundId), into(storedSourceRecords), into(r.currentRecords), now;
     checkReconciliation(r, storedSourceRecords);
     // What it stored adds up, but a transfer cut off or failed before the end of its input
     // does not account for the whole input.
