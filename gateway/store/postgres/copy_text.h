@@ -8,26 +8,34 @@
 namespace gw {
 
 /// Appends `value` to `out` as COPY's text format writes a field: backslash, tab, newline and
-/// carriage return escaped.
+/// carriage return escaped. The bytes between them are appended a run at a time.
 inline void appendCopyField(std::string& out, std::string_view value) {
-    for (char c : value) {
-        switch (c) {
+    const char* run = value.data();
+    const char* const end = run + value.size();
+    for (const char* at = run; at != end; ++at) {
+        char letter;
+        switch (*at) {
             case '\\':
-                out += "\\\\";
+                letter = '\\';
                 break;
             case '\t':
-                out += "\\t";
+                letter = 't';
                 break;
             case '\n':
-                out += "\\n";
+                letter = 'n';
                 break;
             case '\r':
-                out += "\\r";
+                letter = 'r';
                 break;
             default:
-                out += c;
+                continue;
         }
+        out.append(run, static_cast<std::size_t>(at - run));
+        out += '\\';
+        out += letter;
+        run = at + 1;
     }
+    out.append(run, static_cast<std::size_t>(end - run));
 }
 
 }  // namespace gw

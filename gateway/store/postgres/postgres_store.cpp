@@ -4,6 +4,8 @@
 #include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <libpq-fe.h>
 
+#include <array>
+#include <charconv>
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
@@ -40,13 +42,17 @@ Result execute(PGconn* connection, const std::string& text, ExecStatusType expec
 /// Rows for COPY ... FROM STDIN in text format.
 class CopyBuffer {
   public:
-    CopyBuffer& field(const std::string& value) {
+    CopyBuffer& field(std::string_view value) {
         if (!lineStart_) text_ += '\t';
         lineStart_ = false;
         appendCopyField(text_, value);
         return *this;
     }
-    CopyBuffer& field(Poco::Int64 value) { return field(std::to_string(value)); }
+    CopyBuffer& field(Poco::Int64 value) {
+        char digits[24];
+        auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+        return field(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    }
     CopyBuffer& null() {
         if (!lineStart_) text_ += '\t';
         lineStart_ = false;
@@ -58,6 +64,11 @@ class CopyBuffer {
         lineStart_ = true;
     }
     bool empty() const { return text_.empty(); }
+    /// Empties the buffer and keeps its memory, so that the next batch's rows need none new.
+    void clear() {
+        text_.clear();
+        lineStart_ = true;
+    }
 
     /// Sends the rows with `COPY table (columns) FROM STDIN`.
     void copyInto(PGconn* connection, const std::string& target) const {
@@ -104,7 +115,7 @@ class PostgresWriter : public SqlSink::Writer {
         const std::vector<const SqlSink::Row*>& rows) override {
         std::unordered_map<std::string, SqlSink::Head> heads;
         if (rows.empty()) return heads;
-        CopyBuffer keys;
+        CopyBuffer& keys = clearedBuffer(0);
         for (const SqlSink::Row* row : rows) {
             keys.field(row->municipality).field(row->sourceSystem).field(row->entity);
             keys.field(row->sourceRecordId).endRow();
@@ -154,7 +165,8 @@ class PostgresWriter : public SqlSink::Writer {
 
     void writeVersions(const std::vector<SqlSink::NewVersion>& versions,
                        const std::vector<SqlSink::MovedHead>& heads) override {
-        CopyBuffer records, newKeys, movedHeads;
+        CopyBuffer &records = clearedBuffer(0), &newKeys = clearedBuffer(1),
+                   &movedHeads = clearedBuffer(2);
         for (const auto& version : versions) {
             const SqlSink::Row& row = *version.row;
             records.field(version.seq).field(version.keyId).field(row.entity);
@@ -192,7 +204,7 @@ class PostgresWriter : public SqlSink::Writer {
     }
 
     void writeRejections(const std::vector<const SqlSink::Quarantined*>& rejections) override {
-        CopyBuffer rows;
+        CopyBuffer& rows = clearedBuffer(0);
         for (const SqlSink::Quarantined* quarantined : rejections) {
             const Rejection& r = quarantined->rejection;
             rows.field(transferId_).field(r.position.input);
@@ -207,8 +219,17 @@ class PostgresWriter : public SqlSink::Writer {
     }
 
   private:
+    /// The writer's buffer `which`, emptied. The buffers are kept from batch to batch: a batch's
+    /// versions take megabytes, which would otherwise be allocated, faulted in and copied as
+    /// they grow, every batch, while the server waits.
+    CopyBuffer& clearedBuffer(std::size_t which) {
+        buffers_[which].clear();
+        return buffers_[which];
+    }
+
     Poco::Int64 transferId_;
     PGconn* connection_;
+    std::array<CopyBuffer, 3> buffers_;
 };
 
 }  // namespace

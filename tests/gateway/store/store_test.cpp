@@ -7,6 +7,7 @@
 
 #include "gateway/core/errors.h"
 #include "gateway/core/sha256.h"
+#include "gateway/store/postgres/copy_text.h"
 #include "gateway/store/postgres/postgres_store.h"
 #include "gateway/store/record_digest.h"
 #include "gateway/store/regional_key_migration.h"
@@ -813,6 +814,17 @@ TEST_P(StoreTest, KeepsAWatermarkPerSource) {
     open();
     EXPECT_EQ(store_->watermark("tampere-pull"), "2026-11-23T11:00:00Z");
     EXPECT_EQ(store_->watermark("nokia-pull"), "2026-11-20T08:00:00Z");
+}
+
+TEST(CopyText, EscapesBackslashTabNewlineAndCarriageReturnAndKeepsEveryOtherByte) {
+    std::string out = "x";
+    appendCopyField(out, std::string_view("a\\b\tc\nd\re\0f\xc3\xa4", 13));
+    EXPECT_EQ(out, std::string("xa\\\\b\\tc\\nd\\re\0f\xc3\xa4", 18));
+    out.clear();
+    appendCopyField(out, "\\\n");
+    EXPECT_EQ(out, "\\\\\\n") << "escapes at both ends";
+    appendCopyField(out, "");
+    EXPECT_EQ(out, "\\\\\\n");
 }
 
 TEST(OpenStore, AnUnknownBackendIsAConfigurationError) {
