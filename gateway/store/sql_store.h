@@ -18,7 +18,7 @@ namespace gw {
 /// The store on an SQL database through Poco::Data: everything but what differs between SQLite
 /// and PostgreSQL, which the backends supply (connection set-up, placeholders, locking, bulk
 /// writes). The schema is in migrations(), the same for both apart from `{serial}` (the type of
-/// an auto-numbered key) and `{skipLocked}`.
+/// an auto-numbered key) and `{continue numbering table.column}` (continueNumbering()).
 class SqlStore : public Store {
   public:
     std::int64_t queueTransfer(const std::string& source, const std::string& municipality,
