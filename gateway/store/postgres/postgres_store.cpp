@@ -43,8 +43,7 @@ Result execute(PGconn* connection, const std::string& text, ExecStatusType expec
 class CopyBuffer {
   public:
     CopyBuffer& field(std::string_view value) {
-        if (!lineStart_) text_ += '\t';
-        lineStart_ = false;
+        startField();
         appendCopyField(text_, value);
         return *this;
     }
@@ -54,8 +53,7 @@ class CopyBuffer {
         return field(std::string_view(digits, static_cast<std::size_t>(end - digits)));
     }
     CopyBuffer& null() {
-        if (!lineStart_) text_ += '\t';
-        lineStart_ = false;
+        startField();
         text_ += "\\N";
         return *this;
     }
@@ -85,6 +83,12 @@ class CopyBuffer {
     }
 
   private:
+    /// Separates a field from the one before it on its row.
+    void startField() {
+        if (!lineStart_) text_ += '\t';
+        lineStart_ = false;
+    }
+
     std::string text_;
     bool lineStart_ = true;
 };
