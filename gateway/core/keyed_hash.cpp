@@ -1,7 +1,12 @@
 #include "gateway/core/keyed_hash.h"
 
-#include <openssl/evp.h>
+// SHA-256's low-level interface, deprecated in OpenSSL 3 in favour of EVP: a pre-keyed state
+// is then a plain struct that each digest copies, where EVP_MD_CTX_copy_ex allocates, copies
+// through the provider and frees for each of an HMAC's two runs. The pipeline takes two HMACs
+// per record. The block function (and the CPU's SHA instructions) are the same either way.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <memory>
@@ -14,14 +19,6 @@ namespace {
 
 constexpr std::size_t kBlockSize = 64;  // SHA-256's
 
-using Context = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-Context newContext() {
-    Context context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (!context) throw std::runtime_error("OpenSSL could not make a digest context");
-    return context;
-}
-
 void check(bool ok) {
     if (!ok) throw std::runtime_error("OpenSSL could not compute an HMAC-SHA-256");
 }
@@ -30,8 +27,8 @@ void check(bool ok) {
 
 /// SHA-256 states with the key's inner and outer pads already hashed (RFC 2104).
 struct KeyedHash::Pads {
-    Context inner = newContext();
-    Context outer = newContext();
+    SHA256_CTX inner;
+    SHA256_CTX outer;
 };
 
 KeyedHash::KeyedHash(std::string_view key) {
@@ -49,24 +46,22 @@ KeyedHash::KeyedHash(std::string_view key) {
         outerPad[i] = block[i] ^ 0x5c;
     }
     auto pads = std::make_shared<Pads>();
-    const EVP_MD* sha256 = EVP_sha256();
-    check(EVP_DigestInit_ex(pads->inner.get(), sha256, nullptr) == 1 &&
-          EVP_DigestUpdate(pads->inner.get(), innerPad.data(), innerPad.size()) == 1 &&
-          EVP_DigestInit_ex(pads->outer.get(), sha256, nullptr) == 1 &&
-          EVP_DigestUpdate(pads->outer.get(), outerPad.data(), outerPad.size()) == 1);
+    check(SHA256_Init(&pads->inner) == 1 &&
+          SHA256_Update(&pads->inner, innerPad.data(), innerPad.size()) == 1 &&
+          SHA256_Init(&pads->outer) == 1 &&
+          SHA256_Update(&pads->outer, outerPad.data(), outerPad.size()) == 1);
     pads_ = std::move(pads);
 }
 
 Sha256Digest KeyedHash::digest(std::initializer_list<std::string_view> parts) const {
-    thread_local const Context context = newContext();
     Sha256Digest inner{}, digest{};
-    bool ok = EVP_MD_CTX_copy_ex(context.get(), pads_->inner.get()) == 1;
-    for (auto part : parts)
-        ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
-    ok = ok && EVP_DigestFinal_ex(context.get(), inner.data(), nullptr) == 1;
-    ok = ok && EVP_MD_CTX_copy_ex(context.get(), pads_->outer.get()) == 1 &&
-         EVP_DigestUpdate(context.get(), inner.data(), inner.size()) == 1 &&
-         EVP_DigestFinal_ex(context.get(), digest.data(), nullptr) == 1;
+    SHA256_CTX context = pads_->inner;
+    bool ok = true;
+    for (auto part : parts) ok = ok && SHA256_Update(&context, part.data(), part.size()) == 1;
+    ok = ok && SHA256_Final(inner.data(), &context) == 1;
+    context = pads_->outer;
+    ok = ok && SHA256_Update(&context, inner.data(), inner.size()) == 1 &&
+         SHA256_Final(digest.data(), &context) == 1;
     check(ok);
     return digest;
 }

@@ -19,9 +19,11 @@ namespace {
 
 // Records go to the worker threads in batches of this many, and at most this many batches per
 // thread are in flight: enough to keep the threads busy while the sink waits for the disk to
-// commit, few enough to keep memory flat.
-constexpr std::size_t kBatchSize = 64;
-constexpr std::size_t kBatchesInFlightPerThread = 8;
+// commit, few enough to keep memory flat. Each hand-over may wake a thread, which on a virtual
+// machine costs tens of microseconds of system time: with batches of 64 that was a tenth of the
+// record path's CPU (bench/run-map.sh).
+constexpr std::size_t kBatchSize = 256;
+constexpr std::size_t kBatchesInFlightPerThread = 4;
 
 // What a source record holds in memory, roughly: its texts and a string's overhead per text.
 std::size_t bytesOf(const SourceRecord& record) {
