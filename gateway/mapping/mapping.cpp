@@ -208,6 +208,7 @@ Mapping::FieldRule Mapping::fieldRule(const std::string& target, const nlohmann:
         field.columns = spec["columns"].get<std::vector<std::string>>();
         field.separator = spec.value("separator", " ");
     }
+    field.columnHints.resize(field.columns.size());
     field.relative = std::any_of(field.columns.begin(), field.columns.end(), isRelative);
     if (spec.contains("default")) field.fallback = spec["default"].get<std::string>();
     if (spec.contains("constant"))
@@ -464,10 +465,22 @@ ElementColumn inElement(const std::string& column, const SourceRecord& record,
     return {name, text ? std::optional<std::string>(*text) : std::nullopt};
 }
 
+// A record of `entity` made in its place in `result`: a RegionalRecord is large to move. Should
+// the mapping fail, all the result's records are dropped.
+RegionalRecord& newRecord(MappingResult& result, const std::string& entity,
+                          const std::string& sourceRecordId) {
+    RegionalRecord& record = result.records.emplace_back();
+    record.entity = entity;
+    record.sourceRecordId = sourceRecordId;
+    record.body.setText(record.body.member(record.body.root(), "entity"), entity);
+    return record;
+}
+
 }  // namespace
 
 MappingResult Mapping::apply(const SourceRecord& record) const {
     MappingResult result;
+    result.records.reserve(entities_.size());
     auto fail = [&](Fault fault) {
         // All or nothing: what the record made so far is dropped with it.
         result.fault = std::move(fault);
@@ -476,7 +489,7 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
     };
     for (const auto& entity : entities_) {
         if (entity.whenColumn && !isRelative(*entity.whenColumn)) {
-            const std::string* kind = record.field(*entity.whenColumn);
+            const std::string* kind = record.field(*entity.whenColumn, entity.whenHint);
             if (!kind || std::find(entity.whenIn.begin(), entity.whenIn.end(), *kind) ==
                              entity.whenIn.end()) {
                 continue;
@@ -484,21 +497,18 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
         }
         const std::string& idColumn =
             entity.each ? recordIdColumn_ : entity.recordIdColumn.value_or(recordIdColumn_);
-        const std::string* id = record.field(idColumn);
+        const std::string* id = record.field(idColumn, entity.idHint);
         if (!id || id->empty()) {
             return fail(Fault{"map.record-id", idColumn,
                               "the record has no source record id for '" + entity.entity + "'"});
         }
         if (!entity.each) {
-            RegionalRecord regional{entity.entity, *id};
-            regional.body.setText(regional.body.member(regional.body.root(), "entity"),
-                                  entity.entity);
+            RegionalRecord& regional = newRecord(result, entity.entity, *id);
             for (const auto& field : entity.fields) {
                 if (auto fault = fill(field, record, nullptr, regional.body, regional.body.root(),
                                       result.notes))
                     return fail(std::move(*fault));
             }
-            result.records.push_back(std::move(regional));
             continue;
         }
         auto make = [&](const Element& element) -> std::optional<Fault> {
@@ -522,15 +532,12 @@ MappingResult Mapping::apply(const SourceRecord& record) const {
                 }
                 elementId = *own.text;
             }
-            RegionalRecord regional{entity.entity, elementId};
-            regional.body.setText(regional.body.member(regional.body.root(), "entity"),
-                                  entity.entity);
+            RegionalRecord& regional = newRecord(result, entity.entity, elementId);
             for (const auto& field : entity.fields) {
                 if (auto fault = fill(field, record, &element, regional.body, regional.body.root(),
                                       result.notes))
                     return fault;
             }
-            result.records.push_back(std::move(regional));
             return std::nullopt;
         };
         if (auto fault = forEachElement(*entity.each, record, nullptr, make))
@@ -574,7 +581,8 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
     std::string source;
     const std::string* where = &rule.columns.front();
     std::string elementWhere;  // the first column's name in this element, for messages
-    for (const auto& column : rule.columns) {
+    for (std::size_t place = 0; place < rule.columns.size(); ++place) {
+        const std::string& column = rule.columns[place];
         const std::string* text;
         ElementColumn inThis;
         if (rule.relative && isRelative(column)) {
@@ -584,7 +592,7 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
             if (!inThis.text) continue;
             text = &*inThis.text;
         } else {
-            text = record.field(column);
+            text = record.field(column, rule.columnHints[place]);
             if (!text) {
                 return Fault{"map.column-missing", column,
                              "the input has no column '" + column + "' for '" + rule.target + "'"};

@@ -78,6 +78,7 @@ class Mapping {
         std::string target;                // dotted path in the regional record
         std::vector<TargetStep> steps;     // the same, split once
         std::vector<std::string> columns;  // source fields, joined by `separator` when several, or
+        std::vector<FieldHint> columnHints;  // one for each column
         std::string separator;
         std::optional<RecordBody> constant;
         std::optional<std::string> fallback;  // the value when the source is empty ("default")
@@ -95,6 +96,7 @@ class Mapping {
         std::vector<std::string> whenIn;
         // The column with the entity's own source record id, when not the mapping's.
         std::optional<std::string> recordIdColumn;
+        FieldHint whenHint, idHint;
         // Made once for each element, when set.
         std::optional<Iteration> each;
         std::vector<FieldRule> fields;

@@ -15,6 +15,17 @@ const std::string* SourceRecord::field(const std::string& name) const {
     return nullptr;
 }
 
+const std::string* SourceRecord::field(const std::string& name, const FieldHint& hint) const {
+    std::uint32_t hinted = hint.place_.load(std::memory_order_relaxed);
+    if (hinted < fields.size() && fields[hinted].first == name) return &fields[hinted].second;
+    for (std::size_t place = 0; place < fields.size(); ++place) {
+        if (fields[place].first != name) continue;
+        hint.place_.store(static_cast<std::uint32_t>(place), std::memory_order_relaxed);
+        return &fields[place].second;
+    }
+    return nullptr;
+}
+
 nlohmann::json SourceRecord::fieldsJson() const {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [key, value] : fields) j[key] = value;

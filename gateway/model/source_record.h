@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,6 +22,24 @@ struct SourcePosition {
     nlohmann::json toJson() const;
 };
 
+/// Where a field was found last: the place to look first in the next record, whose fields mostly
+/// come in the same order (a CSV file's header order). Shared by the pipeline's threads, as a
+/// relaxed atomic: a place another thread just moved costs a scan of the fields, nothing more.
+class FieldHint {
+  public:
+    FieldHint() = default;
+    FieldHint(const FieldHint& other) noexcept
+        : place_(other.place_.load(std::memory_order_relaxed)) {}
+    FieldHint& operator=(const FieldHint& other) noexcept {
+        place_.store(other.place_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        return *this;
+    }
+
+  private:
+    friend struct SourceRecord;
+    mutable std::atomic<std::uint32_t> place_{0};
+};
+
 /// One record as an adapter read it: named field texts in source order, exactly as decoded.
 struct SourceRecord {
     SourcePosition position;
@@ -30,6 +49,8 @@ struct SourceRecord {
 
     /// The text of the named field, or nullptr when the record has no such field.
     const std::string* field(const std::string& name) const;
+    /// The same, looking first where `hint` says, and leaving there the place where it was.
+    const std::string* field(const std::string& name, const FieldHint& hint) const;
     nlohmann::json fieldsJson() const;
 };
 
