@@ -1,9 +1,10 @@
 #include "gateway/model/record_body.h"
 
-#include <array>
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 namespace gw {
@@ -45,13 +46,6 @@ bool anyNotPlain(std::uint64_t word) {
     auto hasZero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
     return ((word - kOnes * 0x20) & ~word & kHighs) | (word & kHighs) |
            hasZero(word ^ (kOnes * '"')) | hasZero(word ^ (kOnes * '\\'));
-}
-
-template <typename Integer>
-void writeInteger(Integer value, std::string& out) {
-    char digits[24];
-    auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, end);
 }
 
 }  // namespace
@@ -302,126 +296,167 @@ void RecordBody::removeLast(Node array) {
     --nodes_[array].size;
 }
 
-void RecordBody::write(Node node, std::string& out) const {
-    switch (kind(node)) {
-        case Kind::Null:
-            out += "null";
-            return;
-        case Kind::Boolean:
-            out += boolean(node) ? "true" : "false";
-            return;
-        case Kind::Integer:
-            writeInteger(integer(node), out);
-            return;
-        case Kind::Unsigned:
-            writeInteger(unsignedInteger(node), out);
-            return;
-        case Kind::Number:
-            // Rare in records (decimals); nlohmann/json writes them as earlier versions stored
-            // them.
-            out += nlohmann::json(nodes_[node].value.number).dump();
-            return;
-        case Kind::String:
-            writeString(text(node), out);
-            return;
-        case Kind::Object:
-            writeObject(node, out, {});
-            return;
-        case Kind::Array: {
-            out += '[';
-            for (Node child = first(node); child != kNone; child = next(child)) {
-                if (child != first(node)) out += ',';
-                write(child, out);
-            }
-            out += ']';
-            return;
-        }
+namespace {
+
+// The buffer each thread writes records into before they are appended to their text in one copy.
+char* writeBuffer(std::size_t bytes) {
+    thread_local std::unique_ptr<char[]> buffer;
+    thread_local std::size_t capacity = 0;
+    if (bytes > capacity) {
+        capacity = std::max(bytes, 2 * capacity);
+        buffer = std::make_unique<char[]>(capacity);
     }
+    return buffer.get();
+}
+
+template <typename Integer>
+char* writeInteger(Integer value, char* at) {
+    return std::to_chars(at, at + 24, value).ptr;
+}
+
+char* writeLiteral(std::string_view literal, char* at) {
+    std::memcpy(at, literal.data(), literal.size());
+    return at + literal.size();
+}
+
+// Whether every byte of `text` is written as it is: no quote, backslash, control or non-ASCII
+// byte. A word at a time, the last one overlapping the one before; a text shorter than a word
+// is padded with plain bytes.
+bool allPlain(std::string_view text) {
+    std::uint64_t word = 0x6161616161616161;  // "aaaaaaaa"
+    if (text.size() < 8) {
+        std::memcpy(&word, text.data(), text.size());
+        return !anyNotPlain(word);
+    }
+    for (std::size_t at = 0; at + 8 <= text.size(); at += 8) {
+        std::memcpy(&word, text.data() + at, 8);
+        if (anyNotPlain(word)) return false;
+    }
+    std::memcpy(&word, text.data() + text.size() - 8, 8);
+    return !anyNotPlain(word);
+}
+
+}  // namespace
+
+// Every text byte becomes at most 6 bytes (\u00XX); every node adds at most 32 more: its key's
+// quotes, colon and comma, and its own quotes, braces or number (24 characters at most).
+std::size_t RecordBody::mostBytesWritten() const {
+    return 6 * chars_.size() + 32 * nodes_.size() + 2;
+}
+
+void RecordBody::write(Node node, std::string& out) const {
+    char* buffer = writeBuffer(mostBytesWritten());
+    out.append(buffer, writeNode(node, buffer));
 }
 
 void RecordBody::writeRoot(std::string& out, std::string_view skipped) const {
-    writeObject(root(), out, skipped);
+    char* buffer = writeBuffer(mostBytesWritten());
+    out.append(buffer, writeObject(root(), buffer, skipped));
 }
 
-void RecordBody::writeObject(Node object, std::string& out, std::string_view skipped) const {
-    out += '{';
+char* RecordBody::writeNode(Node node, char* at) const {
+    switch (kind(node)) {
+        case Kind::Null:
+            return writeLiteral("null", at);
+        case Kind::Boolean:
+            return writeLiteral(boolean(node) ? "true" : "false", at);
+        case Kind::Integer:
+            return writeInteger(integer(node), at);
+        case Kind::Unsigned:
+            return writeInteger(unsignedInteger(node), at);
+        case Kind::Number:
+            // Rare in records (decimals); nlohmann/json writes them as earlier versions stored
+            // them.
+            return writeLiteral(nlohmann::json(nodes_[node].value.number).dump(), at);
+        case Kind::String:
+            return writeString(text(node), at);
+        case Kind::Object:
+            return writeObject(node, at, {});
+        case Kind::Array: {
+            *at++ = '[';
+            for (Node child = first(node); child != kNone; child = next(child)) {
+                if (child != first(node)) *at++ = ',';
+                at = writeNode(child, at);
+            }
+            *at++ = ']';
+            return at;
+        }
+    }
+    return at;
+}
+
+char* RecordBody::writeObject(Node object, char* at, std::string_view skipped) const {
+    *at++ = '{';
     bool firstMember = true;
     for (Node child = first(object); child != kNone; child = next(child)) {
         if (!skipped.empty() && key(child) == skipped) continue;
-        if (!firstMember) out += ',';
+        if (!firstMember) *at++ = ',';
         firstMember = false;
-        writeString(key(child), out);
-        out += ':';
-        write(child, out);
+        at = writeString(key(child), at);
+        *at++ = ':';
+        at = writeNode(child, at);
     }
-    out += '}';
+    *at++ = '}';
+    return at;
 }
 
-void RecordBody::writeString(std::string_view text, std::string& out) const {
+char* RecordBody::writeString(std::string_view text, char* at) {
+    *at++ = '"';
+    if (allPlain(text)) {  // as nearly all are
+        std::memcpy(at, text.data(), text.size());
+        at += text.size();
+        *at++ = '"';
+        return at;
+    }
     static constexpr char kHex[] = "0123456789abcdef";
-    // The bytes written as they are without a second look: printable ASCII but quote and
-    // backslash.
-    static const auto kPlain = [] {
-        std::array<bool, 256> plain{};
-        for (int byte = 0x20; byte < 0x80; ++byte) plain[byte] = byte != '"' && byte != '\\';
-        return plain;
-    }();
-    out += '"';
-    std::size_t plain = 0;  // start of the run of bytes copied as they are
-    for (std::size_t at = 0; at < text.size();) {
-        // Eight bytes at a time while they are plain, as most are.
-        for (std::uint64_t word; at + 8 <= text.size(); at += 8) {
-            std::memcpy(&word, text.data() + at, 8);
-            if (anyNotPlain(word)) break;
-        }
-        if (at == text.size()) break;
-        auto byte = static_cast<unsigned char>(text[at]);
-        if (kPlain[byte]) {
-            ++at;
+    for (std::size_t from = 0; from < text.size();) {
+        auto byte = static_cast<unsigned char>(text[from]);
+        if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
+            *at++ = static_cast<char>(byte);
+            ++from;
             continue;
         }
         if (byte >= 0x80) {
-            if (std::size_t length = validSequence(text, at)) {
-                at += length;
+            if (std::size_t length = validSequence(text, from)) {
+                for (std::size_t end = from + length; from < end;) *at++ = text[from++];
                 continue;
             }
         }
-        out.append(text.data() + plain, at - plain);
         switch (byte) {
             case '"':
-                out += "\\\"";
+                at = writeLiteral("\\\"", at);
                 break;
             case '\\':
-                out += "\\\\";
+                at = writeLiteral("\\\\", at);
                 break;
             case '\b':
-                out += "\\b";
+                at = writeLiteral("\\b", at);
                 break;
             case '\f':
-                out += "\\f";
+                at = writeLiteral("\\f", at);
                 break;
             case '\n':
-                out += "\\n";
+                at = writeLiteral("\\n", at);
                 break;
             case '\r':
-                out += "\\r";
+                at = writeLiteral("\\r", at);
                 break;
             case '\t':
-                out += "\\t";
+                at = writeLiteral("\\t", at);
                 break;
             default:
                 if (byte < 0x20) {
-                    out += "\\u00";
-                    out += kHex[byte >> 4];
-                    out += kHex[byte & 0xF];
+                    at = writeLiteral("\\u00", at);
+                    *at++ = kHex[byte >> 4];
+                    *at++ = kHex[byte & 0xF];
                 } else {
-                    out += "\xEF\xBF\xBD";  // an invalid byte: U+FFFD
+                    at = writeLiteral("\xEF\xBF\xBD", at);  // an invalid byte: U+FFFD
                 }
         }
-        plain = ++at;
+        ++from;
     }
-    out.append(text.data() + plain, text.size() - plain);
-    out += '"';
+    *at++ = '"';
+    return at;
 }
 
 }  // namespace gw

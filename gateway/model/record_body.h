@@ -124,8 +124,12 @@ class RecordBody {
     Span store(std::string_view text);
     Node add();
     void reset(Node node, Kind kind);
-    void writeObject(Node object, std::string& out, std::string_view skipped) const;
-    void writeString(std::string_view text, std::string& out) const;
+    // The writers write into a buffer sized beforehand for the longest text the body can make
+    // (mostBytesWritten), so that no byte written checks for room; each returns where it ended.
+    std::size_t mostBytesWritten() const;
+    char* writeNode(Node node, char* at) const;
+    char* writeObject(Node object, char* at, std::string_view skipped) const;
+    static char* writeString(std::string_view text, char* at);
 
     std::vector<NodeData> nodes_;
     std::string chars_;

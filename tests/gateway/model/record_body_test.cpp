@@ -2,16 +2,34 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 namespace gw {
 namespace {
 
 // Texts that exercise every escape: quotes, backslashes, control characters, DEL, multi-byte
-// UTF-8 (Finnish letters, an emoji) and the separators JSON writers treat specially.
-const std::vector<std::string> kTexts = {
-    "",        "Työpaja Oy", "\"quoted\"", "back\\slash", "tab\there", "new\nline",  "\x01\x1f",
-    "del\x7f", "Ä€😀",        "u\u2028x",   "\b\f\r",      "/slash/",   "131052-308T"};
+// UTF-8 (Finnish letters, an emoji) and the separators JSON writers treat specially; and texts
+// of a word's length (8 bytes) and longer, with the escape in their first, middle or last word.
+const std::vector<std::string> kTexts = {"",
+                                         "Työpaja Oy",
+                                         "\"quoted\"",
+                                         "back\\slash",
+                                         "tab\there",
+                                         "new\nline",
+                                         "\x01\x1f",
+                                         "del\x7f",
+                                         "Ä€😀",
+                                         "u\u2028x",
+                                         "\b\f\r",
+                                         "/slash/",
+                                         "131052-308T",
+                                         "8 bytes!",
+                                         "\"8 bytes",
+                                         "a text of more than two words, all of it plain",
+                                         "a text of more than two words, with a \"quote\" inside",
+                                         "words, then a control character at the end\x02",
+                                         "kuntouttava työtoiminta, sosiaalinen kuntoutus"};
 
 nlohmann::json randomValue(std::mt19937& random, int depth) {
     switch (random() % (depth > 3 ? 5 : 7)) {
@@ -55,6 +73,19 @@ TEST(RecordBody, WritesEveryTreeExactlyAsNlohmannJsonDumpsIt) {
         ASSERT_EQ(written(body), tree.dump()) << "tree " << i;
         ASSERT_EQ(body.toJson(), tree);
     }
+}
+
+TEST(RecordBody, WritesTheLongestTextEachValueCanMake) {
+    // Every byte escaped as \u00XX, and the numbers with the most characters: the writer sizes
+    // its buffer for these beforehand (and the sanitizer build checks that it did).
+    nlohmann::json tree = {
+        {std::string(40, '\x01'), std::string(300, '\x1f')},
+        {"numbers",
+         {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::uint64_t>::max(),
+          -std::numeric_limits<double>::max(), nullptr, false}},
+        {"invalid", std::string(100, '\xff')}};
+    RecordBody body = RecordBody::fromJson(tree);
+    EXPECT_EQ(written(body), tree.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 TEST(RecordBody, KeepsMembersInKeyOrderWhateverOrderTheyAreAddedIn) {
