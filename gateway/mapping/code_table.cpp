@@ -34,10 +34,9 @@ CodeTable CodeTable::load(const std::string& name, const std::string& path, Unma
     return table;
 }
 
-std::optional<std::string> CodeTable::find(const std::string& localCode) const {
+const std::string* CodeTable::find(const std::string& localCode) const {
     auto it = codes_.find(localCode);
-    if (it == codes_.end()) return std::nullopt;
-    return it->second;
+    return it == codes_.end() ? nullptr : &it->second;
 }
 
 }  // namespace gw

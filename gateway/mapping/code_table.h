@@ -20,8 +20,8 @@ class CodeTable {
     UnmappedPolicy policy() const { return policy_; }
     const std::string& unknownCode() const { return unknownCode_; }
 
-    /// The regional code for a local one, if the table has it.
-    std::optional<std::string> find(const std::string& localCode) const;
+    /// The regional code for a local one, or nullptr when the table has none.
+    const std::string* find(const std::string& localCode) const;
 
   private:
     std::string name_;

@@ -41,7 +41,13 @@ class ChangeCase : public Transform {
 class ParseDate : public Transform {
   public:
     explicit ParseDate(std::string format) : format_(std::move(format)) {
-        if (format_ != "d.m.yyyy" && format_ != "yyyy-mm-dd" && format_ != "yyyymmdd") {
+        if (format_ == "d.m.yyyy") {
+            parse_ = &parseFinnish;
+        } else if (format_ == "yyyy-mm-dd") {
+            parse_ = &parseIso;
+        } else if (format_ == "yyyymmdd") {
+            parse_ = &parseCompact;
+        } else {
             throw ConfigError("unknown date format '" + format_ +
                               "' (use d.m.yyyy, yyyy-mm-dd or yyyymmdd)");
         }
@@ -50,9 +56,7 @@ class ParseDate : public Transform {
     std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
         const auto& text = std::get<std::string>(value);
         int day = 0, month = 0, year = 0;
-        bool parsed = format_ == "d.m.yyyy"     ? parseFinnish(text, day, month, year)
-                      : format_ == "yyyy-mm-dd" ? parseIso(text, day, month, year)
-                                                : parseCompact(text, day, month, year);
+        bool parsed = parse_(text, day, month, year);
         if (!parsed) return Fault{"map.date", {}, "not a date of the form " + format_};
         if (!isRealDate(year, month, day))
             return Fault{"map.date", {}, "no such day in the calendar"};
@@ -99,6 +103,7 @@ class ParseDate : public Transform {
     }
 
     std::string format_;
+    bool (*parse_)(const std::string& text, int& day, int& month, int& year) = nullptr;
 };
 
 /// A number written with a decimal comma (12,5) or point (12.5).
@@ -128,12 +133,11 @@ class ToDecimal : public Transform {
 class NormaliseIdentityCode : public Transform {
   public:
     std::optional<Fault> apply(Scalar& value, MappingNotes&) const override {
-        std::string text;
-        for (char c : std::get<std::string>(value)) {
-            if (c != ' ' && c != '\t')
-                text += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        }
-        value = text;
+        auto& text = std::get<std::string>(value);
+        text.erase(
+            std::remove_if(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; }),
+            text.end());
+        for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         return std::nullopt;
     }
 };
@@ -195,9 +199,9 @@ class Lookup : public Transform {
     explicit Lookup(const CodeTable& table) : table_(table) {}
 
     std::optional<Fault> apply(Scalar& value, MappingNotes& notes) const override {
-        const auto& local = std::get<std::string>(value);
-        if (auto regional = table_.find(local)) {
-            value = *regional;
+        auto& local = std::get<std::string>(value);
+        if (const std::string* regional = table_.find(local)) {
+            local = *regional;
             return std::nullopt;
         }
         // Codes are not personal data: naming the value is what lets IT staff fix the table.

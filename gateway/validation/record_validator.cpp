@@ -7,7 +7,6 @@
 #include <algorithm>
 
 #include "gateway/core/errors.h"
-#include "gateway/validation/rules.h"
 
 namespace gw {
 namespace {
@@ -28,7 +27,11 @@ RecordValidator::RecordValidator(const std::string& schemaDirectory) {
             }
             std::string entity = file.substr(0, file.size() - kSchemaSuffix.size());
             std::replace(entity.begin(), entity.end(), '-', '_');
-            schemas_.emplace(entity, CompiledSchema(it.path().toString()));
+            EntityChecks checks{{}, CompiledSchema(it.path().toString())};
+            for (const Rule& rule : regionalRules()) {
+                if (rule.entity == "*" || rule.entity == entity) checks.rules.push_back(&rule);
+            }
+            schemas_.emplace(entity, std::move(checks));
         }
     } catch (const Poco::Exception& e) {
         throw ConfigError("cannot read the schema folder " + schemaDirectory + ": " +
@@ -39,16 +42,15 @@ RecordValidator::RecordValidator(const std::string& schemaDirectory) {
 
 std::optional<Fault> RecordValidator::validate(const RegionalRecord& record,
                                                const std::vector<RegionalRecord>& group) const {
-    auto schema = schemas_.find(record.entity);
-    if (schema == schemas_.end()) {
+    auto checks = schemas_.find(record.entity);
+    if (checks == schemas_.end()) {
         return Fault{"schema.entity", "entity",
                      "no regional schema for entity '" + record.entity + "'"};
     }
-    for (const Rule& rule : regionalRules()) {
-        if (rule.entity != "*" && rule.entity != record.entity) continue;
-        if (auto fault = rule.check(record.body, group)) return fault;
+    for (const Rule* rule : checks->second.rules) {
+        if (auto fault = rule->check(record.body, group)) return fault;
     }
-    if (auto violation = schema->second.validate(record.body))
+    if (auto violation = checks->second.schema.validate(record.body))
         return Fault{"schema", std::move(violation->path), std::move(violation->message)};
     return std::nullopt;
 }

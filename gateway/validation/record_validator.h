@@ -7,6 +7,7 @@
 #include "gateway/model/fault.h"
 #include "gateway/model/regional_record.h"
 #include "gateway/validation/compiled_schema.h"
+#include "gateway/validation/rules.h"
 
 namespace gw {
 
@@ -33,7 +34,12 @@ class RecordValidator {
                                   const std::vector<RegionalRecord>& group) const;
 
   private:
-    std::map<std::string, CompiledSchema> schemas_;
+    /// What one entity's records are checked against, decided at start.
+    struct EntityChecks {
+        std::vector<const Rule*> rules;  ///< the regional rules for the entity, in order
+        CompiledSchema schema;
+    };
+    std::map<std::string, EntityChecks> schemas_;
 };
 
 }  // namespace gw
