@@ -9,10 +9,8 @@ nlohmann::json SourcePosition::toJson() const {
 }
 
 const std::string* SourceRecord::field(const std::string& name) const {
-    for (const auto& [key, value] : fields) {
-        if (key == name) return &value;
-    }
-    return nullptr;
+    FieldHint anywhere;
+    return field(name, anywhere);
 }
 
 const std::string* SourceRecord::field(const std::string& name, const FieldHint& hint) const {
@@ -20,7 +18,8 @@ const std::string* SourceRecord::field(const std::string& name, const FieldHint&
     if (hinted < fields.size() && fields[hinted].first == name) return &fields[hinted].second;
     for (std::size_t place = 0; place < fields.size(); ++place) {
         if (fields[place].first != name) continue;
-        hint.place_.store(static_cast<std::uint32_t>(place), std::memory_order_relaxed);
+        if (place != hinted)
+            hint.place_.store(static_cast<std::uint32_t>(place), std::memory_order_relaxed);
         return &fields[place].second;
     }
     return nullptr;
