@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -32,10 +33,10 @@ Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
     return digest;
 }
 
-std::string hexOf(const Sha256Digest& digest) {
+std::string hexOf(const Sha256Digest& digest, std::size_t bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex(digest.size() * 2, '0');
-    for (std::size_t i = 0; i < digest.size(); ++i) {
+    std::string hex(std::min(bytes, digest.size()) * 2, '0');
+    for (std::size_t i = 0; i < hex.size() / 2; ++i) {
         hex[2 * i] = kDigits[digest[i] >> 4];
         hex[2 * i + 1] = kDigits[digest[i] & 0x0f];
     }

@@ -17,9 +17,9 @@ void ClientIdentity::assign(RegionalRecord& record, const std::string& municipal
     // Taken before the body grows: `code` points into it.
     std::string person = normalisedIdentityCode(*code);
     bool ownId = check.temporary && !linkTemporaryCodes_;
-    std::string id = ownId ? keys_.clientId("fi-temporary-identity-code:" + municipality + ":" +
-                                            sourceSystem + ":" + person)
-                           : keys_.clientId("fi-identity-code:" + person);
+    std::string id = ownId ? keys_.clientId({"fi-temporary-identity-code:", municipality, ":",
+                                             sourceSystem, ":", person})
+                           : keys_.clientId({"fi-identity-code:", person});
     body.setText(body.member(client, "clientId"), id);
     body.set(body.member(client, "temporaryIdentityCode"),
              Scalar(std::in_place_type<bool>, check.temporary));

@@ -11,8 +11,10 @@ RegionalKeys RegionalKeys::throwaway() {
     return RegionalKeys(newSecretKey());
 }
 
-std::string RegionalKeys::clientId(std::string_view person) const {
-    return "c-" + clientIds_.hex({person}).substr(0, 32);
+std::string RegionalKeys::clientId(std::initializer_list<std::string_view> person) const {
+    std::string id = "c-";
+    id += hexOf(clientIds_.digest(person), 16);
+    return id;
 }
 
 std::string RegionalKeys::contentHash(std::string_view content) const {

@@ -19,8 +19,8 @@ class RegionalKeys {
     /// their ids link records within one run only, never with the store's.
     static RegionalKeys throwaway();
 
-    /// "c-" and 32 hex digits for the person (or scope) named.
-    std::string clientId(std::string_view person) const;
+    /// "c-" and 32 hex digits for the person (or scope) the parts name, hashed as if joined.
+    std::string clientId(std::initializer_list<std::string_view> person) const;
     /// 64 hex digits over a record's content.
     std::string contentHash(std::string_view content) const;
     /// A value that tells two keys apart without giving either away; the store keeps it, so that
