@@ -324,6 +324,11 @@ char* writeLiteral(std::string_view literal, char* at) {
 // part of it. It looks a word at a time, the last word overlapping the one before. A text of 4 to
 // 16 bytes, as most of a record's are, is read and written as two overlapping words of fixed
 // size, which compile to moves where a copy of variable length is a call.
+// Whether `byte` is written as it is: printable ASCII but quote and backslash.
+bool isPlain(unsigned char byte) {
+    return byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\';
+}
+
 char* copyIfPlain(std::string_view text, char* at) {
     const char* from = text.data();
     std::size_t size = text.size();
@@ -355,8 +360,7 @@ char* copyIfPlain(std::string_view text, char* at) {
         return at + size;
     }
     for (std::size_t i = 0; i < size; ++i) {
-        auto byte = static_cast<unsigned char>(from[i]);
-        if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\') return nullptr;
+        if (!isPlain(static_cast<unsigned char>(from[i]))) return nullptr;
         at[i] = from[i];
     }
     return at + size;
@@ -435,7 +439,7 @@ char* RecordBody::writeString(std::string_view text, char* at) {
     static constexpr char kHex[] = "0123456789abcdef";
     for (std::size_t from = 0; from < text.size();) {
         auto byte = static_cast<unsigned char>(text[from]);
-        if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
+        if (isPlain(byte)) {
             *at++ = static_cast<char>(byte);
             ++from;
             continue;

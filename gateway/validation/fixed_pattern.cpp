@@ -30,17 +30,11 @@ class FixedPattern::Parser {
   private:
     bool atEnd() const { return at_ >= pattern_.size(); }
     char peek() const { return pattern_[at_]; }
-    std::vector<Shape> fail() {
+    // Marks the pattern as not taken; what the part returns is then not used.
+    template <typename Result = std::vector<Shape>>
+    Result fail() {
         failed_ = true;
         return {};
-    }
-    ByteSet failWithSet() {
-        failed_ = true;
-        return {};
-    }
-    std::size_t failWithCount() {
-        failed_ = true;
-        return 0;
     }
 
     // Parts one after another, up to a "|", a ")" or the final "$".
@@ -73,16 +67,16 @@ class FixedPattern::Parser {
     // "{n}" after a part, or 1; any other count makes shapes of many lengths: not taken.
     std::size_t count() {
         if (atEnd()) return 1;
-        if (peek() == '*' || peek() == '+' || peek() == '?') return failWithCount();
+        if (peek() == '*' || peek() == '+' || peek() == '?') return fail<std::size_t>();
         if (peek() != '{') return 1;
         std::size_t times = 0;
         bool digits = false;
         for (++at_; !atEnd() && std::isdigit(static_cast<unsigned char>(peek())); ++at_) {
             times = times * 10 + static_cast<std::size_t>(peek() - '0');
             digits = true;
-            if (times > kLongestShape) return failWithCount();
+            if (times > kLongestShape) return fail<std::size_t>();
         }
-        if (!digits || atEnd() || peek() != '}') return failWithCount();
+        if (!digits || atEnd() || peek() != '}') return fail<std::size_t>();
         ++at_;
         return times;
     }
@@ -143,28 +137,28 @@ class FixedPattern::Parser {
     ByteSet byteClass() {
         bool negated = !atEnd() && peek() == '^';
         if (negated) ++at_;
-        if (atEnd() || peek() == ']') return failWithSet();  // "[]" and "[^]" mean other things
+        if (atEnd() || peek() == ']') return fail<ByteSet>();  // "[]" and "[^]" mean other things
         ByteSet set{};
         while (!atEnd() && peek() != ']') {
             ByteSet item;
             if (peek() == '\\') {
                 ++at_;
                 std::optional<ByteSet> escaped = escape();
-                if (!escaped) return failWithSet();
+                if (!escaped) return fail<ByteSet>();
                 item = *escaped;
             } else {
                 auto low = static_cast<unsigned char>(pattern_[at_++]);
                 item = single(low);
                 if (at_ + 1 < pattern_.size() && peek() == '-' && pattern_[at_ + 1] != ']') {
                     auto high = static_cast<unsigned char>(pattern_[at_ + 1]);
-                    if (high == '\\' || high < low) return failWithSet();
+                    if (high == '\\' || high < low) return fail<ByteSet>();
                     at_ += 2;
                     item = range(low, high);
                 }
             }
             for (std::size_t word = 0; word < set.size(); ++word) set[word] |= item[word];
         }
-        if (atEnd()) return failWithSet();
+        if (atEnd()) return fail<ByteSet>();
         ++at_;  // the "]"
         return negated ? complement(set) : set;
     }
