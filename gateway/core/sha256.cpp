@@ -35,10 +35,12 @@ Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
 
 std::string hexOf(const Sha256Digest& digest, std::size_t bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex(std::min(bytes, digest.size()) * 2, '0');
-    for (std::size_t i = 0; i < hex.size() / 2; ++i) {
-        hex[2 * i] = kDigits[digest[i] >> 4];
-        hex[2 * i + 1] = kDigits[digest[i] & 0x0f];
+    std::size_t count = std::min(bytes, digest.size());
+    std::string hex(count * 2, '0');
+    char* out = hex.data();
+    for (std::size_t i = 0; i < count; ++i) {
+        *out++ = kDigits[digest[i] >> 4];
+        *out++ = kDigits[digest[i] & 0x0f];
     }
     return hex;
 }

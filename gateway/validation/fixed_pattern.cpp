@@ -1,5 +1,6 @@
 #include "gateway/validation/fixed_pattern.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace gw {
@@ -7,7 +8,7 @@ namespace {
 
 // Beyond these a pattern is left to the general engine: its shapes would cost more to try
 // one after another than one search.
-constexpr std::size_t kMostShapes = 32;
+constexpr std::size_t kMostShapes = 32;  // the bits of a ShapeMask
 constexpr std::size_t kLongestShape = 256;
 
 }  // namespace
@@ -188,20 +189,45 @@ class FixedPattern::Parser {
 std::optional<FixedPattern> FixedPattern::compile(std::string_view pattern) {
     std::optional<std::vector<Shape>> shapes = Parser(pattern).whole();
     if (!shapes) return std::nullopt;
+    static_assert(kMostShapes <= 8 * sizeof(ShapeMask));
     FixedPattern compiled;
-    compiled.shapes_ = std::move(*shapes);
+    for (const Shape& shape : *shapes) {
+        auto length = std::find_if(compiled.lengths_.begin(), compiled.lengths_.end(),
+                                   [&](const Length& each) { return each.size == shape.size(); });
+        bool firstOfItsLength = length == compiled.lengths_.end();
+        if (firstOfItsLength)
+            length = compiled.lengths_.insert(compiled.lengths_.end(), Length{shape.size(), 0, {}});
+        ShapeMask self = length->shapes + 1;  // the shapes so far are the lowest bits
+        length->shapes |= self;
+        for (std::size_t at = 0; at < shape.size(); ++at) {
+            ByteTable table =
+                firstOfItsLength ? ByteTable{} : compiled.byteTables_[length->tables[at]];
+            for (unsigned byte = 0; byte < 256; ++byte) {
+                if ((shape[at][byte >> 6] >> (byte & 63)) & 1) table[byte] |= self;
+            }
+            if (firstOfItsLength) {
+                length->tables.push_back(compiled.tableFor(table));
+            } else {
+                length->tables[at] = compiled.tableFor(table);
+            }
+        }
+    }
     return compiled;
 }
 
+std::uint32_t FixedPattern::tableFor(const ByteTable& table) {
+    auto same = std::find(byteTables_.begin(), byteTables_.end(), table);
+    if (same == byteTables_.end()) same = byteTables_.insert(byteTables_.end(), table);
+    return static_cast<std::uint32_t>(same - byteTables_.begin());
+}
+
 bool FixedPattern::matches(std::string_view text) const {
-    for (const auto& shape : shapes_) {
-        if (shape.size() != text.size()) continue;
-        std::size_t at = 0;
-        for (; at < text.size(); ++at) {
-            auto byte = static_cast<unsigned char>(text[at]);
-            if (!((shape[at][byte >> 6] >> (byte & 63)) & 1)) break;
-        }
-        if (at == text.size()) return true;
+    for (const Length& length : lengths_) {
+        if (length.size != text.size()) continue;
+        ShapeMask alive = length.shapes;
+        for (std::size_t at = 0; at < text.size(); ++at)
+            alive &= byteTables_[length.tables[at]][static_cast<unsigned char>(text[at])];
+        return alive != 0;
     }
     return false;
 }

@@ -101,6 +101,25 @@ TEST(RecordBody, KeepsMembersInKeyOrderWhateverOrderTheyAreAddedIn) {
     EXPECT_FALSE(body.textAt(body.root(), "missing"));
 }
 
+TEST(RecordBody, OrdersKeysAsStdStringComparesThem) {
+    // Keys sharing prefixes of a word's length and more, and bytes above 0x7F in any place:
+    // the comparison reads eight bytes at a time.
+    std::mt19937 random(20261202);
+    const std::string alphabet = "aAz09_.\x7f\x80\xc3\xa4\xff";
+    for (int i = 0; i < 100000; ++i) {
+        std::string a(random() % 20, 'x');
+        for (char& c : a) c = alphabet[random() % alphabet.size()];
+        std::string b = a.substr(0, random() % (a.size() + 1));
+        for (unsigned extra = random() % 4; extra > 0; --extra)
+            b += alphabet[random() % alphabet.size()];
+        int expected = a.compare(b);
+        expected = expected < 0 ? -1 : expected > 0 ? 1 : 0;
+        ASSERT_EQ(RecordBody::compareKeys(a, b), expected)
+            << testing::PrintToString(a) << " " << testing::PrintToString(b);
+        ASSERT_EQ(RecordBody::compareKeys(b, a), -expected);
+    }
+}
+
 TEST(RecordBody, BuildsPathsAsNlohmannJsonsIndexOperatorDoes) {
     RecordBody body;
     auto goals = body.member(body.root(), "goals");
