@@ -243,7 +243,10 @@ void CsvAdapter::endRow() {
                               "expected " + std::to_string(header.size()) +
                                   " fields as in the header, found " + std::to_string(count)};
     }
-    record_.position = {inputName_, line, ++recordCount_};
+    // Member by member: the input's name is copied into the buffer the record had for it.
+    record_.position.input = inputName_;
+    record_.position.line = line;
+    record_.position.record = ++recordCount_;
     if (!(*handler_)(record_)) stopped_ = true;
     record_.error.reset();
 }

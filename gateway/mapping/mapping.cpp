@@ -578,41 +578,54 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
         if (items.size(list) != 0) body.copy(target(body, object), items, list);
         return std::nullopt;
     }
-    std::string source;
+    // The source text: one column's, read where the record holds it, or several joined.
+    std::string_view source;
+    std::string joined;
     const std::string* where = &rule.columns.front();
     std::string elementWhere;  // the first column's name in this element, for messages
     for (std::size_t place = 0; place < rule.columns.size(); ++place) {
         const std::string& column = rule.columns[place];
-        const std::string* text;
+        std::string_view text;
         ElementColumn inThis;
         if (rule.relative && isRelative(column)) {
             inThis = inElement(column, record, *element);
             if (&column == &rule.columns.front()) where = &(elementWhere = inThis.name);
             // An element without the field: elements of one array need not share a shape.
             if (!inThis.text) continue;
-            text = &*inThis.text;
+            text = *inThis.text;
         } else {
-            text = record.field(column, rule.columnHints[place]);
-            if (!text) {
+            const std::string* found = record.field(column, rule.columnHints[place]);
+            if (!found) {
                 return Fault{"map.column-missing", column,
                              "the input has no column '" + column + "' for '" + rule.target + "'"};
             }
+            text = *found;
         }
-        if (text->empty()) continue;
-        if (!source.empty()) source += rule.separator;
-        source += *text;
+        if (text.empty()) continue;
+        if (source.empty() && !inThis.text) {  // the record's own text outlives this call
+            source = text;
+            continue;
+        }
+        if (joined.data() != source.data()) joined.assign(source);
+        if (!joined.empty()) joined += rule.separator;
+        joined += text;
+        source = joined;
     }
     if (source.empty() && rule.fallback) source = *rule.fallback;
     // An empty field stays out of the record; the schema decides whether it was required.
     if (source.empty()) return std::nullopt;
-    // The source text is kept for a failure's message only when a transform could fail.
-    Scalar value = rule.transforms.empty() ? Scalar(std::move(source)) : Scalar(source);
+    if (rule.transforms.empty()) {
+        body.setText(target(body, object), source);
+        return std::nullopt;
+    }
+    Scalar value(std::in_place_type<std::string>, source);
     for (const auto& transform : rule.transforms) {
         if (const auto* text = std::get_if<std::string>(&value); text && text->empty())
             return std::nullopt;
         if (auto failure = transform->apply(value, notes)) {
-            std::string shown = rule.personal ? "(personal data, withheld)"
-                                              : "'" + maskIdentityCodesIn(source) + "'";
+            std::string shown = rule.personal
+                                    ? "(personal data, withheld)"
+                                    : "'" + maskIdentityCodesIn(std::string(source)) + "'";
             return Fault{failure->rule, *where,
                          "column '" + *where + "' value " + shown + " for '" + rule.target +
                              "': " + failure->message};

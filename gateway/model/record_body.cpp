@@ -371,7 +371,7 @@ char* copyIfPlain(std::string_view text, char* at) {
 // Every text byte becomes at most 6 bytes (\u00XX); every node adds at most 32 more: its key's
 // quotes, colon and comma, and its own quotes, braces or number (24 characters at most).
 std::size_t RecordBody::mostBytesWritten() const {
-    return 6 * chars_.size() + 32 * nodes_.size() + 2;
+    return kMostBytesPerByte * chars_.size() + 32 * nodes_.size() + 2;
 }
 
 void RecordBody::write(Node node, std::string& out) const {

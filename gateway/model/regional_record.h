@@ -25,8 +25,16 @@ struct Provenance {
 
     /// Adds itself as the member "provenance" of `body`'s root, replacing any there.
     void addTo(RecordBody& body) const;
+    /// Appends itself as JSON text, exactly as `body.write()` writes what addTo() added.
+    void writeTo(std::string& out) const;
     /// Reads a stored record's "provenance"; what it lacks stays empty or 0.
     static Provenance fromJson(const nlohmann::json& provenance);
+
+  private:
+    /// Calls `text(name, value)`, `number(name, value)` and `texts(name, values)` for each
+    /// member, in key order: the one list addTo() and writeTo() both follow.
+    template <typename Text, typename Number, typename Texts>
+    void visit(Text text, Number number, Texts texts) const;
 };
 
 /// A record in the regional schema: what a mapping made, then completed by the pipeline.

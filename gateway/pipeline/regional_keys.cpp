@@ -37,7 +37,7 @@ void sealRecord(RegionalRecord& record, Provenance provenance, const RegionalKey
     record.text.pop_back();
     if (record.text.size() > 1) record.text += ',';
     record.text += "\"provenance\":";
-    record.body.write(record.body.find(record.body.root(), "provenance"), record.text);
+    provenance.writeTo(record.text);
     record.text += '}';
     record.provenance = std::move(provenance);
 }
