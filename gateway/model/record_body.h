@@ -109,8 +109,7 @@ class RecordBody {
     /// Writes the root object, leaving out its member `skipped` when not empty.
     void writeRoot(std::string& out, std::string_view skipped = {}) const;
     /// Writes `text` as a JSON string at `at`, as write() writes texts, and returns where it
-    /// ended. There must be room for 6 bytes for each byte of `text` and 2 more
-    /// (kMostBytesPerByte).
+    /// ended. There must be room for kMostBytesPerByte bytes for each byte of `text`, and 2 more.
     static char* writeString(std::string_view text, char* at);
     static constexpr std::size_t kMostBytesPerByte = 6;
 

@@ -6,9 +6,9 @@
 namespace gw {
 namespace {
 
-// Beyond these a pattern is left to the general engine: its shapes would cost more to try
-// one after another than one search.
-constexpr std::size_t kMostShapes = 32;  // the bits of a ShapeMask
+// Beyond these a pattern is left to the general engine: each shape of a length needs a bit of a
+// ShapeMask, and each position of a long shape a table of its own.
+constexpr std::size_t kMostShapes = 32;
 constexpr std::size_t kLongestShape = 256;
 
 }  // namespace
