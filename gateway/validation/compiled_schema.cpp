@@ -65,8 +65,9 @@ bool isNumber(Kind kind) {
 }
 
 // A string's length as the reference validator counts it: UTF-8 sequences (a lead byte and the
-// continuation bytes after it), up to the first NUL.
-std::uint64_t characters(std::string_view text) {
+// continuation bytes after it), up to the first NUL; counted no further than `enough`, which is
+// all a comparison with a limit needs.
+std::uint64_t characters(std::string_view text, std::uint64_t enough) {
     static constexpr std::uint32_t kOffsets[6] = {0x00000000UL, 0x00003080UL, 0x000E2080UL,
                                                   0x03C82080UL, 0xFA082080UL, 0x82082080UL};
     auto continues = [&](std::size_t at) {
@@ -82,7 +83,7 @@ std::uint64_t characters(std::string_view text) {
     }
     if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(checked), text.end(),
                     [](char c) { return c != 0 && static_cast<unsigned char>(c) < 0x80; }))
-        return text.size();
+        return std::min<std::uint64_t>(text.size(), enough);
     std::uint64_t count = 0;
     for (std::size_t at = 0; at < text.size() && text[at] != 0;) {
         std::uint64_t value = 0;
@@ -92,8 +93,7 @@ std::uint64_t characters(std::string_view text) {
             ++bytes;
         } while (continues(at));
         if (bytes <= 6) value -= kOffsets[bytes - 1];
-        if (value == 0) break;
-        ++count;
+        if (value == 0 || ++count == enough) break;
     }
     return count;
 }
@@ -514,9 +514,9 @@ void CompiledSchema::check(std::size_t index, RecordBody::Node value, Walk& walk
         std::string_view text = body.text(value);
         // A text has no more characters than bytes: only a long one is counted against maxLength.
         if (check.maxLength && text.size() > *check.maxLength &&
-            characters(text) > *check.maxLength)
+            characters(text, *check.maxLength + 1) > *check.maxLength)
             walk.fail("longer than the schema's maxLength");
-        if (check.minLength && characters(text) < *check.minLength)
+        if (check.minLength && characters(text, *check.minLength) < *check.minLength)
             walk.fail("shorter than the schema's minLength");
         if (check.pattern && !check.pattern->found(text))
             walk.fail("does not match the schema's pattern");
