@@ -606,6 +606,8 @@ std::optional<Fault> Mapping::fill(const FieldRule& rule, const SourceRecord& re
             source = text;
             continue;
         }
+        // `source` is either borrowed from the record (copy it in to start the join) or, after
+        // the first join, `joined` itself, which is left as it is and extended.
         if (joined.data() != source.data()) joined.assign(source);
         if (!joined.empty()) joined += rule.separator;
         joined += text;

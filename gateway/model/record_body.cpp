@@ -296,10 +296,7 @@ void RecordBody::removeLast(Node array) {
     --nodes_[array].size;
 }
 
-namespace {
-
-// The buffer each thread writes records into before they are appended to their text in one copy.
-char* writeBuffer(std::size_t bytes) {
+char* RecordBody::writeBuffer(std::size_t bytes) {
     thread_local std::unique_ptr<char[]> buffer;
     thread_local std::size_t capacity = 0;
     if (bytes > capacity) {
@@ -308,6 +305,8 @@ char* writeBuffer(std::size_t bytes) {
     }
     return buffer.get();
 }
+
+namespace {
 
 template <typename Integer>
 char* writeInteger(Integer value, char* at) {

@@ -112,6 +112,9 @@ class RecordBody {
     /// ended. There must be room for kMostBytesPerByte bytes for each byte of `text`, and 2 more.
     static char* writeString(std::string_view text, char* at);
     static constexpr std::size_t kMostBytesPerByte = 6;
+    /// A buffer of this thread's, at least `bytes` long, to write a text into through a cursor
+    /// before it is appended in one copy. Its content lasts until the thread's next call.
+    static char* writeBuffer(std::size_t bytes);
 
   private:
     struct Span {

@@ -1,6 +1,5 @@
 #include "gateway/model/regional_record.h"
 
-#include <algorithm>
 #include <charconv>
 
 namespace gw {
@@ -34,7 +33,7 @@ void Provenance::addTo(RecordBody& body) const {
 }
 
 void Provenance::writeTo(std::string& out) const {
-    // Written through a cursor into a buffer of this thread's, made beforehand as long as the
+    // Written through a cursor into the thread's write buffer, made beforehand as long as the
     // longest text the members can make: 32 bytes for each name and its punctuation or number,
     // and each text at its longest. Then appended in one copy.
     std::size_t room = 2;
@@ -47,9 +46,8 @@ void Provenance::writeTo(std::string& out) const {
               room += 32;
               for (const auto& value : values) roomFor(value);
           });
-    thread_local std::string buffer;
-    if (buffer.size() < room) buffer.resize(std::max(room, 2 * buffer.size()));
-    char* at = buffer.data();
+    char* const buffer = RecordBody::writeBuffer(room);
+    char* at = buffer;
     char separator = '{';
     auto name = [&](const char* member) {  // a name of visit()'s list: nothing in it to escape
         *at++ = separator;
@@ -78,7 +76,7 @@ void Provenance::writeTo(std::string& out) const {
             *at++ = ']';
         });
     *at++ = '}';
-    out.append(buffer.data(), at);
+    out.append(buffer, at);
 }
 
 Provenance Provenance::fromJson(const nlohmann::json& stored) {
