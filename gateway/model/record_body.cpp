@@ -247,6 +247,10 @@ void RecordBody::setText(Node node, std::string_view text) {
 
 void RecordBody::copy(Node node, const RecordBody& source, Node from) {
     Kind kind = source.kind(from);
+    if (from == source.root() && (kind == Kind::Object || kind == Kind::Array)) {
+        copyWhole(node, source);
+        return;
+    }
     switch (kind) {
         case Kind::String:
             setText(node, source.text(from));
@@ -265,6 +269,30 @@ void RecordBody::copy(Node node, const RecordBody& source, Node from) {
             reset(node, kind);
             nodes_[node].value = source.nodes_[from].value;
     }
+}
+
+// Node for node and text for text in one pass each: the source's nodes (the root's children, their
+// children, and any removed ones, which stay unreachable) are appended with their links and text
+// places moved by where they now sit.
+void RecordBody::copyWhole(Node node, const RecordBody& source) {
+    const Node moved = static_cast<Node>(nodes_.size()) - 1;  // source node n becomes n + moved
+    const Span texts = store(source.chars_);
+    auto place = [moved](Node link) { return link == kNone ? kNone : link + moved; };
+    nodes_.reserve(nodes_.size() + source.nodes_.size() - 1);
+    for (Node at = 1; at < source.nodes_.size(); ++at) {
+        NodeData data = source.nodes_[at];
+        data.key.offset += texts.offset;
+        data.text.offset += texts.offset;
+        data.next = place(data.next);
+        data.first = place(data.first);
+        data.last = place(data.last);
+        nodes_.push_back(data);
+    }
+    const NodeData& root = source.nodes_[source.root()];
+    reset(node, root.kind);
+    nodes_[node].first = place(root.first);
+    nodes_[node].last = place(root.last);
+    nodes_[node].size = root.size;
 }
 
 void RecordBody::remove(Node object, std::string_view name) {

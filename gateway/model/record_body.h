@@ -141,6 +141,8 @@ class RecordBody {
     Span store(std::string_view text);
     Node add();
     void reset(Node node, Kind kind);
+    /// copy() of a source's root that is an object or array.
+    void copyWhole(Node node, const RecordBody& source);
     // The writers write into a buffer sized beforehand for the longest text the body can make
     // (mostBytesWritten), so that no byte written checks for room; each returns where it ended.
     std::size_t mostBytesWritten() const;

@@ -1,80 +1,153 @@
 #include "gateway/model/regional_record.h"
 
 #include <charconv>
+#include <cstring>
+#include <type_traits>
 
 namespace gw {
 
-template <typename Text, typename Number, typename Texts>
-void Provenance::visit(Text text, Number number, Texts texts) const {
-    text("contentHash", contentHash);
-    text("input", input);
-    if (line != 0) number("line", static_cast<std::int64_t>(line));
-    text("mapping", mapping);
-    text("mappingVersion", mappingVersion);
-    number("record", static_cast<std::int64_t>(record));
-    text("sourceMunicipality", sourceMunicipality);
-    text("sourceRecordId", sourceRecordId);
-    text("sourceSystem", sourceSystem);
-    number("transferId", transferId);
-    if (!warnings.empty()) texts("warnings", warnings);
+namespace {
+
+// Room for one member as writeMember() writes it: 32 bytes for its name with its punctuation,
+// or for a number, and each text at its longest.
+std::size_t roomFor(std::int64_t) {
+    return 32 + 24;
+}
+std::size_t roomFor(const std::string& text) {
+    return 32 + RecordBody::kMostBytesPerByte * text.size() + 2;
+}
+std::size_t roomFor(const std::vector<std::string>& texts) {
+    std::size_t room = 32;
+    for (const auto& text : texts) room += roomFor(text);
+    return room;
+}
+
+// Writes `,"name":value` at `at` and returns where it ended; `name` is one of visit()'s list,
+// with nothing in it to escape.
+template <typename Value>
+char* writeMember(const char* name, const Value& value, char* at) {
+    *at++ = ',';
+    *at++ = '"';
+    for (; *name != 0; ++name) *at++ = *name;
+    *at++ = '"';
+    *at++ = ':';
+    if constexpr (std::is_same_v<Value, std::int64_t>) {
+        return std::to_chars(at, at + 24, value).ptr;
+    } else if constexpr (std::is_same_v<Value, std::string>) {
+        return RecordBody::writeString(value, at);
+    } else {
+        *at++ = '[';
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (i != 0) *at++ = ',';
+            at = RecordBody::writeString(value[i], at);
+        }
+        *at++ = ']';
+        return at;
+    }
+}
+
+template <typename Value>
+void setMember(RecordBody& body, RecordBody::Node object, const char* name, const Value& value) {
+    RecordBody::Node node = body.member(object, name);
+    if constexpr (std::is_same_v<Value, std::int64_t>) {
+        body.set(node, value);
+    } else if constexpr (std::is_same_v<Value, std::string>) {
+        body.setText(node, value);
+    } else {
+        for (const auto& text : value) body.setText(body.append(node), text);
+    }
+}
+
+}  // namespace
+
+template <typename Member>
+void Provenance::visit(Member member) const {
+    member("contentHash", contentHash, false);
+    member("input", input, true);
+    if (line != 0) member("line", static_cast<std::int64_t>(line), false);
+    member("mapping", mapping, true);
+    member("mappingVersion", mappingVersion, true);
+    member("record", static_cast<std::int64_t>(record), false);
+    member("sourceMunicipality", sourceMunicipality, true);
+    member("sourceRecordId", sourceRecordId, false);
+    member("sourceSystem", sourceSystem, true);
+    member("transferId", transferId, true);
+    if (!warnings.empty()) member("warnings", warnings, false);
 }
 
 void Provenance::addTo(RecordBody& body) const {
-    body.remove(body.root(), "provenance");
-    RecordBody::Node node = body.member(body.root(), "provenance");
-    // In key order, so that each member is appended.
-    visit([&](const char* name,
-              const std::string& value) { body.setText(body.member(node, name), value); },
-          [&](const char* name, std::int64_t value) { body.set(body.member(node, name), value); },
-          [&](const char* name, const std::vector<std::string>& values) {
-              RecordBody::Node list = body.member(node, name);
-              for (const auto& value : values) body.setText(body.append(list), value);
-          });
+    SharedProvenance(*this).addTo(*this, body);
 }
 
 void Provenance::writeTo(std::string& out) const {
+    SharedProvenance(*this).writeTo(*this, out);
+}
+
+SharedProvenance::SharedProvenance(const Provenance& provenance) {
+    std::size_t run = 0;   // the span of the run of shared members being written
+    bool afterOwn = true;  // whether the member before was the record's own (or none was)
+    provenance.visit([&](const char* name, const auto& value, bool shared) {
+        using Value = std::decay_t<decltype(value)>;
+        if constexpr (!std::is_same_v<Value, std::vector<std::string>>) {
+            if (shared) {
+                values_.emplace_back(value);
+                setMember(members_, members_.root(), name, value);
+                if (afterOwn) run = spans_.size();
+                spans_.emplace_back(text_.size(), 0);
+                std::size_t from = text_.size();
+                text_.resize(from + roomFor(value));
+                text_.resize(writeMember(name, value, text_.data() + from) - text_.data());
+                spans_[run].second += text_.size() - from;
+            }
+        }
+        afterOwn = !shared;
+    });
+}
+
+bool SharedProvenance::matches(const Provenance& provenance) const {
+    std::size_t next = 0;
+    bool same = true;
+    provenance.visit([&](const char*, const auto& value, bool shared) {
+        using Value = std::decay_t<decltype(value)>;
+        if constexpr (!std::is_same_v<Value, std::vector<std::string>>) {
+            if (shared) {
+                const Value* prepared = std::get_if<Value>(&values_[next++]);
+                same = same && prepared && *prepared == value;
+            }
+        }
+    });
+    return same;
+}
+
+void SharedProvenance::addTo(const Provenance& provenance, RecordBody& body) const {
+    body.remove(body.root(), "provenance");
+    RecordBody::Node node = body.member(body.root(), "provenance");
+    body.copy(node, members_, members_.root());
+    provenance.visit([&](const char* name, const auto& value, bool shared) {
+        if (!shared) setMember(body, node, name, value);
+    });
+}
+
+void SharedProvenance::writeTo(const Provenance& provenance, std::string& out) const {
     // Written through a cursor into the thread's write buffer, made beforehand as long as the
-    // longest text the members can make: 32 bytes for each name and its punctuation or number,
-    // and each text at its longest. Then appended in one copy.
-    std::size_t room = 2;
-    auto roomFor = [&](std::string_view text) {
-        room += 32 + RecordBody::kMostBytesPerByte * text.size() + 2;
-    };
-    visit([&](const char*, const std::string& value) { roomFor(value); },
-          [&](const char*, std::int64_t) { room += 32 + 24; },
-          [&](const char*, const std::vector<std::string>& values) {
-              room += 32;
-              for (const auto& value : values) roomFor(value);
-          });
+    // longest text the members can make, then appended in one copy.
+    std::size_t room = text_.size() + 2;
+    provenance.visit([&](const char*, const auto& value, bool shared) {
+        if (!shared) room += roomFor(value);
+    });
     char* const buffer = RecordBody::writeBuffer(room);
     char* at = buffer;
-    char separator = '{';
-    auto name = [&](const char* member) {  // a name of visit()'s list: nothing in it to escape
-        *at++ = separator;
-        separator = ',';
-        *at++ = '"';
-        for (; *member != 0; ++member) *at++ = *member;
-        *at++ = '"';
-        *at++ = ':';
-    };
-    visit(
-        [&](const char* member, const std::string& value) {
-            name(member);
-            at = RecordBody::writeString(value, at);
-        },
-        [&](const char* member, std::int64_t value) {
-            name(member);
-            at = std::to_chars(at, at + 24, value).ptr;
-        },
-        [&](const char* member, const std::vector<std::string>& values) {
-            name(member);
-            *at++ = '[';
-            for (std::size_t i = 0; i < values.size(); ++i) {
-                if (i != 0) *at++ = ',';
-                at = RecordBody::writeString(values[i], at);
-            }
-            *at++ = ']';
-        });
+    std::size_t next = 0;
+    provenance.visit([&](const char* name, const auto& value, bool shared) {
+        if (!shared) {
+            at = writeMember(name, value, at);
+            return;
+        }
+        const auto& [offset, length] = spans_[next++];
+        std::memcpy(at, text_.data() + offset, length);
+        at += length;
+    });
+    *buffer = '{';  // every member was written after a comma
     *at++ = '}';
     out.append(buffer, at);
 }

@@ -170,18 +170,20 @@ std::vector<Pipeline::Outcome> Pipeline::process(std::vector<SourceRecord> batch
                                                  std::int64_t transferId) const {
     std::vector<Outcome> outcomes;
     outcomes.reserve(batch.size());
+    std::optional<SharedProvenance> shared;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         // The adapter wrote the records on another core: the next one's fields (and the one
         // after's place in the batch) are fetched into this core's cache while this record is
         // mapped, rather than missed one by one.
         if (i + 2 < batch.size()) __builtin_prefetch(&batch[i + 2]);
         if (i + 1 < batch.size()) prefetchFields(batch[i + 1]);
-        outcomes.push_back(process(std::move(batch[i]), transferId));
+        outcomes.push_back(process(std::move(batch[i]), transferId, shared));
     }
     return outcomes;
 }
 
-Pipeline::Outcome Pipeline::process(SourceRecord source, std::int64_t transferId) const {
+Pipeline::Outcome Pipeline::process(SourceRecord source, std::int64_t transferId,
+                                    std::optional<SharedProvenance>& shared) const {
     Outcome outcome;
     if (source.error) {
         outcome.rejection = Rejection::from(
@@ -195,7 +197,7 @@ Pipeline::Outcome Pipeline::process(SourceRecord source, std::int64_t transferId
     } else {
         // Enriched first: what is validated is the record exactly as it will be stored.
         for (auto& record : mapped.records)
-            enrich(record, source.position, transferId, mapped.notes.warnings);
+            enrich(record, source.position, transferId, mapped.notes.warnings, shared);
         if (std::optional<Fault> invalid = firstFault(mapped.records)) {
             outcome.rejection =
                 Rejection::from(Stage::Validate, std::move(*invalid), source.position);
@@ -216,7 +218,8 @@ std::optional<Fault> Pipeline::firstFault(const std::vector<RegionalRecord>& rec
 }
 
 void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
-                      std::int64_t transferId, const std::vector<std::string>& warnings) const {
+                      std::int64_t transferId, const std::vector<std::string>& warnings,
+                      std::optional<SharedProvenance>& shared) const {
     clients_.assign(record, mapping_.municipality(), mapping_.sourceSystem());
     Provenance provenance;
     provenance.sourceMunicipality = mapping_.municipality();
@@ -229,7 +232,7 @@ void Pipeline::enrich(RegionalRecord& record, const SourcePosition& position,
     provenance.mapping = mapping_.name();
     provenance.mappingVersion = mapping_.version();
     provenance.warnings = warnings;
-    sealRecord(record, std::move(provenance), clients_.keys());
+    sealRecord(record, std::move(provenance), clients_.keys(), shared);
 }
 
 }  // namespace gw

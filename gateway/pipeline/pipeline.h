@@ -42,10 +42,13 @@ class Pipeline {
 
     // Maps, validates and serialises one batch of source records, on a worker thread.
     std::vector<Outcome> process(std::vector<SourceRecord> batch, std::int64_t transferId) const;
-    Outcome process(SourceRecord source, std::int64_t transferId) const;
+    // `shared` is the batch's provenance members as sealRecord() keeps them.
+    Outcome process(SourceRecord source, std::int64_t transferId,
+                    std::optional<SharedProvenance>& shared) const;
     std::optional<Fault> firstFault(const std::vector<RegionalRecord>& records) const;
     void enrich(RegionalRecord& record, const SourcePosition& position, std::int64_t transferId,
-                const std::vector<std::string>& warnings) const;
+                const std::vector<std::string>& warnings,
+                std::optional<SharedProvenance>& shared) const;
 
     const Mapping& mapping_;
     const RecordValidator& validator_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,7 +34,10 @@ class RegionalKeys {
 
 /// Completes a record for the store: its content (the body without provenance) written once as
 /// the stored text and hashed there under `keys`; then `provenance`, with that hash, added to the
-/// body (where the schema checks it) and to the text as its last member.
-void sealRecord(RegionalRecord& record, Provenance provenance, const RegionalKeys& keys);
+/// body (where the schema checks it) and to the text as its last member. `shared` keeps the
+/// members that the records of one input share, prepared for the one sealed before; they are
+/// prepared again when this record's differ.
+void sealRecord(RegionalRecord& record, Provenance provenance, const RegionalKeys& keys,
+                std::optional<SharedProvenance>& shared);
 
 }  // namespace gw

@@ -48,6 +48,7 @@ TransferInfo RegionalKeyMigration::migrate(const std::string& municipality,
     try {
         auto sink = store_.openSink(id);
         std::uint64_t read = 0;
+        std::optional<SharedProvenance> shared;
         for (const auto& entity : entities) {
             store_.scanCurrent(
                 entity,
@@ -62,7 +63,7 @@ TransferInfo RegionalKeyMigration::migrate(const std::string& municipality,
                     provenance.record = ++read;
                     provenance.transferId = id;
                     provenance.sourceRecordId = record.sourceRecordId;
-                    sealRecord(record, std::move(provenance), clients_.keys());
+                    sealRecord(record, std::move(provenance), clients_.keys(), shared);
                     sink->write({record});
                     if (record.sourceRecordId != oldId) retired.push_back({system, oldId});
                 },

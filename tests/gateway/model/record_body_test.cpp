@@ -154,6 +154,33 @@ TEST(RecordBody, CopiesAnotherBodysTree) {
     EXPECT_EQ(body.toJson(), nlohmann::json({{"organiser", constant.toJson()}}));
 }
 
+TEST(RecordBody, CopiesAWholeBodyIntoOneThatHasNodesAndTextsAlready) {
+    RecordBody part = RecordBody::fromJson(
+        {{"b", "kept"}, {"gone", "removed before the copy"}, {"m", {{"x", {1, "two"}}}}});
+    part.remove(part.root(), "gone");
+    RecordBody body = RecordBody::fromJson({{"a", "before"}, {"z", {{"y", 2.5}}}});
+    RecordBody::Node into = body.member(body.root(), "p");
+    body.copy(into, part, part.root());
+    // Both go on being edited: the copy's nodes and texts are the body's own.
+    body.setText(body.member(into, "c"), "added inside the copy");
+    body.setText(body.member(body.find(body.find(into, "m"), "x"), "ignored"), "an object now");
+    part.setText(part.member(part.root(), "b"), "changed in the part");
+    EXPECT_EQ(body.toJson(), nlohmann::json({{"a", "before"},
+                                             {"p",
+                                              {{"b", "kept"},
+                                               {"c", "added inside the copy"},
+                                               {"m", {{"x", {{"ignored", "an object now"}}}}}}},
+                                             {"z", {{"y", 2.5}}}}));
+    std::string text;
+    body.write(into, text);
+    EXPECT_EQ(text,
+              R"({"b":"kept","c":"added inside the copy","m":{"x":{"ignored":"an object now"}}})");
+    // An array root, into a member that held an object.
+    RecordBody list = RecordBody::fromJson({"one", {{"k", true}}});
+    body.copy(body.find(body.root(), "z"), list, list.root());
+    EXPECT_EQ(body.toJson().at("z"), nlohmann::json({"one", {{"k", true}}}));
+}
+
 TEST(RecordBody, WritesInvalidUtf8AsTheReplacementCharacterInsteadOfFailing) {
     RecordBody body;
     body.setText(body.member(body.root(), "name"),
