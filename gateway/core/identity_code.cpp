@@ -1,6 +1,7 @@
 #include "gateway/core/identity_code.h"
 
-#include <cctype>
+#include <Poco/Ascii.h>
+
 #include <cstdint>
 
 #include "gateway/core/calendar.h"
@@ -36,11 +37,12 @@ int centuryOf(char sign) {
 }
 
 bool isAlnum(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+    return Poco::Ascii::isAlphaNumeric(c);
 }
 
+// ASCII only, as std::toupper in the C locale the gateway runs in, without a call per byte.
 char upper(char c) {
-    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return static_cast<char>(Poco::Ascii::toUpper(c));
 }
 
 // The digits must be digits (the callers check).
@@ -116,7 +118,7 @@ IdentityCodeCheck checkIdentityCode(std::string_view given) {
         check.fault = IdentityCodeFault::Format;
         return check;
     }
-    int individual = std::stoi(std::string(code.substr(7, 3)));
+    int individual = twoDigits(code, 7) * 10 + (code[9] - '0');
     if (individual < 2) {
         check.fault = IdentityCodeFault::Format;
         return check;
@@ -168,8 +170,7 @@ bool holdsIdentityCode(std::string_view text) {
         // Within a word ("J131052-308T") only a sign as the agency writes it counts: lower-case
         // hex digits (a pseudonym's) must never pass for a code.
         bool withinWord = at > 0 && isAlnum(text[at - 1]);
-        if (withinWord && (shape.signless || std::islower(static_cast<unsigned char>(shape.sign))))
-            continue;
+        if (withinWord && (shape.signless || Poco::Ascii::isLower(shape.sign))) continue;
         return true;
     }
     return false;

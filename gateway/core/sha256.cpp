@@ -33,11 +33,12 @@ Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
     return digest;
 }
 
-std::string hexOf(const Sha256Digest& digest, std::size_t bytes) {
+std::string hexOf(const Sha256Digest& digest, std::size_t bytes, std::string_view prefix) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::size_t count = std::min(bytes, digest.size());
-    std::string hex(count * 2, '0');
-    char* out = hex.data();
+    std::string hex(prefix.size() + count * 2, '0');
+    prefix.copy(hex.data(), prefix.size());
+    char* out = hex.data() + prefix.size();
     for (std::size_t i = 0; i < count; ++i) {
         *out++ = kDigits[digest[i] >> 4];
         *out++ = kDigits[digest[i] & 0x0f];

@@ -14,8 +14,8 @@ using Sha256Digest = std::array<unsigned char, 32>;
 /// SHA instructions where it has them: the pipeline hashes every record it makes.
 Sha256Digest sha256(std::initializer_list<std::string_view> parts);
 
-/// The digest's first `bytes` bytes (all 32 by default) as lower-case hex digits.
-std::string hexOf(const Sha256Digest& digest, std::size_t bytes = 32);
+/// The digest's first `bytes` bytes (all 32 by default) as lower-case hex digits, after `prefix`.
+std::string hexOf(const Sha256Digest& digest, std::size_t bytes = 32, std::string_view prefix = {});
 
 /// sha256 of `data` as 64 lower-case hex digits.
 std::string sha256Hex(std::string_view data);

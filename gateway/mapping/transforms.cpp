@@ -3,7 +3,6 @@
 #include <Poco/String.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "gateway/core/calendar.h"
 #include "gateway/core/errors.h"
@@ -137,7 +136,7 @@ class NormaliseIdentityCode : public Transform {
         text.erase(
             std::remove_if(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; }),
             text.end());
-        for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        Poco::toUpperInPlace(text);
         return std::nullopt;
     }
 };

@@ -12,9 +12,7 @@ RegionalKeys RegionalKeys::throwaway() {
 }
 
 std::string RegionalKeys::clientId(std::initializer_list<std::string_view> person) const {
-    std::string id = "c-";
-    id += hexOf(clientIds_.digest(person), 16);
-    return id;
+    return hexOf(clientIds_.digest(person), 16, "c-");
 }
 
 std::string RegionalKeys::contentHash(std::string_view content) const {

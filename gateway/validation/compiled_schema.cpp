@@ -403,11 +403,40 @@ class CompiledSchema::Compiler {
 /// One record's way through the checks: where it is, and the deepest violation found so far.
 class CompiledSchema::Walk {
   public:
-    explicit Walk(const RecordBody& body) : body(body) { steps_.reserve(8); }
+    explicit Walk(const RecordBody& body) : body(body) {}
+
+    /// A step into a member or an element, for as long as it lives. Steps live on the stack of
+    /// the checks that take them, each pointing to the one before, so that a walk allocates
+    /// nothing unless it fails.
+    class Step {
+      public:
+        Step(Walk& walk, std::string_view name) : Step(walk, name, 0) {}
+        Step(Walk& walk, std::size_t index) : Step(walk, {}, index + 1) {}
+        ~Step() {
+            walk_.last_ = before_;
+            --walk_.steps_;
+        }
+        Step(const Step&) = delete;
+        Step& operator=(const Step&) = delete;
+
+      private:
+        friend class Walk;
+        Step(Walk& walk, std::string_view name, std::size_t index)
+            : walk_(walk), before_(walk.last_), name_(name), index_(index) {
+            walk.last_ = this;
+            ++walk.steps_;
+        }
+
+        Walk& walk_;
+        const Step* before_;
+        std::string_view name_;
+        std::size_t index_;  ///< an array index + 1, or 0 for a name
+    };
 
     /// A walk from the same place that finds violations of its own (an anyOf branch's).
     Walk branch() const {
         Walk other(body);
+        other.last_ = last_;
         other.steps_ = steps_;
         return other;
     }
@@ -418,23 +447,21 @@ class CompiledSchema::Walk {
         found = std::move(branch.found);
     }
 
-    void enter(std::string_view name) { steps_.push_back({name, 0}); }
-    void enter(std::size_t index) { steps_.push_back({{}, index + 1}); }
-    void leave() { steps_.pop_back(); }
-
     /// A violation here. valijson lists every violation and the gateway reports the deepest, the
     /// first found among equally deep ones: a later one replaces it only when deeper.
     void fail(std::string message) {
-        std::size_t depth = steps_.size() + 1;
+        std::size_t depth = steps_ + 1;
         if (depth <= depth_) return;
         depth_ = depth;
+        std::vector<const Step*> steps;  // from the root
+        for (const Step* step = last_; step; step = step->before_) steps.push_back(step);
         std::string path;
-        for (const auto& step : steps_) {
+        for (auto step = steps.rbegin(); step != steps.rend(); ++step) {
             if (!path.empty()) path += '.';
-            if (step.index) {
-                path += std::to_string(step.index - 1);
+            if ((*step)->index_) {
+                path += std::to_string((*step)->index_ - 1);
             } else {
-                path += step.name;
+                path += (*step)->name_;
             }
         }
         found = SchemaViolation{std::move(path), std::move(message)};
@@ -444,12 +471,9 @@ class CompiledSchema::Walk {
     std::optional<SchemaViolation> found;
 
   private:
-    struct Step {
-        std::string_view name;
-        std::size_t index;  ///< an array index + 1, or 0 for a name
-    };
-    std::vector<Step> steps_;
-    std::size_t depth_ = 0;
+    const Step* last_ = nullptr;  ///< where the walk is
+    std::size_t steps_ = 0;       ///< how many steps it took to get there
+    std::size_t depth_ = 0;       ///< of the violation found
 };
 
 CompiledSchema::CompiledSchema(const std::string& schemaPath) {
@@ -499,9 +523,8 @@ void CompiledSchema::check(std::size_t index, RecordBody::Node value, Walk& walk
     if (check.items && kind == Kind::Array) {
         std::size_t position = 0;
         for (auto item = body.first(value); item != RecordBody::kNone; item = body.next(item)) {
-            walk.enter(position++);
+            Walk::Step step(walk, position++);
             this->check(*check.items, item, walk);
-            walk.leave();
         }
     }
     if (isNumber(kind)) {
@@ -535,9 +558,10 @@ void CompiledSchema::check(std::size_t index, RecordBody::Node value, Walk& walk
                 if (!unmatched) unmatched = body.key(member);
             if (member == RecordBody::kNone || order != 0) continue;
             if (place < 64) present |= std::uint64_t{1} << place;
-            walk.enter(name);
-            this->check(schema, member, walk);
-            walk.leave();
+            {
+                Walk::Step step(walk, name);
+                this->check(schema, member, walk);
+            }
             member = body.next(member);
         }
         if (member != RecordBody::kNone && !unmatched) unmatched = body.key(member);
