@@ -84,23 +84,18 @@ void Provenance::writeTo(std::string& out) const {
 }
 
 SharedProvenance::SharedProvenance(const Provenance& provenance) {
-    std::size_t run = 0;   // the span of the run of shared members being written
-    bool afterOwn = true;  // whether the member before was the record's own (or none was)
     provenance.visit([&](const char* name, const auto& value, bool shared) {
         using Value = std::decay_t<decltype(value)>;
         if constexpr (!std::is_same_v<Value, std::vector<std::string>>) {
             if (shared) {
                 values_.emplace_back(value);
                 setMember(members_, members_.root(), name, value);
-                if (afterOwn) run = spans_.size();
-                spans_.emplace_back(text_.size(), 0);
                 std::size_t from = text_.size();
                 text_.resize(from + roomFor(value));
                 text_.resize(writeMember(name, value, text_.data() + from) - text_.data());
-                spans_[run].second += text_.size() - from;
+                ends_.push_back(text_.size());
             }
         }
-        afterOwn = !shared;
     });
 }
 
@@ -137,15 +132,15 @@ void SharedProvenance::writeTo(const Provenance& provenance, std::string& out) c
     });
     char* const buffer = RecordBody::writeBuffer(room);
     char* at = buffer;
-    std::size_t next = 0;
+    std::size_t next = 0;  // the shared member to write next
     provenance.visit([&](const char* name, const auto& value, bool shared) {
         if (!shared) {
             at = writeMember(name, value, at);
             return;
         }
-        const auto& [offset, length] = spans_[next++];
-        std::memcpy(at, text_.data() + offset, length);
-        at += length;
+        std::size_t from = next == 0 ? 0 : ends_[next - 1];
+        std::memcpy(at, text_.data() + from, ends_[next] - from);
+        at += ends_[next++] - from;
     });
     *buffer = '{';  // every member was written after a comma
     *at++ = '}';

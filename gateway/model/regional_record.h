@@ -43,8 +43,8 @@ struct Provenance {
 };
 
 /// The provenance members every record of one input shares, prepared once as body nodes and as
-/// text, so that sealing each record adds and writes only its own members: a record's provenance
-/// is otherwise a fifth of the work of mapping it.
+/// text, so that sealing each record adds and writes only its own members instead of repeating
+/// the same six for every record.
 class SharedProvenance {
   public:
     /// Prepares the shared members of `provenance`.
@@ -60,13 +60,10 @@ class SharedProvenance {
   private:
     using Value = std::variant<std::string, std::int64_t>;
 
-    std::vector<Value> values_;  ///< the shared members' values, in key order
-    RecordBody members_;         ///< the shared members, as the root object
-    std::string text_;           ///< the shared members as written, each as `,"name":value`
-    /// For each shared member, the span of text_ written before it when it comes first after an
-    /// own member: it covers the shared members that follow it up to the next own member. The
-    /// others' spans are empty, written with the first of theirs.
-    std::vector<std::pair<std::size_t, std::size_t>> spans_;
+    std::vector<Value> values_;      ///< the shared members' values, in key order
+    RecordBody members_;             ///< the shared members, as the root object
+    std::string text_;               ///< the shared members as written, each as `,"name":value`
+    std::vector<std::size_t> ends_;  ///< where each shared member's text ends in text_
 };
 
 /// A record in the regional schema: what a mapping made, then completed by the pipeline.

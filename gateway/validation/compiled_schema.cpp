@@ -412,10 +412,7 @@ class CompiledSchema::Walk {
       public:
         Step(Walk& walk, std::string_view name) : Step(walk, name, 0) {}
         Step(Walk& walk, std::size_t index) : Step(walk, {}, index + 1) {}
-        ~Step() {
-            walk_.last_ = before_;
-            --walk_.steps_;
-        }
+        ~Step() { walk_.last_ = before_; }
         Step(const Step&) = delete;
         Step& operator=(const Step&) = delete;
 
@@ -424,7 +421,6 @@ class CompiledSchema::Walk {
         Step(Walk& walk, std::string_view name, std::size_t index)
             : walk_(walk), before_(walk.last_), name_(name), index_(index) {
             walk.last_ = this;
-            ++walk.steps_;
         }
 
         Walk& walk_;
@@ -437,7 +433,6 @@ class CompiledSchema::Walk {
     Walk branch() const {
         Walk other(body);
         other.last_ = last_;
-        other.steps_ = steps_;
         return other;
     }
     /// Takes what `branch` found, as if it had been found here.
@@ -450,11 +445,11 @@ class CompiledSchema::Walk {
     /// A violation here. valijson lists every violation and the gateway reports the deepest, the
     /// first found among equally deep ones: a later one replaces it only when deeper.
     void fail(std::string message) {
-        std::size_t depth = steps_ + 1;
+        std::vector<const Step*> steps;  // from here back to the root
+        for (const Step* step = last_; step; step = step->before_) steps.push_back(step);
+        std::size_t depth = steps.size() + 1;
         if (depth <= depth_) return;
         depth_ = depth;
-        std::vector<const Step*> steps;  // from the root
-        for (const Step* step = last_; step; step = step->before_) steps.push_back(step);
         std::string path;
         for (auto step = steps.rbegin(); step != steps.rend(); ++step) {
             if (!path.empty()) path += '.';
@@ -472,7 +467,6 @@ class CompiledSchema::Walk {
 
   private:
     const Step* last_ = nullptr;  ///< where the walk is
-    std::size_t steps_ = 0;       ///< how many steps it took to get there
     std::size_t depth_ = 0;       ///< of the violation found
 };
 
