@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
         std::uint64_t handedOver = 0;
         auto writeGroup = [&] {
             if (group.empty()) return;
-            sink->write(group);
+            writeRecords(*sink, std::move(group));
             group.clear();
         };
         for (std::string line; std::getline(input, line);) {

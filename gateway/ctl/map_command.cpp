@@ -17,13 +17,33 @@ class NdjsonSink : public RecordSink {
     NdjsonSink(std::ostream& records, std::ostream* rejects)
         : records_(records), rejects_(rejects) {}
 
-    void write(const std::vector<RegionalRecord>& records) override {
+    /// A batch's records as NDJSON lines, and where each source record's lines end.
+    class Lines final : public Batch {
+      public:
+        void add(std::vector<RegionalRecord>&& records) override {
+            for (const auto& record : records) {
+                text_ += record.text;
+                text_ += '\n';
+            }
+            ends_.push_back(text_.size());
+        }
+
+        std::string_view of(std::size_t index) const {
+            std::size_t begin = index == 0 ? 0 : ends_[index - 1];
+            return std::string_view(text_).substr(begin, ends_[index] - begin);
+        }
+
+      private:
+        std::string text_;
+        std::vector<std::size_t> ends_;
+    };
+
+    std::unique_ptr<Batch> newBatch() const override { return std::make_unique<Lines>(); }
+
+    void write(Batch& batch, std::size_t index) override {
         // Gathered and written a megabyte at a time: a write per record goes through the
         // stream's and stdio's locks twice.
-        for (const auto& record : records) {
-            pending_ += record.text;
-            pending_ += '\n';
-        }
+        pending_ += static_cast<const Lines&>(batch).of(index);
         if (pending_.size() >= kWriteBytes) writePending();
         ++counts_.stored;
     }

@@ -38,21 +38,20 @@ void prefetchFields(const SourceRecord& record) {
     for (std::size_t line = 0; line < bytes; line += 64) __builtin_prefetch(fields + line);
 }
 
-void prefetchTexts(const std::vector<RegionalRecord>& records) {
-    for (const auto& record : records) {
-        for (std::size_t line = 0; line < record.text.size(); line += 64)
-            __builtin_prefetch(record.text.data() + line);
-    }
-}
-
 }  // namespace
 
-/// What became of one source record: its regional records, or why it was turned away.
+/// What became of one source record: stored, or turned away and why.
 struct Pipeline::Outcome {
     SourceRecord source;
-    std::optional<MappingNotes> notes;  ///< set when the record reached the mapping
-    std::vector<RegionalRecord> records;
-    std::optional<Rejection> rejection;
+    std::optional<MappingNotes> notes;   ///< set when the record reached the mapping
+    std::optional<Rejection> rejection;  ///< unset: its regional records went to the sink's batch
+};
+
+/// A batch of source records as a worker hands it back: what became of each, and what the sink
+/// keeps of the regional records of those stored.
+struct Pipeline::Processed {
+    std::vector<Outcome> outcomes;
+    std::unique_ptr<RecordSink::Batch> stored;
 };
 
 Pipeline::Pipeline(const Mapping& mapping, const RecordValidator& validator,
@@ -92,7 +91,7 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     // most of the work, run on the pool's threads, a batch at a time.
     boost::asio::thread_pool workers(threads_);
     // Batches handed to the workers, oldest first, with the bytes of their source records.
-    std::deque<std::pair<std::future<std::vector<Outcome>>, std::size_t>> inFlight;
+    std::deque<std::pair<std::future<Processed>, std::size_t>> inFlight;
     std::size_t bytesInFlight = 0, batchBytes = 0;
     // A batch is handed over early when its records are large, so that the budget holds several.
     const std::size_t maxBatchBytes =
@@ -100,16 +99,14 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     std::vector<SourceRecord> batch;
     std::vector<SourceRecord> spare;  // delivered records, whose buffers the adapter reuses
     auto deliverOldest = [&] {
-        std::vector<Outcome> outcomes = inFlight.front().first.get();
+        Processed processed = inFlight.front().first.get();
         bytesInFlight -= inFlight.front().second;
         inFlight.pop_front();
-        for (std::size_t i = 0; i < outcomes.size(); ++i) {
-            // As the workers do with the adapter's records, the other way round.
-            if (i + 1 < outcomes.size()) prefetchTexts(outcomes[i + 1].records);
-            Outcome& outcome = outcomes[i];
+        std::size_t stored = 0;
+        for (Outcome& outcome : processed.outcomes) {
             if (outcome.notes) sink.mapped(outcome.source, *outcome.notes);
             if (!outcome.rejection) {
-                sink.write(outcome.records);
+                sink.write(*processed.stored, stored++);
             } else {
                 if (log.debug()) {
                     log.debug(inputName + " record " +
@@ -121,13 +118,13 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
             if (spare.size() < kBatchSize) spare.push_back(std::move(outcome.source));
         }
         // A worker frees the delivered batch: this thread reads and writes for all of them.
-        boost::asio::post(workers, [finished = std::move(outcomes)] {});
+        boost::asio::post(workers, [finished = std::move(processed)] {});
     };
     auto dispatch = [&] {
         if (batch.empty()) return;
-        auto task = std::make_shared<std::packaged_task<std::vector<Outcome>()>>(
-            [this, records = std::move(batch), transferId]() mutable {
-                return process(std::move(records), transferId);
+        auto task = std::make_shared<std::packaged_task<Processed()>>(
+            [this, records = std::move(batch), transferId, &sink]() mutable {
+                return process(std::move(records), transferId, sink);
             });
         batch = {};
         inFlight.emplace_back(task->get_future(), batchBytes);
@@ -166,10 +163,10 @@ TransferResult Pipeline::run(std::istream& input, const std::string& inputName,
     return result;
 }
 
-std::vector<Pipeline::Outcome> Pipeline::process(std::vector<SourceRecord> batch,
-                                                 std::int64_t transferId) const {
-    std::vector<Outcome> outcomes;
-    outcomes.reserve(batch.size());
+Pipeline::Processed Pipeline::process(std::vector<SourceRecord> batch, std::int64_t transferId,
+                                      const RecordSink& sink) const {
+    Processed processed{{}, sink.newBatch()};
+    processed.outcomes.reserve(batch.size());
     std::optional<SharedProvenance> shared;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         // The adapter wrote the records on another core: the next one's fields (and the one
@@ -177,13 +174,15 @@ std::vector<Pipeline::Outcome> Pipeline::process(std::vector<SourceRecord> batch
         // mapped, rather than missed one by one.
         if (i + 2 < batch.size()) __builtin_prefetch(&batch[i + 2]);
         if (i + 1 < batch.size()) prefetchFields(batch[i + 1]);
-        outcomes.push_back(process(std::move(batch[i]), transferId, shared));
+        processed.outcomes.push_back(
+            process(std::move(batch[i]), transferId, shared, *processed.stored));
     }
-    return outcomes;
+    return processed;
 }
 
 Pipeline::Outcome Pipeline::process(SourceRecord source, std::int64_t transferId,
-                                    std::optional<SharedProvenance>& shared) const {
+                                    std::optional<SharedProvenance>& shared,
+                                    RecordSink::Batch& stored) const {
     Outcome outcome;
     if (source.error) {
         outcome.rejection = Rejection::from(
@@ -202,7 +201,7 @@ Pipeline::Outcome Pipeline::process(SourceRecord source, std::int64_t transferId
             outcome.rejection =
                 Rejection::from(Stage::Validate, std::move(*invalid), source.position);
         } else {
-            outcome.records = std::move(mapped.records);
+            stored.add(std::move(mapped.records));
         }
     }
     outcome.notes = std::move(mapped.notes);

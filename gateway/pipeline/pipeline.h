@@ -39,12 +39,15 @@ class Pipeline {
 
   private:
     struct Outcome;
+    struct Processed;
 
-    // Maps, validates and serialises one batch of source records, on a worker thread.
-    std::vector<Outcome> process(std::vector<SourceRecord> batch, std::int64_t transferId) const;
+    // Maps, validates and serialises one batch of source records, on a worker thread, and adds
+    // the regional records of those stored to a batch of `sink`'s.
+    Processed process(std::vector<SourceRecord> batch, std::int64_t transferId,
+                      const RecordSink& sink) const;
     // `shared` is the batch's provenance members as sealRecord() keeps them.
     Outcome process(SourceRecord source, std::int64_t transferId,
-                    std::optional<SharedProvenance>& shared) const;
+                    std::optional<SharedProvenance>& shared, RecordSink::Batch& stored) const;
     std::optional<Fault> firstFault(const std::vector<RegionalRecord>& records) const;
     void enrich(RegionalRecord& record, const SourcePosition& position, std::int64_t transferId,
                 const std::vector<std::string>& warnings,

@@ -79,7 +79,7 @@ struct ArraySeen {
 };
 
 /// Keeps nothing; counts what a real run would have stored and quarantined.
-class CheckSink : public RecordSink {
+class CheckSink : public WholeRecordSink {
   public:
     struct RejectGroup {
         long count = 0;

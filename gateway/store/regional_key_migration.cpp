@@ -64,8 +64,10 @@ TransferInfo RegionalKeyMigration::migrate(const std::string& municipality,
                     provenance.transferId = id;
                     provenance.sourceRecordId = record.sourceRecordId;
                     sealRecord(record, std::move(provenance), clients_.keys(), shared);
-                    sink->write({record});
                     if (record.sourceRecordId != oldId) retired.push_back({system, oldId});
+                    std::vector<RegionalRecord> records;
+                    records.push_back(std::move(record));
+                    writeRecords(*sink, std::move(records));
                 },
                 municipality);
         }

@@ -22,22 +22,38 @@ SqlSink::~SqlSink() {
     }
 }
 
-void SqlSink::write(const std::vector<RegionalRecord>& records) {
-    Item item;
-    item.rows.reserve(records.size());
-    for (const auto& record : records) {
-        const Provenance& provenance = record.provenance;
-        Row row;
-        row.municipality = provenance.sourceMunicipality;
-        row.sourceSystem = provenance.sourceSystem;
-        row.entity = record.entity;
-        row.sourceRecordId = record.sourceRecordId;
-        row.contentHash = provenance.contentHash;
-        row.recordNumber = static_cast<Poco::Int64>(provenance.record);
-        row.body = record.text;
-        item.rows.push_back(std::move(row));
+namespace {
+
+/// A batch's source records as the sink stores them.
+class Items final : public RecordSink::Batch {
+  public:
+    void add(std::vector<RegionalRecord>&& records) override {
+        SqlSink::Item& item = items.emplace_back();
+        item.rows.reserve(records.size());
+        for (auto& record : records) {
+            Provenance& provenance = record.provenance;
+            SqlSink::Row& row = item.rows.emplace_back();
+            row.municipality = std::move(provenance.sourceMunicipality);
+            row.sourceSystem = std::move(provenance.sourceSystem);
+            row.entity = std::move(record.entity);
+            row.sourceRecordId = std::move(record.sourceRecordId);
+            row.contentHash = std::move(provenance.contentHash);
+            row.recordNumber = static_cast<Poco::Int64>(provenance.record);
+            row.body = std::move(record.text);
+        }
     }
-    add(std::move(item));
+
+    std::vector<SqlSink::Item> items;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSink::Batch> SqlSink::newBatch() const {
+    return std::make_unique<Items>();
+}
+
+void SqlSink::write(Batch& batch, std::size_t index) {
+    add(std::move(static_cast<Items&>(batch).items[index]));
 }
 
 void SqlSink::quarantine(const Rejection& rejection, const SourceRecord& source) {

@@ -90,7 +90,9 @@ class SqlSink final : public RecordSink {
             const WriterFactory& makeWriter);
     ~SqlSink() override;
 
-    void write(const std::vector<RegionalRecord>& records) override;
+    /// Makes each source record's Item, on the worker where its records were made.
+    std::unique_ptr<Batch> newBatch() const override;
+    void write(Batch& batch, std::size_t index) override;
     void quarantine(const Rejection& rejection, const SourceRecord& source) override;
     TransferCounts commit() override;
 

@@ -47,7 +47,7 @@ ChangeReport reportFor(const TransferRunner& runner, const TransferInfo& origina
 /// A dry run's sink: compares each record with the version its key would have when the record
 /// came (the store's current one, or one this input made before it), and each rejection with the
 /// rejects of the last run of the input; it stores nothing.
-class PreviewSink final : public RecordSink {
+class PreviewSink final : public WholeRecordSink {
   public:
     PreviewSink(Store& store, ChangeReport& report, std::set<std::int64_t> rejectedBefore)
         : store_(store), report_(report), rejectedBefore_(std::move(rejectedBefore)) {}

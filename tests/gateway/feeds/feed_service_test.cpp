@@ -41,8 +41,9 @@ class FeedServiceTest : public ::testing::Test {
                                   {"record", i},
                                   {"contentHash", "h" + std::to_string(i)}}}};
             body["note"] = std::string(static_cast<std::size_t>(i) * 10, 'x');
-            sink->write({{"service_episode", "E" + std::to_string(i), RecordBody::fromJson(body),
-                          Provenance::fromJson(body["provenance"]), body.dump()}});
+            writeRecords(*sink,
+                         {{"service_episode", "E" + std::to_string(i), RecordBody::fromJson(body),
+                           Provenance::fromJson(body["provenance"]), body.dump()}});
             texts_.push_back(body.dump());
         }
         sink->commit();

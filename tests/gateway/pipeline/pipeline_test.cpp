@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "gateway/core/sha256.h"
 
@@ -13,7 +14,7 @@ namespace {
 const std::string kRoot = GATEWAY_SOURCE_DIR;
 
 /// Everything a sink is told, in the order it is told.
-class RecordingSink : public RecordSink {
+class RecordingSink : public WholeRecordSink {
   public:
     struct Event {
         std::uint64_t record;
@@ -42,6 +43,39 @@ class RecordingSink : public RecordSink {
     std::function<void()> onWrite;
 };
 
+/// A sink with batches of its own, which keep each source record's ordinal and the thread that
+/// added it.
+class OrdinalSink : public RecordSink {
+  public:
+    struct Added {
+        std::uint64_t record;
+        std::thread::id thread;
+    };
+    class Ordinals final : public Batch {
+      public:
+        void add(std::vector<RegionalRecord>&& records) override {
+            added.push_back({records.front().provenance.record, std::this_thread::get_id()});
+        }
+        std::vector<Added> added;
+    };
+
+    std::unique_ptr<Batch> newBatch() const override { return std::make_unique<Ordinals>(); }
+    void write(Batch& batch, std::size_t index) override {
+        const Added& added = static_cast<Ordinals&>(batch).added.at(index);
+        told.push_back(added.record);
+        addedOn.push_back(added.thread);
+    }
+    void quarantine(const Rejection&, const SourceRecord& source) override {
+        told.push_back(source.position.record);
+        ++quarantined;
+    }
+    TransferCounts commit() override { return {}; }
+
+    std::vector<std::uint64_t> told;  ///< the ordinals written and quarantined, in order
+    std::vector<std::thread::id> addedOn;
+    std::size_t quarantined = 0;
+};
+
 /// Nokia's sample export, its data rows repeated so that it spans many batches.
 std::string repeatedSample(int times) {
     std::ifstream file(kRoot + "/samples/nokia/asiakastiedot.csv");
@@ -64,7 +98,7 @@ class PipelineTest : public ::testing::Test {
           clients_(false, keys_),
           export_(repeatedSample(12)) {}
 
-    TransferResult run(unsigned threads, RecordingSink& sink,
+    TransferResult run(unsigned threads, RecordSink& sink,
                        const std::atomic<bool>* stop = nullptr) {
         std::istringstream input(export_);
         return Pipeline(mapping_, validator_, clients_, threads)
@@ -90,6 +124,19 @@ TEST_F(PipelineTest, TheSinkSeesEveryRecordInInputOrderWhateverTheThreads) {
         EXPECT_EQ(run(threads, side).counts.read, result.counts.read);
         EXPECT_TRUE(side.events == alone.events) << threads << " threads";
     }
+}
+
+TEST_F(PipelineTest, ASinksBatchesAreFilledOnTheWorkersAndWrittenFromInInputOrder) {
+    RecordingSink whole;
+    run(1, whole);
+    OrdinalSink sink;
+    run(2, sink);
+    ASSERT_GT(sink.quarantined, 0u) << "the sample has rejects to write between";
+    std::vector<std::uint64_t> told;
+    for (const auto& event : whole.events) told.push_back(event.record);
+    EXPECT_EQ(sink.told, told);
+    EXPECT_EQ(sink.addedOn.size(), told.size() - sink.quarantined);
+    for (std::thread::id thread : sink.addedOn) ASSERT_NE(thread, std::this_thread::get_id());
 }
 
 TEST_F(PipelineTest, EachRecordIsStoredAsItsBodyWithTheKeyedHashOfItsContent) {

@@ -26,8 +26,8 @@ class ReportsTest : public ::testing::Test {
             {"sourceSystem", "effica"},
             {"record", ++records_},
             {"contentHash", std::to_string(std::hash<std::string>()(body.dump()))}};
-        sink_->write({{entity, id, RecordBody::fromJson(body),
-                       Provenance::fromJson(body["provenance"]), body.dump()}});
+        writeRecords(*sink_, {{entity, id, RecordBody::fromJson(body),
+                               Provenance::fromJson(body["provenance"]), body.dump()}});
     }
 
     void episode(const std::string& id, const std::string& start, const std::string& end,

@@ -82,14 +82,14 @@ TEST_P(StoreTest, StoresNewRecordsAndNothingTwice) {
     TransferCounts first, second;
     {
         auto sink = store_->openSink(begin());
-        sink->write({episode("E1", "a", 1)});
-        sink->write({episode("E2", "a", 2)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E2", "a", 2)});
         first = sink->commit();
     }
     {
         auto sink = store_->openSink(begin());
-        sink->write({episode("E1", "a", 1)});
-        sink->write({episode("E2", "b", 2)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E2", "b", 2)});
         second = sink->commit();
     }
     EXPECT_EQ(first.stored, 2u);
@@ -104,9 +104,9 @@ TEST_P(StoreTest, StoresNewRecordsAndNothingTwice) {
 
 TEST_P(StoreTest, AKeyTwiceInOneBatchSeesItsEarlierVersion) {
     auto sink = store_->openSink(begin());
-    sink->write({episode("E1", "a", 1)});
-    sink->write({episode("E1", "a", 2)});  // resent row
-    sink->write({episode("E1", "b", 3)});  // changed in the same export
+    writeRecords(*sink, {episode("E1", "a", 1)});
+    writeRecords(*sink, {episode("E1", "a", 2)});  // resent row
+    writeRecords(*sink, {episode("E1", "b", 3)});  // changed in the same export
     TransferCounts counts = sink->commit();
     EXPECT_EQ(counts.stored, 2u);
     EXPECT_EQ(counts.unchanged, 1u);
@@ -122,7 +122,7 @@ TEST_P(StoreTest, AKeyTwiceInOneBatchSeesItsEarlierVersion) {
 TEST_P(StoreTest, WhatIsNotCommittedIsNotStored) {
     {
         auto sink = store_->openSink(begin());
-        sink->write({episode("E1", "a")});
+        writeRecords(*sink, {episode("E1", "a")});
     }
     EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 0);
 }
@@ -132,7 +132,7 @@ TEST_P(StoreTest, BatchesCommitTheTransferCountsWithTheRecords) {
     auto sink = store_->openSink(id);
     const std::uint64_t batch = store_->batchSize(), written = 3 * batch + batch / 2;
     for (std::uint64_t i = 1; i <= written; ++i)
-        sink->write({episode("E" + std::to_string(i), "a", static_cast<long>(i))});
+        writeRecords(*sink, {episode("E" + std::to_string(i), "a", static_cast<long>(i))});
     // The third batch may still be being written; the first two are durable, and only whole
     // batches ever are, each with the counts that describe it (one statement, one snapshot).
     auto durable = store_->findTransfer(id)->counts;
@@ -157,7 +157,7 @@ TEST_P(StoreTest, ABatchThatCannotBeWrittenFailsTheTransferAndLeavesNothing) {
     auto sink = store_->openSink(424242);
     const std::uint64_t batch = store_->batchSize();
     for (std::uint64_t i = 1; i <= batch; ++i)
-        sink->write({episode("E" + std::to_string(i), "a", static_cast<long>(i))});
+        writeRecords(*sink, {episode("E" + std::to_string(i), "a", static_cast<long>(i))});
     EXPECT_ANY_THROW(sink->commit());
     EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 0);
     EXPECT_EQ(count("SELECT COUNT(*) FROM record_heads"), 0);
@@ -188,7 +188,7 @@ TEST_P(StoreTest, LogsTransfersWithTheirCounts) {
     TransferResult result;
     {
         auto sink = store_->openSink(id);
-        sink->write({episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
         auto source = badSource(3);
         sink->quarantine(badDate(source), source);
         result.counts = sink->commit();
@@ -251,7 +251,7 @@ TEST_P(StoreTest, ATransferWhoseNumbersDoNotAddUpIsFailed) {
     TransferResult result;
     {
         auto sink = store_->openSink(id);
-        sink->write({episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
         result.counts = sink->commit();
     }
     result.counts.read = 2;  // the pipeline read a record that never reached the store
@@ -266,8 +266,8 @@ TEST_P(StoreTest, ReconciliationChecksTheRowsAndDigestsTheCurrentRecords) {
     auto id = begin();
     {
         auto sink = store_->openSink(id);
-        sink->write({episode("E1", "a", 1)});
-        sink->write({episode("E2", "a", 2)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E2", "a", 2)});
         auto source = badSource(4);
         sink->quarantine(badDate(source), source);
         sink->commit();
@@ -305,8 +305,9 @@ TEST_P(StoreTest, AMunicipalitysDigestCoversEveryPageOfItsCurrentRecords) {
     RecordDigest expected;
     {
         auto sink = store_->openSink(id);
-        for (long i = 1; i <= 10'050; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
-        sink->write({episode("E7", "c", 10'051)});
+        for (long i = 1; i <= 10'050; ++i)
+            writeRecords(*sink, {episode("E" + std::to_string(i), "a", i)});
+        writeRecords(*sink, {episode("E7", "c", 10'051)});
         sink->commit();
     }
     for (long i = 1; i <= 10'050; ++i) {
@@ -324,8 +325,8 @@ TEST_P(StoreTest, AMunicipalitysDigestCoversEveryPageOfItsCurrentRecords) {
 TEST_P(StoreTest, FeedsFollowTheCommitOrderFromACursor) {
     {
         auto sink = store_->openSink(begin());
-        sink->write({episode("E1", "a", 1)});
-        sink->write({episode("E2", "a", 2)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E2", "a", 2)});
         sink->commit();
     }
     auto first = store_->readFeed("service_episode", 0, 10);
@@ -336,7 +337,7 @@ TEST_P(StoreTest, FeedsFollowTheCommitOrderFromACursor) {
     EXPECT_TRUE(store_->readFeed("client_plan", 0, 10).empty());
     {
         auto sink = store_->openSink(begin());
-        sink->write({episode("E1", "b", 1)});
+        writeRecords(*sink, {episode("E1", "b", 1)});
         sink->commit();
     }
     auto next = store_->readFeed("service_episode", first[1].seq, 10);
@@ -352,7 +353,7 @@ TEST_P(StoreTest, AReaderFollowingTheCursorSeesEveryChangeOnceWhileTwoTransfersW
         auto store = builtinStores().open(database_.backend(), database_.connection());
         auto sink = store->openSink(store->beginTransfer(prefix, "536", "a.csv", prefix));
         for (long i = 1; i <= perWriter; ++i)
-            sink->write({episode(prefix + std::to_string(i), "a", i)});
+            writeRecords(*sink, {episode(prefix + std::to_string(i), "a", i)});
         sink->commit();
         --writing;
     };
@@ -402,9 +403,9 @@ TEST_P(StoreTest, AStoreWrittenBeforeTheRegionalKeyIsReKeyedAndTwoPeopleMergedBy
     // Two people told apart by the century sign alone, merged under one id by an earlier version.
     {
         auto sink = store_->openSink(begin());
-        sink->write({unkeyed("client", "", "131052Y308T", 1),
-                     unkeyed("service_episode", "E1", "131052-308T", 1)});
-        sink->write({unkeyed("service_episode", "E2", "131052Y308T", 2)});
+        writeRecords(*sink, {unkeyed("client", "", "131052Y308T", 1),
+                             unkeyed("service_episode", "E1", "131052-308T", 1)});
+        writeRecords(*sink, {unkeyed("service_episode", "E2", "131052Y308T", 2)});
         sink->commit();
     }
     std::string mergedId = unkeyed("client", "", "131052-308T", 1).sourceRecordId;
@@ -468,9 +469,9 @@ TEST_P(StoreTest, CurrentVersionsAndClientsAreScannedSinceATimeWithRunningTransf
     auto first = begin();
     {
         auto sink = store_->openSink(first);
-        sink->write({episode("E1", "a", 1), episode("E2", "a", 2)});
-        sink->write({clientRecord("K1", "c-1", "536", "536")});
-        sink->write({clientRecord("K2", "c-2", "536", "536")});
+        writeRecords(*sink, {episode("E1", "a", 1), episode("E2", "a", 2)});
+        writeRecords(*sink, {clientRecord("K1", "c-1", "536", "536")});
+        writeRecords(*sink, {clientRecord("K2", "c-2", "536", "536")});
         sink->commit();
     }
     finish(first, 4);
@@ -490,8 +491,8 @@ TEST_P(StoreTest, CurrentVersionsAndClientsAreScannedSinceATimeWithRunningTransf
     auto second = store_->beginTransfer("tampere", "837", "b.csv", "test");
     {
         auto sink = store_->openSink(second);
-        sink->write({episode("E1", "b", 1)});
-        sink->write({clientRecord("K9", "c-1", "837", "837")});
+        writeRecords(*sink, {episode("E1", "b", 1)});
+        writeRecords(*sink, {clientRecord("K9", "c-1", "837", "837")});
         sink->commit();
     }
     store_->scanCurrentVersions("service_episode", "9999",
@@ -576,7 +577,8 @@ TEST_P(StoreTest, ACrashedInstancesTransfersAreMarkedInterruptedWithWhatTheyComm
     {
         auto sink = store_->openSink(id);
         const long written = static_cast<long>(store_->batchSize() * 3 / 2);
-        for (long i = 1; i <= written; ++i) sink->write({episode("E" + std::to_string(i), "a", i)});
+        for (long i = 1; i <= written; ++i)
+            writeRecords(*sink, {episode("E" + std::to_string(i), "a", i)});
         // The process dies here: the second batch never commits.
     }
     auto other = store_->beginTransfer("tampere", "837", "b.csv", "elsewhere");
@@ -629,16 +631,16 @@ TEST_P(StoreTest, AReRunIsQueuedOnceNamesItsTransferAndIsKeptApartFromArrivals) 
 TEST_P(StoreTest, ATransfersVersionsAreScannedWithTheVersionsTheyReplaced) {
     {
         auto sink = store_->openSink(begin());
-        sink->write({episode("E1", "a", 1)});
-        sink->write({episode("E2", "a", 2)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E2", "a", 2)});
         sink->commit();
     }
     auto second = begin();
     {
         auto sink = store_->openSink(second);
-        sink->write({episode("E1", "a", 1)});
-        sink->write({episode("E2", "b", 2)});
-        sink->write({episode("E3", "b", 3)});
+        writeRecords(*sink, {episode("E1", "a", 1)});
+        writeRecords(*sink, {episode("E2", "b", 2)});
+        writeRecords(*sink, {episode("E3", "b", 3)});
         sink->commit();
     }
     std::vector<StoredChange> changes;
@@ -781,10 +783,10 @@ TEST_P(StoreTest, AStoreWrittenBeforeSurrogateKeysIsCarriedForwardWithNothingLos
     auto third = store->beginTransfer("nokia", "536", "c.csv", "test");
     {
         auto sink = store->openSink(third);
-        sink->write({episode("E1", "c", 1)});
+        writeRecords(*sink, {episode("E1", "c", 1)});
         RegionalRecord client = episode("C9", "c", 2);
         client.entity = "client";
-        sink->write({client});
+        writeRecords(*sink, {client});
         sink->commit();
     }
     auto fresh = store->readFeed("service_episode", 5, 100);
